@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "hyphactl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "HyphaKafka", targets: ["HyphaWire", "HyphaKafka"]),
+        .executable(name: "hyphactl", targets: ["hyphactl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The C boundary: each system library is imported by one folder only.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        // Hypha's event bus on the wire: names, keys, values. Pure Swift.
+        .target(name: "HyphaWire"),
+        // Kafka itself: the librdkafka wrapper, admin queries, producing, tailing.
+        .target(
+            name: "HyphaKafka",
+            dependencies: [
+                "CRdKafka",
+                "CYAML",
+                "HyphaWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "hyphactl",
+            dependencies: [
+                "HyphaKafka",
+                "HyphaWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
+        .testTarget(
+            name: "BrokerTests",
+            dependencies: ["HyphaKafka", "HyphaWire"],
+            resources: [.copy("Peers")]
+        ),
+        .testTarget(
+            name: "hyphactlTests",
+            dependencies: [
+                "hyphactl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)
