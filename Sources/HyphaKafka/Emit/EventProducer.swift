@@ -1,0 +1,147 @@
+import HyphaWire
+
+/// An event to send: its name and its payload.
+public struct OutgoingEvent: Sendable, Equatable {
+    /// The Hypha event name (any text; the topic follows the mapping rule).
+    public let name: String
+    /// What the value carries.
+    public let payload: EventPayload
+
+    /// An event.
+    public init(name: String, payload: EventPayload) {
+        self.name = name
+        self.payload = payload
+    }
+}
+
+/// Where the broker stored one event.
+public struct DeliveredEvent: Sendable, Equatable {
+    /// The event name.
+    public let event: String
+    /// The topic it went to.
+    public let topic: String
+    /// Its payload type.
+    public let type: PayloadType
+    /// The partition the broker stored it in.
+    public let partition: Int32
+    /// Its offset there.
+    public let offset: Int64
+}
+
+/// The outcome of one `send`.
+public struct EmitReport: Sendable {
+    /// How many events were handed to the producer.
+    public let sent: Int
+    /// Acknowledged events, in the order they were sent (when kept).
+    public let delivered: [DeliveredEvent]
+    /// How many were acknowledged.
+    public let deliveredCount: Int
+    /// The first delivery error, if any event failed.
+    public let firstError: String?
+    /// Events that were not acknowledged.
+    public var undelivered: Int { sent - deliveredCount }
+}
+
+/// Sends events the way a Hypha server does: topic by the mapping rule, key
+/// `<t>:<name>`, Python-style JSON, murmur2 partitioning, `acks=all` with
+/// idempotence, and waits for every acknowledgement.
+public final class EventProducer: Sendable {
+    private let producer: RDKafkaProducer
+    private let settings: KafkaClientSettings
+
+    /// A producer for `settings`.
+    public init(settings: KafkaClientSettings) throws(KafkaFailure) {
+        self.settings = settings
+        producer = try RDKafkaProducer(settings: settings)
+    }
+
+    /// Fails with `.unreachable` unless a broker answers within the timeout.
+    public func checkReachable() async throws(KafkaFailure) {
+        let client = producer.client
+        _ = try await Blocking.run { () throws(KafkaFailure) in try client.metadata(allTopics: false) }
+    }
+
+    /// Sends every event and waits until each is acknowledged or has failed.
+    /// With `keepDeliveries`, the report lists where each one landed.
+    public func send<Events: Sequence & Sendable>(
+        _ events: Events, keepDeliveries: Bool = true
+    ) async throws(KafkaFailure) -> EmitReport where Events.Element == OutgoingEvent {
+        let producer = producer
+        let timeout = settings.timeout
+        return try await Blocking.run { () throws(KafkaFailure) in
+            var ledger = DeliveryLedger(keep: keepDeliveries)
+            var topics: [String: String] = [:]
+            for event in events {
+                let topic = topics[event.name] ?? HyphaTopic.forEvent(event.name)
+                topics[event.name] = topic
+                let key = EventKey.encode(type: event.payload.type, event: event.name)
+                let value = event.payload.encodedValue()
+                let tag = ledger.record(event: event.name, topic: topic, type: event.payload.type)
+                try producer.produce(topic: topic, key: key, value: value, tag: tag) { ledger.settle($0) }
+                producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) }
+            }
+            // message.timeout.ms bounds every message; the margin covers the last reports.
+            let deadline = ContinuousClock.now + timeout + .seconds(5)
+            while ledger.pending > 0 && ContinuousClock.now < deadline {
+                producer.serve(timeoutMilliseconds: 100) { ledger.settle($0) }
+            }
+            if ledger.pending > 0 {
+                producer.purge { ledger.settle($0) }
+            }
+            return ledger.report()
+        }
+    }
+}
+
+/// Bookkeeping of what was sent and what the broker has acknowledged.
+struct DeliveryLedger {
+    private struct Sent {
+        let event: String
+        let topic: String
+        let type: PayloadType
+    }
+
+    private let keep: Bool
+    private var sent: [Sent] = []
+    private var landed: [(partition: Int32, offset: Int64)?] = []
+    private(set) var count = 0
+    private var settled = 0
+    private var deliveredCount = 0
+    private var firstError: String?
+
+    init(keep: Bool) { self.keep = keep }
+
+    var pending: Int { count - settled }
+
+    /// Notes one event handed to the producer; returns its tag.
+    mutating func record(event: String, topic: String, type: PayloadType) -> Int {
+        if keep {
+            sent.append(Sent(event: event, topic: topic, type: type))
+            landed.append(nil)
+        }
+        count += 1
+        return count - 1
+    }
+
+    /// Notes one delivery report.
+    mutating func settle(_ delivery: RDKafkaDelivery) {
+        settled += 1
+        guard delivery.error == nil else {
+            firstError = firstError ?? delivery.error
+            return
+        }
+        deliveredCount += 1
+        if keep, delivery.tag >= 0, delivery.tag < landed.count {
+            landed[delivery.tag] = (delivery.partition, delivery.offset)
+        }
+    }
+
+    func report() -> EmitReport {
+        let delivered: [DeliveredEvent] = zip(sent, landed).compactMap { sent, landed in
+            landed.map {
+                DeliveredEvent(event: sent.event, topic: sent.topic, type: sent.type, partition: $0.partition, offset: $0.offset)
+            }
+        }
+        return EmitReport(sent: count, delivered: delivered, deliveredCount: deliveredCount, firstError: firstError)
+    }
+}

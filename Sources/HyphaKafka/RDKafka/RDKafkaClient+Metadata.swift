@@ -1,0 +1,121 @@
+import CRdKafka
+
+/// A topic and partition, the key of every per-partition answer.
+public struct TopicPartition: Hashable, Sendable, Comparable {
+    /// The topic's name.
+    public let topic: String
+    /// The partition's id.
+    public let partition: Int32
+
+    /// A topic partition.
+    public init(topic: String, partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+
+    /// By topic, then partition.
+    public static func < (lhs: TopicPartition, rhs: TopicPartition) -> Bool {
+        (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
+    }
+}
+
+/// The cluster as one Metadata answer describes it, copied out of C memory.
+struct ClusterMetadata: Sendable {
+    struct Broker: Sendable {
+        let id: Int32
+        let host: String
+        let port: Int32
+    }
+
+    struct Partition: Sendable {
+        let id: Int32
+        let leader: Int32
+        let replicas: [Int32]
+        let isr: [Int32]
+    }
+
+    struct Topic: Sendable {
+        let name: String
+        /// Non-zero when the broker reported an error for this topic.
+        let errorCode: Int32
+        let partitions: [Partition]
+    }
+
+    let brokers: [Broker]
+    let topics: [Topic]
+}
+
+/// Which end of a partition, or which moment, an offset query asks about.
+enum OffsetQuery {
+    case earliest
+    case latest
+    /// The first offset whose timestamp is at or after this many ms since the epoch.
+    case timestamp(Int64)
+
+    /// The timestamp field of a ListOffsets request: -2 earliest, -1 latest.
+    var requestValue: Int64 {
+        switch self {
+        case .earliest: -2
+        case .latest: -1
+        case .timestamp(let millis): millis
+        }
+    }
+}
+
+extension RDKafkaClient {
+    /// Metadata for every topic, or for the cluster's brokers only.
+    func metadata(allTopics: Bool = true) throws(KafkaFailure) -> ClusterMetadata {
+        var pointer: UnsafePointer<rd_kafka_metadata>?
+        let code = rd_kafka_metadata(handle, allTopics ? 1 : 0, nil, &pointer, settings.timeoutMilliseconds)
+        serveMainQueue()
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer else {
+            throw failure(code, while: "read the cluster's metadata")
+        }
+        defer { rd_kafka_metadata_destroy(pointer) }
+        markBrokersReachable()
+        let raw = pointer.pointee
+        let brokers = (0..<Int(raw.broker_cnt)).map { index in
+            let broker = raw.brokers[index]
+            return ClusterMetadata.Broker(id: broker.id, host: String(cString: broker.host), port: broker.port)
+        }
+        let topics = (0..<Int(raw.topic_cnt)).map { index in
+            let topic = raw.topics[index]
+            let partitions = (0..<Int(topic.partition_cnt)).map { partIndex in
+                let partition = topic.partitions[partIndex]
+                return ClusterMetadata.Partition(
+                    id: partition.id, leader: partition.leader,
+                    replicas: Array(UnsafeBufferPointer(start: partition.replicas, count: Int(partition.replica_cnt))),
+                    isr: Array(UnsafeBufferPointer(start: partition.isrs, count: Int(partition.isr_cnt))))
+            }
+            return ClusterMetadata.Topic(
+                name: String(cString: topic.topic), errorCode: topic.err.rawValue,
+                partitions: partitions.sorted { $0.id < $1.id })
+        }
+        return ClusterMetadata(brokers: brokers, topics: topics)
+    }
+
+    /// Offsets for many partitions at once: librdkafka sends one ListOffsets
+    /// request per leader broker, whatever the number of partitions.
+    /// Partitions the broker could not answer for are left out.
+    func offsets(_ partitions: [TopicPartition], at query: OffsetQuery) throws(KafkaFailure) -> [TopicPartition: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for entry in partitions {
+            rd_kafka_topic_partition_list_add(list, entry.topic, entry.partition).pointee.offset = query.requestValue
+        }
+        let code = rd_kafka_offsets_for_times(handle, list, settings.timeoutMilliseconds)
+        serveMainQueue()
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw failure(code, while: "query partition offsets")
+        }
+        var result: [TopicPartition: Int64] = [:]
+        result.reserveCapacity(partitions.count)
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            result[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+        }
+        return result
+    }
+}

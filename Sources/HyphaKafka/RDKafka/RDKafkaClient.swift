@@ -1,0 +1,252 @@
+import CRdKafka
+import Dispatch
+import Logging
+import Synchronization
+
+/// The one owner of an `rd_kafka_t` handle and its main event queue.
+///
+/// librdkafka's events (log lines, errors, delivery reports) are read from the
+/// main queue and turned into Swift values here; nothing is handed to C callbacks.
+/// Every other file of this folder extends this class; nothing outside the
+/// folder sees a C type.
+final class RDKafkaClient: @unchecked Sendable {
+    // @unchecked Sendable: `rd_kafka_t` and its queues are thread-safe by
+    // librdkafka's contract; the only Swift state is behind a Mutex.
+
+    /// Producer or consumer: librdkafka's two kinds of handle.
+    enum Role { case producer, consumer }
+
+    let handle: OpaquePointer
+    let mainQueue: OpaquePointer
+    let settings: KafkaClientSettings
+    let logger: Logger
+    private let observed = Mutex(ObservedEvents())
+
+    /// What the main queue told us that later decisions depend on.
+    struct ObservedEvents {
+        /// The ApiVersions reply could not be parsed: 2.0.2 meeting tagged fields.
+        var apiVersionUnderflow = false
+        /// The last error event librdkafka raised, with its code.
+        var lastError: (code: Int32, text: String)?
+        /// Set while librdkafka reports every broker down.
+        var allBrokersDown = false
+    }
+
+    private init(handle: OpaquePointer, mainQueue: OpaquePointer, settings: KafkaClientSettings, logger: Logger) {
+        self.handle = handle
+        self.mainQueue = mainQueue
+        self.settings = settings
+        self.logger = logger
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(mainQueue)
+        rd_kafka_destroy(handle)
+    }
+
+    /// A new handle; `overrides` are our defaults for this role, applied before
+    /// the user's `-X` properties so that those win.
+    static func make(
+        _ role: Role, settings: KafkaClientSettings, overrides: [(String, String)] = []
+    ) throws(KafkaFailure) -> RDKafkaClient {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaFailure(.client, "librdkafka could not allocate a configuration")
+        }
+        let properties: [(String, String)] =
+            [
+                ("bootstrap.servers", settings.bootstrapServers),
+                ("client.id", settings.clientID),
+                ("log.queue", "true"),
+                ("socket.connection.setup.timeout.ms", String(max(1000, settings.timeoutMilliseconds))),
+            ] + overrides + settings.properties
+        for (key, value) in properties {
+            if let problem = RDKafkaClient.set(key, value, on: conf) {
+                rd_kafka_conf_destroy(conf)
+                throw KafkaFailure(
+                    .invalidInput, "librdkafka property \(key): \(problem)",
+                    hint: "see librdkafka's CONFIGURATION.md for valid properties")
+            }
+        }
+        rd_kafka_conf_set_events(conf, RDKafkaClient.eventMask(role))
+
+        var errorText = [CChar](repeating: 0, count: 512)
+        let kind = role == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        // On success rd_kafka_new takes ownership of conf; on failure it stays ours.
+        guard let handle = rd_kafka_new(kind, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(errorText.terminatedText)")
+        }
+        let mainQueue = rd_kafka_queue_get_main(handle)!
+        rd_kafka_set_log_queue(handle, mainQueue)
+        return RDKafkaClient(handle: handle, mainQueue: mainQueue, settings: settings, logger: settings.logger)
+    }
+
+    private static func eventMask(_ role: Role) -> Int32 {
+        let base = Int32(RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR)
+        return role == .producer ? base | Int32(RD_KAFKA_EVENT_DR) : base
+    }
+
+    /// nil when set, else librdkafka's complaint.
+    private static func set(_ key: String, _ value: String, on conf: OpaquePointer) -> String? {
+        var errorText = [CChar](repeating: 0, count: 512)
+        let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+        return result == RD_KAFKA_CONF_OK ? nil : errorText.terminatedText
+    }
+
+    // MARK: - Events of the main queue
+
+    /// Handles every event now on the main queue, waiting at most `timeoutMilliseconds`
+    /// for the first one. Delivery reports go to `onDelivery`.
+    func serveMainQueue(
+        timeoutMilliseconds: Int32 = 0,
+        onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void = { _ in }
+    ) {
+        var wait = timeoutMilliseconds
+        while let event = rd_kafka_queue_poll(mainQueue, wait) {
+            wait = 0
+            defer { rd_kafka_event_destroy(event) }
+            switch rd_kafka_event_type(event) {
+            case Int32(RD_KAFKA_EVENT_LOG):
+                handleLog(event)
+            case Int32(RD_KAFKA_EVENT_ERROR):
+                handleError(event)
+            case Int32(RD_KAFKA_EVENT_DR):
+                while let message = rd_kafka_event_message_next(event) {
+                    onDelivery(message)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    private func handleLog(_ event: OpaquePointer) {
+        var facility: UnsafePointer<CChar>?
+        var text: UnsafePointer<CChar>?
+        var level: Int32 = 0
+        guard rd_kafka_event_log(event, &facility, &text, &level) == 0, let text else { return }
+        let line = String(cString: text)
+        if line.contains("ApiVersionRequest failed") && line.contains("underflow") {
+            observed.withLock { $0.apiVersionUnderflow = true }
+        }
+        let swiftLevel: Logger.Level = switch level {
+        case ...3: .error
+        case 4: .warning
+        case 5, 6: .info
+        default: .debug
+        }
+        logger.log(
+            level: swiftLevel, "\(line)",
+            metadata: ["librdkafka": .string(facility.map { String(cString: $0) } ?? "")])
+    }
+
+    private func handleError(_ event: OpaquePointer) {
+        let code = rd_kafka_event_error(event)
+        let text = String(cString: rd_kafka_event_error_string(event))
+        observed.withLock {
+            $0.lastError = (code.rawValue, text)
+            if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }
+        }
+        logger.debug("librdkafka error: \(text)")
+    }
+
+    /// A snapshot of what the main queue has reported so far.
+    var observedEvents: ObservedEvents { observed.withLock { $0 } }
+
+    /// Clears the all-brokers-down mark (a message or answer arrived since).
+    func markBrokersReachable() {
+        observed.withLock { $0.allBrokersDown = false }
+    }
+
+    // MARK: - Errors
+
+    /// A failure for a librdkafka error code met while doing `action`.
+    func failure(_ code: rd_kafka_resp_err_t, while action: String, file: String = #fileID, line: Int = #line) -> KafkaFailure {
+        serveMainQueue()
+        let text = String(cString: rd_kafka_err2str(code))
+        switch code {
+        case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
+            RD_KAFKA_RESP_ERR__RESOLVE, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+            return unreachable(while: action, file: file, line: line)
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
+            RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND:
+            return KafkaFailure(.notFound, "\(action): \(text)", file: file, line: line)
+        case RD_KAFKA_RESP_ERR__INVALID_ARG:
+            return KafkaFailure(.invalidInput, "\(action): \(text)", file: file, line: line)
+        default:
+            if code.rawValue < 0 {
+                return KafkaFailure(.client, "\(action): \(text)", file: file, line: line)
+            }
+            return KafkaFailure(.refused, "\(action): the broker refused: \(text)", file: file, line: line)
+        }
+    }
+
+    /// The failure for "no broker answered in time", naming 2.0.2's tagged-field
+    /// bug when that is the reason.
+    func unreachable(while action: String, file: String = #fileID, line: Int = #line) -> KafkaFailure {
+        serveMainQueue()
+        let seconds = Double(settings.timeoutMilliseconds) / 1000
+        if observedEvents.apiVersionUnderflow && rd_kafka_version() < 0x0202_0000 {
+            return KafkaFailure(
+                .incompatibleClient,
+                "\(action): librdkafka \(RDKafkaClient.versionString) cannot read this broker's ApiVersions reply (KIP-482 tagged fields, fixed in librdkafka 2.2.0)",
+                hint: "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH; scripts/setup makes one in .venv/rdkafka",
+                file: file, line: line)
+        }
+        return KafkaFailure(
+            .unreachable,
+            "\(action): no answer from Kafka at \(settings.bootstrapServers) within \(seconds.formatted1) s",
+            hint: "check -b/--bootstrap-servers and that the broker is up, or raise --timeout",
+            file: file, line: line)
+    }
+
+    /// The loaded librdkafka's version, e.g. `2.16.1`.
+    static var versionString: String { String(cString: rd_kafka_version_str()) }
+}
+
+/// Which librdkafka this process runs with.
+public enum LibrdkafkaVersion {
+    /// The version of the library loaded at run time, e.g. `2.16.1`.
+    public static var loaded: String { RDKafkaClient.versionString }
+    /// The version of the headers this binary was compiled against.
+    public static var builtAgainst: String {
+        let version = Int(RD_KAFKA_VERSION)
+        return "\(version >> 24 & 0xff).\(version >> 16 & 0xff).\(version >> 8 & 0xff)"
+    }
+    /// Whether the loaded library has 2.0.2's tagged-field bug (fixed in 2.2.0).
+    public static var misreadsTaggedFields: Bool { rd_kafka_version() < 0x0202_0000 }
+}
+
+extension Array where Element == CChar {
+    /// The NUL-terminated text librdkafka wrote into this buffer.
+    var terminatedText: String {
+        String(decoding: prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension Double {
+    /// At most one decimal: `3`, `2.5`.
+    var formatted1: String {
+        self == rounded() ? String(Int(self)) : String((self * 10).rounded() / 10)
+    }
+}
+
+/// Runs blocking librdkafka calls on threads of their own, never on the
+/// cooperative pool that async code shares.
+enum Blocking {
+    private static let queue = DispatchQueue(label: "hyphactl.rdkafka.blocking", attributes: .concurrent)
+
+    /// The result of `body`, computed off the cooperative pool.
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaFailure) -> T) async throws(KafkaFailure) -> T {
+        let result: Result<T, KafkaFailure> = await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(KafkaFailure) {
+                    continuation.resume(returning: .success(try body()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,133 @@
+import CRdKafka
+
+/// One message as the reader hands it out: valid only inside the callback
+/// that receives it (the bytes are librdkafka's, freed right after).
+public struct RawMessage {
+    /// The message's topic.
+    public let topic: String
+    /// Its partition.
+    public let partition: Int32
+    /// Its offset.
+    public let offset: Int64
+    /// Milliseconds since the epoch, when the broker gave one.
+    public let timestampMillis: Int64?
+    /// The key's bytes; nil for no key.
+    public let key: UnsafeRawBufferPointer?
+    /// The value's bytes; nil for a null value.
+    public let value: UnsafeRawBufferPointer?
+}
+
+/// Starting points librdkafka understands without a query.
+enum StartOffset {
+    static let beginning: Int64 = -2
+    static let end: Int64 = -1
+    /// The last `count` messages of the partition.
+    static func tail(_ count: Int64) -> Int64 { -2000 - count }
+}
+
+/// Reads partitions with librdkafka's simple consumer: no group is joined,
+/// no offset is committed, so no Hypha server's position is touched.
+final class RDKafkaPartitionReader: @unchecked Sendable {
+    // @unchecked Sendable: driven by one blocking loop at a time; the handle and
+    // queue are thread-safe in librdkafka, the rest is immutable after init.
+
+    let client: RDKafkaClient
+    private let queue: OpaquePointer
+    private var started: [(topic: OpaquePointer, partition: Int32)] = []
+    private var topicNames: [OpaquePointer: String] = [:]
+    private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
+
+    init(settings: KafkaClientSettings, batchSize: Int = 4096) throws(KafkaFailure) {
+        client = try RDKafkaClient.make(.consumer, settings: settings, overrides: [
+            ("enable.partition.eof", "true"),
+            ("enable.auto.commit", "false"),
+            ("enable.auto.offset.store", "false"),
+            ("auto.offset.reset", "earliest"),
+            ("fetch.wait.max.ms", "100"),
+        ])
+        queue = rd_kafka_queue_new(client.handle)!
+        batch = Array(repeating: nil, count: batchSize)
+    }
+
+    deinit {
+        stop()
+        rd_kafka_queue_destroy(queue)
+        topicNames.keys.forEach { rd_kafka_topic_destroy($0) }
+    }
+
+    /// Starts fetching each partition from its offset (absolute or a `StartOffset`).
+    func start(_ positions: [TopicPartition: Int64]) throws(KafkaFailure) {
+        var handles: [String: OpaquePointer] = [:]
+        for (position, offset) in positions.sorted(by: { $0.key < $1.key }) {
+            let handle: OpaquePointer
+            if let existing = handles[position.topic] {
+                handle = existing
+            } else {
+                handle = rd_kafka_topic_new(client.handle, position.topic, nil)!
+                handles[position.topic] = handle
+                topicNames[handle] = position.topic
+            }
+            guard rd_kafka_consume_start_queue(handle, position.partition, offset, queue) == 0 else {
+                throw client.failure(rd_kafka_last_error(), while: "start reading \(position.topic) [\(position.partition)]")
+            }
+            started.append((handle, position.partition))
+        }
+    }
+
+    /// Stops every partition; safe to call more than once.
+    func stop() {
+        for (topic, partition) in started {
+            rd_kafka_consume_stop(topic, partition)
+        }
+        started.removeAll()
+    }
+
+    /// What one read of the queue brought.
+    enum Item {
+        case message(RawMessage)
+        /// Nothing more in this partition for now; `next` is the offset it would read next.
+        case endOfPartition(TopicPartition, next: Int64)
+    }
+
+    /// Waits up to `timeoutMilliseconds` for messages and hands each to `body`,
+    /// in partition order. Returns how many items were read; throws on a
+    /// partition error that reading cannot get past.
+    @discardableResult
+    func read(timeoutMilliseconds: Int32, _ body: (Item) -> Void) throws(KafkaFailure) -> Int {
+        let count = batch.withUnsafeMutableBufferPointer { buffer in
+            rd_kafka_consume_batch_queue(queue, timeoutMilliseconds, buffer.baseAddress, buffer.count)
+        }
+        client.serveMainQueue()
+        guard count > 0 else { return 0 }
+        client.markBrokersReachable()
+        var failure: KafkaFailure?
+        for index in 0..<count {
+            guard let message = batch[index] else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            let raw = message.pointee
+            let topic = raw.rkt.map { topicNames[$0] ?? String(cString: rd_kafka_topic_name($0)) } ?? ""
+            switch raw.err {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+                let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+                body(.message(RawMessage(
+                    topic: topic, partition: raw.partition, offset: raw.offset,
+                    timestampMillis: timestamp >= 0 ? timestamp : nil,
+                    key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
+                    value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) })))
+            case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+                body(.endOfPartition(TopicPartition(topic: topic, partition: raw.partition), next: raw.offset))
+            case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__RESOLVE,
+                RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
+                RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+                // Passing trouble: librdkafka retries on its own; the caller watches
+                // `observedEvents.allBrokersDown` to give up after its timeout.
+                client.logger.debug("read \(topic) [\(raw.partition)]: \(String(cString: rd_kafka_err2str(raw.err)))")
+            default:
+                failure = failure ?? client.failure(raw.err, while: "read \(topic) [\(raw.partition)]")
+            }
+        }
+        if let failure { throw failure }
+        return count
+    }
+}

@@ -1,0 +1,94 @@
+import CRdKafka
+
+/// What the broker said about one produced message.
+struct RDKafkaDelivery {
+    /// The number the message was produced with.
+    let tag: Int
+    let partition: Int32
+    let offset: Int64
+    /// nil when delivered.
+    let error: String?
+}
+
+/// A producer handle and the topic handles it has opened.
+final class RDKafkaProducer: @unchecked Sendable {
+    // @unchecked Sendable: used by one blocking call at a time (the send loop);
+    // librdkafka's handles are thread-safe, the topic cache is only touched there.
+
+    let client: RDKafkaClient
+    private var topics: [String: OpaquePointer] = [:]
+
+    /// A producer that partitions like aiokafka and waits for every in-sync replica.
+    init(settings: KafkaClientSettings) throws(KafkaFailure) {
+        client = try RDKafkaClient.make(.producer, settings: settings, overrides: [
+            // One key, one partition, whoever sends it (aiokafka's Java-compatible murmur2).
+            ("partitioner", "murmur2_random"),
+            ("acks", "all"),
+            ("enable.idempotence", "true"),
+            ("message.timeout.ms", String(max(settings.timeoutMilliseconds, 1000))),
+            ("linger.ms", "5"),
+            ("queue.buffering.max.messages", "500000"),
+            ("queue.buffering.max.kbytes", "262144"),
+        ])
+    }
+
+    deinit {
+        // Whatever was never acknowledged is dropped: the caller already counted it.
+        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        client.serveMainQueue()
+        topics.values.forEach { rd_kafka_topic_destroy($0) }
+    }
+
+    private func topicHandle(_ name: String) -> OpaquePointer {
+        if let existing = topics[name] { return existing }
+        let created = rd_kafka_topic_new(client.handle, name, nil)!
+        topics[name] = created
+        return created
+    }
+
+    /// Queues one message, waiting for room while librdkafka's queue is full.
+    /// Delivery reports met while waiting go to `onDelivery`.
+    func produce(
+        topic: String, key: [UInt8], value: [UInt8]?, tag: Int,
+        onDelivery: (RDKafkaDelivery) -> Void
+    ) throws(KafkaFailure) {
+        let handle = topicHandle(topic)
+        let opaque = UnsafeMutableRawPointer(bitPattern: tag + 1)
+        while true {
+            // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.
+            let result = key.withUnsafeBytes { keyBytes in
+                (value ?? []).withUnsafeBytes { valueBytes in
+                    rd_kafka_produce(
+                        handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                        value == nil ? nil : UnsafeMutableRawPointer(mutating: valueBytes.baseAddress), valueBytes.count,
+                        keyBytes.baseAddress, keyBytes.count, opaque)
+                }
+            }
+            if result == 0 { return }
+            let code = rd_kafka_last_error()
+            guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
+                throw client.failure(code, while: "queue an event for \(topic)")
+            }
+            serve(timeoutMilliseconds: 50, onDelivery: onDelivery)
+        }
+    }
+
+    /// Reads delivery reports (and log lines) now on the queue.
+    func serve(timeoutMilliseconds: Int32, onDelivery: (RDKafkaDelivery) -> Void) {
+        client.serveMainQueue(timeoutMilliseconds: timeoutMilliseconds) { message in
+            let tag = Int(bitPattern: message.pointee._private) - 1
+            let error: String? = message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR
+                ? nil : String(cString: rd_kafka_err2str(message.pointee.err))
+            onDelivery(RDKafkaDelivery(tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: error))
+        }
+    }
+
+    /// Messages queued or in flight, not yet reported.
+    var outstanding: Int { Int(rd_kafka_outq_len(client.handle)) }
+
+    /// Stops waiting for messages still unacknowledged: each gets a failed report.
+    func purge(onDelivery: (RDKafkaDelivery) -> Void) {
+        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        serve(timeoutMilliseconds: 100, onDelivery: onDelivery)
+    }
+}

@@ -1,0 +1,125 @@
+import CYAML
+
+/// Reads YAML with libyaml into `YAMLNode`s, keeping positions.
+///
+/// Aliases are expanded, but the number of nodes an expansion may add is bounded,
+/// so an alias bomb fails fast in bounded memory. Duplicate keys are errors.
+public enum YAMLReader {
+    /// The most nodes one document may expand to (aliases counted as copies).
+    public static let nodeLimit = 100_000
+
+    /// The first document of `text`; nil for an empty stream.
+    public static func read(_ text: String) throws(YAMLError) -> YAMLNode? {
+        var bytes = Array(text.utf8)
+        if bytes.contains(0) { throw YAMLError("the file contains NUL bytes: not YAML text", at: nil) }
+        return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(YAMLError) in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError("libyaml could not start", at: nil) }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var builder = TreeBuilder()
+            while true {
+                var event = yaml_event_t()
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+                    throw YAMLError(problem, at: Self.position(parser.problem_mark))
+                }
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT || event.type == YAML_DOCUMENT_END_EVENT {
+                    return builder.root
+                }
+                try builder.add(event)
+            }
+        }
+    }
+
+    static func position(_ mark: yaml_mark_t) -> YAMLPosition {
+        YAMLPosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+}
+
+/// Builds the tree from libyaml's events.
+private struct TreeBuilder {
+    private enum Open {
+        case sequence([YAMLNode], YAMLPosition, anchor: String?)
+        case mapping([(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?, YAMLPosition, anchor: String?)
+    }
+
+    private var stack: [Open] = []
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var sizes: [Int] = []
+    private var total = 0
+    private(set) var root: YAMLNode?
+
+    mutating func add(_ event: yaml_event_t) throws(YAMLError) {
+        let position = YAMLReader.position(event.start_mark)
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            let node = YAMLNode.scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, position)
+            try count(1, at: position)
+            try finish(node, size: 1, anchor: Self.text(scalar.anchor))
+        case YAML_SEQUENCE_START_EVENT:
+            try count(1, at: position)
+            stack.append(.sequence([], position, anchor: Self.text(event.data.sequence_start.anchor)))
+            sizes.append(1)
+        case YAML_MAPPING_START_EVENT:
+            try count(1, at: position)
+            stack.append(.mapping([], pendingKey: nil, position, anchor: Self.text(event.data.mapping_start.anchor)))
+            sizes.append(1)
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let open = stack.popLast(), let size = sizes.popLast() else { return }
+            switch open {
+            case .sequence(let items, let start, let anchor):
+                try finish(.sequence(items, start), size: size, anchor: anchor)
+            case .mapping(let pairs, _, let start, let anchor):
+                try finish(.mapping(pairs, start), size: size, anchor: anchor)
+            }
+        case YAML_ALIAS_EVENT:
+            let name = Self.text(event.data.alias.anchor) ?? ""
+            guard let target = anchors[name] else {
+                throw YAMLError("unknown alias *\(name)", at: position)
+            }
+            try count(target.size, at: position)
+            try finish(target.node, size: target.size, anchor: nil)
+        default:
+            break
+        }
+    }
+
+    private mutating func count(_ nodes: Int, at position: YAMLPosition) throws(YAMLError) {
+        total += nodes
+        if total > YAMLReader.nodeLimit {
+            throw YAMLError("aliases expand to more than \(YAMLReader.nodeLimit) nodes (an alias bomb?)", at: position)
+        }
+    }
+
+    private mutating func finish(_ node: YAMLNode, size: Int, anchor: String?) throws(YAMLError) {
+        if let anchor { anchors[anchor] = (node, size) }
+        if !sizes.isEmpty { sizes[sizes.count - 1] += size }
+        guard let open = stack.popLast() else {
+            root = node
+            return
+        }
+        switch open {
+        case .sequence(var items, let start, let anchor):
+            items.append(node)
+            stack.append(.sequence(items, start, anchor: anchor))
+        case .mapping(var pairs, let pendingKey, let start, let anchor):
+            if let key = pendingKey {
+                pairs.append((key, node))
+                stack.append(.mapping(pairs, pendingKey: nil, start, anchor: anchor))
+            } else {
+                if let text = node.scalarText, pairs.contains(where: { $0.key.scalarText == text }) {
+                    throw YAMLError("duplicate key '\(text)'", at: node.position)
+                }
+                stack.append(.mapping(pairs, pendingKey: node, start, anchor: anchor))
+            }
+        }
+    }
+
+    private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+}

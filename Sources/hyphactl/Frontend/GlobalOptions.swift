@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import HyphaKafka
+import Logging
+
+/// The options every command takes (cli.md, "Global options").
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("b"), .customLong("bootstrap-servers"), .customLong("kafka-uri")],
+        help: ArgumentHelp(
+            "Kafka bootstrap servers, host:port[,host:port…].",
+            discussion: "Default: $HYPHA_KAFKA_URI, then the current context, then localhost:9092.",
+            valueName: "list"))
+    var bootstrapServers: String?
+
+    @Option(
+        name: [.customShort("X"), .customLong("property")],
+        help: ArgumentHelp("A librdkafka property, repeatable; applied last.", valueName: "key=value"))
+    var properties: [String] = []
+
+    @Option(help: ArgumentHelp("A context from the config file.", valueName: "name"))
+    var context: String?
+
+    @Option(help: ArgumentHelp("Bound on connecting and on every admin call.", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "librdkafka's log lines and debug lines on stderr.")
+    var verbose = false
+
+    @Flag(name: .customLong("no-color"), help: "Plain output, no colour (also when NO_COLOR is set).")
+    var noColor = false
+
+    func validate() throws {
+        guard timeout > 0, timeout.isFinite else {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
+        for property in properties where !property.contains("=") || property.hasPrefix("=") {
+            throw ValidationError("-X \(property): expected key=value, e.g. -X acks=all")
+        }
+    }
+
+    /// The settings a Kafka client of this invocation uses: `-b`, else
+    /// `$HYPHA_KAFKA_URI`, else the context's servers, else localhost:9092;
+    /// the context's properties and secrets, then `-X`.
+    func clientSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KafkaFailure) -> KafkaClientSettings {
+        let config = try ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))
+        if config == nil, let context {
+            throw KafkaFailure(.invalidInput, "--context \(context): there is no config file at \(ConfigFile.defaultPath(environment: environment))")
+        }
+        let chosen = try config?.context(named: context)
+        let bootstrap = bootstrapServers
+            ?? environment["HYPHA_KAFKA_URI"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? chosen?.bootstrapServers
+            ?? "localhost:9092"
+        let pairs = properties.map { property -> (String, String) in
+            let split = property.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(split[0]), split.count > 1 ? String(split[1]) : "")
+        }
+        return KafkaClientSettings(
+            bootstrapServers: bootstrap,
+            properties: try (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,
+            timeout: .milliseconds(Int64(timeout * 1000)), logger: logger())
+    }
+
+    /// Debug and librdkafka lines on stderr with `-v`; otherwise nothing but our own failure line.
+    func logger() -> Logger {
+        var logger = Logger(label: "hyphactl") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .critical
+        return logger
+    }
+
+    /// Whether stdout gets colour.
+    var colorEnabled: Bool {
+        Terminal.colorAllowed(flag: noColor)
+    }
+}

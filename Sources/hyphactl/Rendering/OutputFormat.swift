@@ -1,0 +1,20 @@
+import ArgumentParser
+import HyphaWire
+
+/// `-o table|json` for listing commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+/// Builds the JSON documents of `-o json` (snake_case fields, numbers as numbers,
+/// field order fixed).
+enum JSONDocument {
+    static func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    static func number(_ value: some BinaryInteger) -> JSONValue { .number(String(value)) }
+    static func numbers(_ values: [Int32]) -> JSONValue { .array(values.map { number($0) }) }
+
+    /// The document as one line of text.
+    static func line(_ value: JSONValue) -> String {
+        String(decoding: value.compactJSON(), as: UTF8.self) + "\n"
+    }
+}

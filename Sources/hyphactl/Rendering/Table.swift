@@ -1,0 +1,22 @@
+/// A plain text table with a header row, columns padded to their widest cell.
+struct Table {
+    let header: [String]
+    var rows: [[String]] = []
+
+    init(_ header: String...) { self.header = header }
+
+    mutating func add(_ cells: [String]) { rows.append(cells) }
+
+    /// The table as text, one line per row, columns two spaces apart.
+    func rendered() -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import HyphaKafka
+import HyphaWire
+
+/// `hyphactl emit EVENT [DATA]`: sends events the way a Hypha server does.
+struct EmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "emit",
+        abstract: "Send an event the way a Hypha server does, and wait for the broker's acknowledgement.",
+        discussion: """
+            DATA, else --file, else stdin. With no type flag a JSON object is sent as d: \
+            (JSON), anything else as s: (text). A single trailing newline of the input is \
+            not sent, except with --binary.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The event name.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The event's data.", valueName: "data")) var data: String?
+    @Flag(help: "Payload type (default: a JSON object is d:, anything else s:).") var type: ForcedType?
+    @Option(name: .customLong("file"), help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"))
+    var file: String?
+    @Flag(help: "Each input line is one event.") var lines = false
+    @Option(help: ArgumentHelp("Send each event this many times.", valueName: "n")) var `repeat`: Int = 1
+    @Option(name: .short, help: "Output: a summary line, or one JSON line per event.") var output: EmitOutput = .text
+
+    enum ForcedType: String, EnumerableFlag {
+        case json, string, binary
+
+        var payloadType: PayloadType {
+            switch self {
+            case .json: .json
+            case .string: .text
+            case .binary: .bytes
+            }
+        }
+    }
+
+    enum EmitOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func validate() throws {
+        if data != nil && file != nil { throw ValidationError("give DATA or --file, not both") }
+        if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() async throws {
+        try await ExitCodes.run {
+            let events = try readEvents()
+            let producer = try EventProducer(settings: global.clientSettings())
+            try await producer.checkReachable()
+            let report = try await producer.send(events, keepDeliveries: output == .json || events.count == 1)
+            Terminal.write(EmitRendering.report(report, as: output))
+            if report.undelivered > 0 {
+                throw CommandFailure.failed(
+                    "\(report.undelivered) of \(report.sent) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
+            }
+        }
+    }
+
+    private func readEvents() throws -> [OutgoingEvent] {
+        let input = try readInput()
+        let forced = type?.payloadType
+        let chunks = lines ? PayloadInput.lines(input) : [PayloadInput.single(input, as: forced)]
+        var events: [OutgoingEvent] = []
+        events.reserveCapacity(chunks.count * `repeat`)
+        for (index, chunk) in chunks.enumerated() {
+            let payload: EventPayload
+            do {
+                payload = try PayloadInput.payload(chunk, as: forced)
+            } catch {
+                throw CommandFailure.badInput(lines ? "line \(index + 1): \(error)" : "DATA is \(error)")
+            }
+            events.append(contentsOf: repeatElement(OutgoingEvent(name: event, payload: payload), count: `repeat`))
+        }
+        return events
+    }
+
+    private func readInput() throws -> [UInt8] {
+        if let data { return Array(data.utf8) }
+        if let file, file != "-" {
+            guard let contents = FileManager.default.contents(atPath: file) else {
+                throw CommandFailure.badInput("cannot read --file \(file): no such file or not readable")
+            }
+            return Array(contents)
+        }
+        return Array(FileHandle.standardInput.readDataToEndOfFile())
+    }
+}
+
+/// What `emit` prints.
+enum EmitRendering {
+    static func report(_ report: EmitReport, as format: EmitCommand.EmitOutput) -> String {
+        switch format {
+        case .json:
+            return report.delivered.map { delivered in
+                JSONDocument.line(.object([
+                    ("event", .string(delivered.event)),
+                    ("topic", .string(delivered.topic)),
+                    ("type", .string(delivered.type.rawValue)),
+                    ("partition", JSONDocument.number(delivered.partition)),
+                    ("offset", JSONDocument.number(delivered.offset)),
+                ]))
+            }.joined()
+        case .text:
+            if report.deliveredCount == 1, let one = report.delivered.first {
+                return "delivered \(one.type.rawValue): event \(one.event) to \(one.topic) [\(one.partition)] at offset \(one.offset)\n"
+            }
+            return "delivered \(report.deliveredCount) of \(report.sent) events\n"
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HyphaKafka
+import HyphaWire
+
+/// `hyphactl tail [EVENT…]`: reads and decodes events without joining a group.
+struct TailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Read and decode events without joining any consumer group.",
+        discussion: """
+            Follows until interrupted; -e stops at the end offsets as they were when tail \
+            started; -n after N events. EVENT may be a glob ('ws-*'). SIGINT and SIGTERM \
+            end it cleanly with exit 0.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("Event names or globs.", valueName: "event")) var events: [String] = []
+    @Flag(help: "Every Hypha event topic.") var all = false
+    @Flag(help: "Start at the oldest stored event.") var fromBeginning = false
+    @Option(help: ArgumentHelp("Start at this offset; negative: that many before the end.", valueName: "n"))
+    var offset: Int64?
+    @Option(help: ArgumentHelp("Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
+    var since: String?
+    @Option(name: .short, help: ArgumentHelp("Stop after this many events.", valueName: "n")) var count: Int?
+    @Flag(name: .short, help: "Stop at the end offsets as they were at start.") var exitAtEnd = false
+    @Option(name: .short, help: ArgumentHelp("Only this partition.", valueName: "n")) var partition: Int32?
+    @Option(name: .short, help: "Output format.") var format: TailFormat = .pretty
+
+    func validate() throws {
+        if events.isEmpty && !all { throw ValidationError("name at least one EVENT, or use --all") }
+        if [fromBeginning, offset != nil, since != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one of --from-beginning, --offset and --since")
+        }
+        if let count, count < 1 { throw ValidationError("-n must be at least 1") }
+        if let partition, partition < 0 { throw ValidationError("-p must be a partition number (0 or more)") }
+        if let since, TailTime.millis(since, now: Date()) == nil {
+            throw ValidationError("--since \(since): expected an ISO-8601 time, Unix seconds, or an age like 10m, 2h, 1d")
+        }
+    }
+
+    func run() async throws {
+        try await ExitCodes.run {
+            let settings = try global.clientSettings()
+            let topics = try await resolveTopics(settings)
+            let request = TailRequest(
+                topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
+            let consumer = try TailConsumer(settings: settings)
+            let printer = SharedTailPrinter(TailPrinter(format: format, style: Style(enabled: global.colorEnabled)))
+            let stop = TailStopSignal()
+            let signals = SignalWatch(stop)
+            defer { signals.cancel() }
+            _ = try await consumer.run(
+                request, stop: stop,
+                onMessage: { message in printer.print(message) },
+                onBatch: { printer.flush() })
+            printer.flush()
+        }
+    }
+
+    private func start() -> TailStart {
+        if fromBeginning { return .beginning }
+        if let offset { return .offset(offset) }
+        if let since, let millis = TailTime.millis(since, now: Date()) { return .time(millis) }
+        return .end
+    }
+
+    /// Event names and globs to topic names; globs and --all need the topic list.
+    private func resolveTopics(_ settings: KafkaClientSettings) async throws -> [String] {
+        let globs = events.filter(EventGlob.isGlob)
+        guard all || !globs.isEmpty else { return events.map { TopicReference.resolve($0) } }
+        let existing = try await KafkaAdmin(settings: settings).topicNames()
+        var topics = all ? existing.filter { HyphaTopic.eventName(fromTopic: $0) != nil } : []
+        for name in events {
+            if EventGlob.isGlob(name) {
+                let matched = existing.filter { topic in
+                    HyphaTopic.eventName(fromTopic: topic).map { EventGlob.matches(name, $0) } ?? false
+                }
+                if matched.isEmpty { throw CommandFailure.failed("no event topic matches '\(name)' (see `hyphactl topics list`)") }
+                topics += matched
+            } else {
+                topics.append(TopicReference.resolve(name, existing: Set(existing)))
+            }
+        }
+        if topics.isEmpty { throw CommandFailure.failed("there are no Hypha event topics yet") }
+        var seen = Set<String>()
+        return topics.filter { seen.insert($0).inserted }
+    }
+}
+
+/// `-f pretty|jsonl|raw`.
+enum TailFormat: String, ExpressibleByArgument, CaseIterable { case pretty, jsonl, raw }
+
+/// Shell-style globs over event names.
+enum EventGlob {
+    static func isGlob(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
+    static func matches(_ pattern: String, _ name: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
+}
+
+/// `--since` values: ISO-8601, Unix seconds (or milliseconds), or an age.
+enum TailTime {
+    static func millis(_ text: String, now: Date) -> Int64? {
+        let ages: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (unit, seconds) in ages where text.hasSuffix(unit) {
+            if let amount = Double(text.dropLast(unit.count)), amount >= 0, amount.isFinite {
+                return Int64((now.timeIntervalSince1970 - amount * seconds) * 1000)
+            }
+        }
+        if text.allSatisfy(\.isASCIIDigitCharacter), let number = Int64(text) {
+            return text.count > 11 ? number : number * 1000
+        }
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+        }
+        return nil
+    }
+}
+
+private extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
+
+/// SIGINT and SIGTERM raise the stop flag instead of killing the process.
+final class SignalWatch {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ stop: TailStopSignal) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.stop() }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}

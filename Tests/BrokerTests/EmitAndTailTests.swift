@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+
+@Suite("emit and tail against the test broker")
+struct EmitAndTailTests {
+    @Test("a JSON object is sent as d: and tails back as one jsonl record")
+    func jsonRoundTrip() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, #"{"a":1}"#])
+        let tail = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"])
+        let records = try tail.jsonLines()
+        try #require(records.count == 1, "got \(tail.output)")
+        let record = records[0]
+        #expect(record["event"] as? String == event)
+        #expect(record["topic"] as? String == "hypha_event_\(event)")
+        #expect(record["type"] as? String == "d")
+        #expect(record["key"] as? String == "d:\(event)")
+        #expect((record["data"] as? [String: Any])?["a"] as? Int == 1)
+        #expect(record["offset"] as? Int == 0)
+        #expect((record["timestamp"] as? String)?.hasSuffix("Z") == true)
+
+        let list = try Hyphactl.succeed(["topics", "list", "-o", "json"])
+        let topics = try #require(try JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]])
+        let mine = try #require(topics.first { $0["topic"] as? String == "hypha_event_\(event)" })
+        #expect(mine["messages"] as? Int == 1)
+        #expect(mine["event"] as? String == event)
+    }
+
+    @Test("each payload type goes out with its key prefix and comes back decoded")
+    func payloadTypes() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let binaryFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(event).bin")
+        try Data([0x00, 0xFF, 0x80, 0x0A]).write(to: binaryFile)
+        defer { try? FileManager.default.removeItem(at: binaryFile) }
+
+        try Hyphactl.succeed(["emit", event, "plain words"])                 // auto: not an object -> s:
+        try Hyphactl.succeed(["emit", event, "[1,2]"])                       // auto: JSON, but not an object -> s:
+        try Hyphactl.succeed(["emit", event, "--json", "[1,2]"])             // forced d:
+        try Hyphactl.succeed(["emit", event, "--string", #"{"x":"y"}"#])     // forced s:
+        try Hyphactl.succeed(["emit", event, "--binary", "--file", binaryFile.path])
+        try Hyphactl.succeed(["emit", event], stdin: Data(#"{"é": "ü", "n": [1.50, null]}"#.utf8 + [0x0A]))
+
+        let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+            .sorted { ($0["offset"] as? Int ?? 0, $0["partition"] as? Int ?? 0) < ($1["offset"] as? Int ?? 0, $1["partition"] as? Int ?? 0) }
+        try #require(records.count == 6)
+        let byType = Dictionary(grouping: records) { $0["type"] as? String ?? "null" }
+        #expect(byType["s"]?.compactMap { $0["data"] as? String }.sorted() == [#"{"x":"y"}"#, "[1,2]", "plain words"])
+        #expect(byType["d"]?.count == 2)
+        #expect(byType["b"]?.first?["data"] as? String == "AP+ACg==")
+        let object = try #require(byType["d"]?.compactMap { $0["data"] as? [String: Any] }.first)
+        #expect(object["é"] as? String == "ü")
+    }
+
+    @Test("the d: value is written the way Python's json.dumps writes it")
+    func pythonStyleValue() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, #"{"b":[1,{"c":"naïve"}],"a":true}"#])
+        let raw = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "raw"])
+        #expect(raw.output == #"{"b": [1, {"c": "na\u00efve"}], "a": true}"# + "\n")
+    }
+
+    @Test("--lines sends one event per line, --repeat multiplies, -o json reports each delivery")
+    func linesAndRepeat() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let input = Data("{\"i\":1}\n{\"i\":2}\n\nthird line\n".utf8)
+        let emitted = try Hyphactl.succeed(["emit", event, "--lines", "--repeat", "2", "-o", "json"], stdin: input)
+        let deliveries = try emitted.jsonLines()
+        #expect(deliveries.count == 6)
+        #expect(deliveries.map { $0["type"] as? String } == ["d", "d", "d", "d", "s", "s"])
+        #expect(deliveries.allSatisfy { $0["topic"] as? String == "hypha_event_\(event)" && $0["offset"] is Int && $0["partition"] is Int })
+        let tailed = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+        #expect(tailed.count == 6)
+    }
+
+    @Test("invalid DATA for its type exits 65 and sends nothing")
+    func invalidData() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let badJSON = try Hyphactl.run(["emit", event, "--json", "{nope"])
+        #expect(badJSON.status == 65)
+        #expect(badJSON.stderr.contains("not valid JSON"))
+        #expect(badJSON.stderr.split(separator: "\n").count == 1)
+
+        let badLine = try Hyphactl.run(["emit", event, "--lines", "--json"], stdin: Data("{\"ok\":1}\n{bad\n".utf8))
+        #expect(badLine.status == 65)
+        #expect(badLine.stderr.contains("line 2"))
+
+        let notText = try Hyphactl.run(["emit", event, "--string"], stdin: Data([0xC3, 0x28]))
+        #expect(notText.status == 65)
+
+        let list = try Hyphactl.succeed(["topics", "list", "-o", "json"])
+        #expect(!list.output.contains("hypha_event_\(event)"))
+    }
+
+    @Test("-n stops after N events; -p reads one partition; --offset starts there")
+    func limitsAndPositions() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let lines = (0..<20).map { "{\"i\":\($0)}" }.joined(separator: "\n")
+        let deliveries = try Hyphactl.succeed(["emit", event, "--lines", "-o", "json"], stdin: Data(lines.utf8)).jsonLines()
+        #expect(deliveries.count == 20)
+
+        let limited = try Hyphactl.succeed(["tail", event, "--from-beginning", "-n", "3", "-f", "jsonl"]).jsonLines()
+        #expect(limited.count == 3)
+
+        let partition = try #require(deliveries.first?["partition"] as? Int)
+        let inPartition = deliveries.filter { $0["partition"] as? Int == partition }
+        let onePartition = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-p", String(partition), "-f", "jsonl"]).jsonLines()
+        #expect(onePartition.count == inPartition.count)
+        #expect(onePartition.allSatisfy { $0["partition"] as? Int == partition })
+
+        let fromOffset = try Hyphactl.succeed(["tail", event, "--offset", "1", "-e", "-p", String(partition), "-f", "jsonl"]).jsonLines()
+        #expect(fromOffset.count == inPartition.count - 1)
+        #expect(fromOffset.first?["offset"] as? Int == 1)
+
+        let lastOne = try Hyphactl.succeed(["tail", event, "--offset", "-1", "-e", "-p", String(partition), "-f", "jsonl"]).jsonLines()
+        #expect(lastOne.count == 1)
+        #expect(lastOne.first?["offset"] as? Int == inPartition.count - 1)
+    }
+
+    @Test("--since picks events by time")
+    func since() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "old"])
+        let all = try Hyphactl.succeed(["tail", event, "--since", "1h", "-e", "-f", "jsonl"]).jsonLines()
+        #expect(all.count == 1)
+        let future = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3600))
+        let none = try Hyphactl.succeed(["tail", event, "--since", future, "-e", "-f", "jsonl"])
+        #expect(none.output.isEmpty)
+    }
+
+    @Test("globs and --all select event topics")
+    func globs() throws {
+        let prefix = TestEnvironment.uniqueEvent("g")
+        try Hyphactl.succeed(["emit", "\(prefix)-one", "1"])
+        try Hyphactl.succeed(["emit", "\(prefix)-two", "2"])
+        let globbed = try Hyphactl.succeed(["tail", "\(prefix)-*", "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+        #expect(Set(globbed.compactMap { $0["event"] as? String }) == ["\(prefix)-one", "\(prefix)-two"])
+
+        let everything = try Hyphactl.succeed(["tail", "--all", "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+        #expect(everything.contains { $0["event"] as? String == "\(prefix)-one" })
+
+        let nothing = try Hyphactl.run(["tail", "\(prefix)-nomatch-*", "-e"])
+        #expect(nothing.status == 1)
+    }
+
+    @Test("pretty output names the event, its place and its data")
+    func pretty() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "--string", "bell \u{07} and \u{1B}[31mred"])
+        let shown = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e"])
+        #expect(shown.output.contains(event))
+        #expect(shown.output.contains("@0"))
+        #expect(!shown.output.contains("\u{1B}"))
+        #expect(shown.output.contains("\\x1b[31mred"))
+    }
+
+    @Test("a value that is not what its key says is shown with its error, never dropped")
+    func undecodableValues() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let produced = try PythonPeer.run(["raw", "--topic", "hypha_event_\(event)"], stdin: Data("""
+            {"key": "d:\(event)", "value": "e25vcGU="}
+            {"key": "s:\(event)", "value": "wyg="}
+            {"key": null, "value": "aGk="}
+            {"key": "d:\(event)", "value": null}
+
+            """.utf8))
+        #expect(produced.status == 0, "\(produced.stderr)")
+        let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+        try #require(records.count == 4)
+        let invalid = records.filter { $0["error"] != nil }
+        #expect(invalid.count == 2)
+        #expect(invalid.allSatisfy { $0["data"] == nil && $0["raw"] is String })
+        #expect(Set(invalid.compactMap { $0["raw"] as? String }) == ["e25vcGU=", "wyg="])
+        #expect(records.contains { $0["type"] is NSNull && $0["data"] as? String == "hi" })
+        #expect(records.contains { $0["type"] as? String == "d" && $0["data"] is NSNull && $0["error"] == nil })
+    }
+
+    @Test("-e ends at the end offsets seen at start, even while events keep arriving")
+    func exitAtEndOnBusyTopic() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let first = (0..<50).map { "{\"i\":\($0)}" }.joined(separator: "\n")
+        try Hyphactl.succeed(["emit", event, "--lines"], stdin: Data(first.utf8))
+        let binary = try Hyphactl.binary()
+        let broker = try TestEnvironment.bootstrap()
+        let busy = Process()
+        busy.executableURL = URL(fileURLWithPath: binary)
+        busy.arguments = ["emit", event, "--lines", "--repeat", "400000", "-b", broker]
+        busy.standardInput = Pipe()
+        busy.standardOutput = FileHandle.nullDevice
+        busy.standardError = FileHandle.nullDevice
+        try busy.run()
+        defer { busy.terminate(); busy.waitUntilExit() }
+        (busy.standardInput as! Pipe).fileHandleForWriting.write(Data("{\"busy\":true}\n".utf8))
+        try (busy.standardInput as! Pipe).fileHandleForWriting.close()
+        Thread.sleep(forTimeInterval: 1)
+        let tail = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "raw"], timeout: 60)
+        #expect(tail.lines.count >= 50)
+        #expect(tail.seconds < 60)
+    }
+
+    @Test("SIGINT ends a following tail cleanly with exit 0")
+    func interrupt() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "x"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Hyphactl.binary())
+        process.arguments = ["tail", event, "--from-beginning", "-f", "jsonl", "-b", try TestEnvironment.bootstrap()]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let firstLine = output.fileHandleForReading.availableLine(timeout: 20)
+        #expect(firstLine?.contains(#""data":"x""#) == true)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+    }
+}
+
+extension FileHandle {
+    /// Reads until a newline, or nil after `timeout` seconds.
+    func availableLine(timeout: Double) -> String? {
+        let box = LineBox()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var bytes = Data()
+            while true {
+                let chunk = self.readData(ofLength: 1)
+                if chunk.isEmpty || chunk == Data([0x0A]) { break }
+                bytes.append(chunk)
+            }
+            box.set(String(decoding: bytes, as: UTF8.self))
+            done.signal()
+        }
+        return done.wait(timeout: .now() + timeout) == .success ? box.get() : nil
+    }
+}
+
+private final class LineBox: @unchecked Sendable {
+    // @unchecked Sendable: written once before the semaphore is signalled, read after.
+    private var line: String?
+    func set(_ value: String) { line = value }
+    func get() -> String? { line }
+}

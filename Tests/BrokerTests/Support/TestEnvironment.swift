@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// What scripts/test hands the broker tests. A missing value fails the test
+/// that needs it: these tests never skip.
+enum TestEnvironment {
+    static let variables = ProcessInfo.processInfo.environment
+
+    static func require(_ name: String) throws -> String {
+        try #require(
+            variables[name].flatMap { $0.isEmpty ? nil : $0 },
+            "\(name) is not set: run the broker tests through scripts/test, which starts a broker")
+    }
+
+    /// `127.0.0.1:PORT` of the test run's broker.
+    static func bootstrap() throws -> String { try require("HYPHA_TEST_BOOTSTRAP") }
+
+    /// A fresh event name, so that each test has topics of its own.
+    static func uniqueEvent(_ prefix: String = "t") -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+}
+
+/// What a finished process left.
+struct ProcessResult {
+    let status: Int32
+    let stdout: Data
+    let stderr: String
+    let seconds: Double
+
+    var output: String { String(decoding: stdout, as: UTF8.self) }
+    var lines: [String] { output.split(separator: "\n").map(String.init) }
+
+    /// stdout's lines parsed as JSON objects.
+    func jsonLines() throws -> [[String: Any]] {
+        try lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+    }
+}
+
+/// Runs a program to its end, feeding stdin and collecting stdout and stderr.
+enum Subprocess {
+    static func run(
+        _ executable: String, _ arguments: [String], stdin: Data? = nil,
+        environment: [String: String]? = nil, timeout: Double = 60
+    ) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe(), errors = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        let started = Date()
+        try process.run()
+        let collected = Collected()
+        let group = DispatchGroup()
+        for (pipe, isError) in [(output, false), (errors, true)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collected.store(data, isError: isError)
+                group.leave()
+            }
+        }
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            Issue.record("\(executable) \(arguments.joined(separator: " ")) did not end within \(timeout) s")
+            group.wait()
+        }
+        process.waitUntilExit()
+        let (out, err) = collected.values
+        return ProcessResult(
+            status: process.terminationStatus, stdout: out,
+            stderr: String(decoding: err, as: UTF8.self), seconds: Date().timeIntervalSince(started))
+    }
+
+    private final class Collected: @unchecked Sendable {
+        // @unchecked Sendable: written once per pipe under the lock, read after both ended.
+        private let lock = NSLock()
+        private var out = Data(), err = Data()
+        func store(_ data: Data, isError: Bool) {
+            lock.withLock { if isError { err = data } else { out = data } }
+        }
+        var values: (Data, Data) { lock.withLock { (out, err) } }
+    }
+}
+
+/// The hyphactl binary under test, against the test broker.
+enum Hyphactl {
+    static func binary() throws -> String { try TestEnvironment.require("HYPHACTL_BIN") }
+
+    /// `hyphactl ARGS -b <test broker>`.
+    static func run(_ arguments: [String], stdin: Data? = nil, bootstrap: String? = nil, timeout: Double = 60) throws -> ProcessResult {
+        let broker = try bootstrap ?? TestEnvironment.bootstrap()
+        return try Subprocess.run(try binary(), arguments + ["-b", broker, "--no-color"], stdin: stdin, timeout: timeout)
+    }
+
+    /// Like `run`, and the command must succeed.
+    static func succeed(_ arguments: [String], stdin: Data? = nil, timeout: Double = 60) throws -> ProcessResult {
+        let result = try run(arguments, stdin: stdin, timeout: timeout)
+        #expect(result.status == 0, "hyphactl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        return result
+    }
+}
+
+/// The aiokafka peer that behaves like a Python Hypha server on the wire.
+enum PythonPeer {
+    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Double = 60) throws -> ProcessResult {
+        let python = try TestEnvironment.require("HYPHA_TEST_PYTHON")
+        let script = try TestEnvironment.require("HYPHA_TEST_PEER")
+        return try Subprocess.run(
+            python, [script] + arguments + ["--bootstrap", try TestEnvironment.bootstrap()],
+            stdin: stdin, timeout: timeout)
+    }
+
+    /// Sends events given as `{"event","type","data"}` objects; returns what the peer printed.
+    static func produce(_ events: [[String: Any]]) throws -> [[String: Any]] {
+        let lines = try events.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        let result = try run(["produce", "--events", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(result.status == 0, "peer produce failed: \(result.stderr)")
+        return try result.jsonLines()
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import hyphactl
+
+@Suite("parsing the command line")
+struct CommandLineTests {
+    @Test("-b, --bootstrap-servers and --kafka-uri name the same option")
+    func bootstrapAliases() throws {
+        for flag in ["-b", "--bootstrap-servers", "--kafka-uri"] {
+            let command = try #require(try HyphaCtl.parseAsRoot(["topics", "list", flag, "k1:9092,k2:9092"]) as? TopicsList)
+            #expect(try command.global.clientSettings(environment: [:]).bootstrapServers == "k1:9092,k2:9092")
+        }
+    }
+
+    @Test("the bootstrap default: HYPHA_KAFKA_URI, then localhost:9092")
+    func bootstrapDefault() throws {
+        let command = try #require(try HyphaCtl.parseAsRoot(["topics", "list"]) as? TopicsList)
+        #expect(try command.global.clientSettings(environment: ["HYPHA_KAFKA_URI": "env:9092"]).bootstrapServers == "env:9092")
+        #expect(try command.global.clientSettings(environment: [:]).bootstrapServers == "localhost:9092")
+    }
+
+    @Test("-X properties are kept in order, split at the first '='")
+    func properties() throws {
+        let command = try #require(
+            try HyphaCtl.parseAsRoot(["topics", "list", "-X", "a=1", "-X", "sasl.password=x=y", "--timeout", "2.5"]) as? TopicsList)
+        let settings = try command.global.clientSettings(environment: [:])
+        #expect(settings.properties.map(\.0) == ["a", "sasl.password"])
+        #expect(settings.properties.map(\.1) == ["1", "x=y"])
+        #expect(settings.timeout == .milliseconds(2500))
+    }
+
+    @Test("bad global options are usage errors", arguments: [
+        ["topics", "list", "-X", "novalue"],
+        ["topics", "list", "--timeout", "0"],
+        ["topics", "list", "--timeout", "-1"],
+        ["tail"],
+        ["tail", "x", "--from-beginning", "--offset", "3"],
+        ["tail", "x", "--since", "yesterday-ish"],
+        ["tail", "x", "-n", "0"],
+        ["emit", "x", "data", "--file", "f"],
+        ["emit", "x", "--json", "--binary"],
+        ["emit", "x", "--repeat", "0"],
+        ["topics", "create", "x", "-p", "0"],
+        ["topics", "delete"],
+    ])
+    func usageErrors(_ arguments: [String]) {
+        #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(arguments) }
+        #expect(HyphaCtl.exitCode(for: usageError(arguments)) == ExitCode(64))
+    }
+
+    private func usageError(_ arguments: [String]) -> any Error {
+        do {
+            _ = try HyphaCtl.parseAsRoot(arguments)
+            return CancellationError()
+        } catch {
+            return error
+        }
+    }
+
+    @Test("tail's flags")
+    func tailFlags() throws {
+        let command = try #require(
+            try HyphaCtl.parseAsRoot(["tail", "a", "ws-*", "-e", "-n", "5", "-p", "2", "-f", "jsonl", "--offset", "-3"]) as? TailCommand)
+        #expect(command.events == ["a", "ws-*"])
+        #expect(command.exitAtEnd && command.count == 5 && command.partition == 2 && command.format == .jsonl && command.offset == -3)
+    }
+
+    @Test("--since takes ISO-8601 times, Unix seconds and ages")
+    func sinceValues() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(TailTime.millis("2026-11-27T09:00:00Z", now: now) == 1_795_770_000_000)
+        #expect(TailTime.millis("2026-11-27T09:00:00.250Z", now: now) == 1_795_770_000_250)
+        #expect(TailTime.millis("1795770000", now: now) == 1_795_770_000_000)
+        #expect(TailTime.millis("1795770000123", now: now) == 1_795_770_000_123)
+        #expect(TailTime.millis("10m", now: now) == 1_800_000_000_000 - 600_000)
+        #expect(TailTime.millis("2h", now: now) == 1_800_000_000_000 - 7_200_000)
+        #expect(TailTime.millis("1d", now: now) == 1_800_000_000_000 - 86_400_000)
+        #expect(TailTime.millis("soon", now: now) == nil)
+        #expect(TailTime.millis("-5m", now: now) == nil)
+    }
+
+    @Test("globs match event names")
+    func globs() {
+        #expect(EventGlob.isGlob("ws-*") && !EventGlob.isGlob("ws-1"))
+        #expect(EventGlob.matches("ws-*", "ws-1/client:msg"))
+        #expect(!EventGlob.matches("ws-*", "other"))
+    }
+
+    @Test("text from the bus cannot drive the terminal")
+    func terminalSafety() {
+        #expect(TerminalText.safe("plain ✓") == "plain ✓")
+        #expect(TerminalText.safe("a\u{1B}[2Jb\n") == "a\\x1b[2Jb\\x0a")
+        #expect(TerminalText.safe("\u{9B}x") == "\\x9bx")
+    }
+
+    @Test("tables pad every column but the last")
+    func table() {
+        var table = Table("A", "LONGER")
+        table.add(["wide-cell", "x"])
+        #expect(table.rendered() == "A          LONGER\nwide-cell  x\n")
+    }
+}
