@@ -28,7 +28,7 @@ struct PythonPeerTests {
             #expect(record["key"] as? String == "\(ack["type"] as! String):\(event)")
         }
         let byType = Dictionary(uniqueKeysWithValues: records.map { ($0["type"] as! String, $0) })
-        #expect(NSDictionary(dictionary: byType["d"]?["data"] as? [String: Any] ?? [:]).isEqual(to: sent[0]["data"] as! [String: Any]))
+        #expect(try canonical(byType["d"]?["data"]) == canonical(sent[0]["data"]))
         #expect(byType["s"]?["data"] as? String == "hello ✓")
         #expect(byType["b"]?["data"] as? String == sent[2]["data"] as? String)
     }
@@ -53,7 +53,7 @@ struct PythonPeerTests {
         let received = try consumed.jsonLines().filter { $0["ready"] == nil }
         try #require(received.count == 3)
         let byType = Dictionary(uniqueKeysWithValues: received.map { ($0["type"] as! String, $0) })
-        #expect(NSDictionary(dictionary: byType["d"]?["data"] as? [String: Any] ?? [:]).isEqual(to: ["n": 1, "s": "ß"]))
+        #expect(try canonical(byType["d"]?["data"]) == canonical(["n": 1, "s": "ß"]))
         #expect(byType["s"]?["data"] as? String == "some text")
         #expect(byType["b"]?["data"] as? String == Data([0x92, 0x01, 0xC0, 0xFF]).base64EncodedString())
         #expect(received.allSatisfy { $0["event"] as? String == event })
@@ -80,4 +80,10 @@ struct PythonPeerTests {
         #expect(records.count == 2)
         #expect(records.allSatisfy { $0["event"] as? String == event && $0["topic"] as? String == topic })
     }
+}
+
+/// A JSON value as text with sorted keys, for comparing decoded documents.
+func canonical(_ value: Any?) throws -> String {
+    let value = try #require(value)
+    return String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
 }

@@ -74,9 +74,9 @@ struct CommandLineTests {
         #expect(TailTime.millis("2026-11-27T09:00:00.250Z", now: now) == 1_795_770_000_250)
         #expect(TailTime.millis("1795770000", now: now) == 1_795_770_000_000)
         #expect(TailTime.millis("1795770000123", now: now) == 1_795_770_000_123)
-        #expect(TailTime.millis("10m", now: now) == 1_800_000_000_000 - 600_000)
-        #expect(TailTime.millis("2h", now: now) == 1_800_000_000_000 - 7_200_000)
-        #expect(TailTime.millis("1d", now: now) == 1_800_000_000_000 - 86_400_000)
+        #expect(TailTime.millis("10m", now: now) == Int64(1_800_000_000_000 - 600_000))
+        #expect(TailTime.millis("2h", now: now) == Int64(1_800_000_000_000 - 7_200_000))
+        #expect(TailTime.millis("1d", now: now) == Int64(1_800_000_000_000 - 86_400_000))
         #expect(TailTime.millis("soon", now: now) == nil)
         #expect(TailTime.millis("-5m", now: now) == nil)
     }

@@ -82,6 +82,14 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
         started.removeAll()
     }
 
+    /// The high watermark the last fetch answer for this partition reported; nil before one arrived.
+    func highWatermark(_ partition: TopicPartition) -> Int64? {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        let code = rd_kafka_get_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high)
+        return code == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+    }
+
     /// What one read of the queue brought.
     enum Item {
         case message(RawMessage)

@@ -92,7 +92,10 @@ public final class TailConsumer: Sendable {
                 let read = try reader.read(timeoutMilliseconds: 100) { item in
                     switch item {
                     case .message(let message):
-                        if plan.accept(message.topicPartition, offset: message.offset) { onMessage(message) }
+                        let accepted = plan.accept(
+                            message.topicPartition, offset: message.offset, timestampMillis: message.timestampMillis
+                        ) { reader.highWatermark(message.topicPartition) }
+                        if accepted { onMessage(message) }
                     case .endOfPartition(let partition, let next):
                         plan.reached(partition, next: next)
                     }
@@ -118,12 +121,18 @@ extension RawMessage {
 }
 
 /// Which partitions to read from where, and when tailing is done.
+///
+/// With `-e` the end of each partition is the high watermark of the first fetch
+/// answer for it, taken when its first message (or its end) arrives: the end as
+/// it was when tailing started, give or take one fetch, without a ListOffsets
+/// round trip (and right even on brokers whose ListOffsets miscounts batches).
 struct TailPlan {
     private(set) var startOffsets: [TopicPartition: Int64] = [:]
-    /// With `-e`: the offset each unfinished partition must reach.
-    private var endOffsets: [TopicPartition: Int64] = [:]
+    /// With `-e`: partitions still to finish, with their end once known.
+    private var unfinished: [TopicPartition: Int64?] = [:]
     private let stopAtEnd: Bool
     private let limit: Int?
+    private let notBefore: Int64?
     private var accepted = 0
 
     init(_ request: TailRequest, client: RDKafkaClient) throws(KafkaFailure) {
@@ -142,51 +151,56 @@ struct TailPlan {
         if let wanted = request.partition, partitions.isEmpty {
             throw KafkaFailure(.notFound, "no partition \(wanted) in \(request.topics.joined(separator: ", "))")
         }
-        let needsWatermarks = request.stopAtEnd || { if case .offset = request.start { true } else { false } }()
-        let low = needsWatermarks ? try client.offsets(partitions, at: .earliest) : [:]
-        let high = needsWatermarks ? try client.offsets(partitions, at: .latest) : [:]
-        let atTime: [TopicPartition: Int64] =
-            if case .time(let millis) = request.start { try client.offsets(partitions, at: .timestamp(millis)) } else { [:] }
-
+        var atTime: [TopicPartition: Int64] = [:]
+        if case .time(let millis) = request.start {
+            atTime = try client.offsets(partitions, at: .timestamp(millis))
+            notBefore = millis
+        } else {
+            notBefore = nil
+        }
         for partition in partitions {
-            let first = low[partition] ?? 0
-            let last = high[partition] ?? 0
-            let start: Int64 = switch request.start {
-            case .beginning: needsWatermarks ? first : StartOffset.beginning
-            case .end: needsWatermarks ? last : StartOffset.end
+            startOffsets[partition] = switch request.start {
+            case .beginning: StartOffset.beginning
+            case .end: StartOffset.end
             case .offset(let offset) where offset >= 0: offset
-            case .offset(let back): max(first, last + back)
-            case .time: atTime[partition].flatMap { $0 >= 0 ? $0 : nil } ?? (needsWatermarks ? last : StartOffset.end)
+            case .offset(let back): StartOffset.tail(-back)
+            case .time: atTime[partition].flatMap { $0 >= 0 ? $0 : nil } ?? StartOffset.end
             }
-            if request.stopAtEnd {
-                guard start < last else { continue }
-                endOffsets[partition] = last
-            }
-            startOffsets[partition] = start
+            if stopAtEnd { unfinished[partition] = .some(nil) }
         }
     }
 
     /// With `-e`, every partition has reached its end.
-    var isFinished: Bool { stopAtEnd && endOffsets.isEmpty }
+    var isFinished: Bool { stopAtEnd && unfinished.isEmpty }
 
     /// The `-n` limit has been met.
     var limitReached: Bool { limit.map { accepted >= $0 } ?? false }
 
     /// Whether to pass on a message; notes the partitions it finishes.
-    mutating func accept(_ partition: TopicPartition, offset: Int64) -> Bool {
+    /// `highWatermark` is asked for once per partition, at its first message.
+    mutating func accept(
+        _ partition: TopicPartition, offset: Int64, timestampMillis: Int64?, highWatermark: () -> Int64?
+    ) -> Bool {
         guard !limitReached else { return false }
         if stopAtEnd {
-            guard let end = endOffsets[partition], offset < end else { return false }
-            if offset + 1 >= end { endOffsets[partition] = nil }
+            guard let known = unfinished[partition] else { return false }
+            let end = known ?? highWatermark() ?? (offset + 1)
+            unfinished[partition] = end
+            guard offset < end else {
+                unfinished[partition] = nil
+                return false
+            }
+            if offset + 1 >= end { unfinished[partition] = nil }
         }
+        if let notBefore, let timestampMillis, timestampMillis < notBefore { return false }
         accepted += 1
         return true
     }
 
-    /// The partition has nothing more to read for now.
+    /// The partition has nothing more to read for now, `next` being its next offset.
     mutating func reached(_ partition: TopicPartition, next: Int64) {
-        if stopAtEnd, let end = endOffsets[partition], next >= end {
-            endOffsets[partition] = nil
-        }
+        guard stopAtEnd, let known = unfinished[partition] else { return }
+        if let end = known, next < end { return }
+        unfinished[partition] = nil
     }
 }

@@ -19,11 +19,13 @@ struct TailCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Event names or globs.", valueName: "event")) var events: [String] = []
     @Flag(help: "Every Hypha event topic.") var all = false
     @Flag(help: "Start at the oldest stored event.") var fromBeginning = false
-    @Option(help: ArgumentHelp("Start at this offset; negative: that many before the end.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Start at this offset; negative: that many before the end (-o -10).", valueName: "n"))
     var offset: Int64?
     @Option(help: ArgumentHelp("Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
     var since: String?
-    @Option(name: .short, help: ArgumentHelp("Stop after this many events.", valueName: "n")) var count: Int?
+    @Option(name: .customShort("n"), help: ArgumentHelp("Stop after this many events.", valueName: "n")) var count: Int?
     @Flag(name: .short, help: "Stop at the end offsets as they were at start.") var exitAtEnd = false
     @Option(name: .short, help: ArgumentHelp("Only this partition.", valueName: "n")) var partition: Int32?
     @Option(name: .short, help: "Output format.") var format: TailFormat = .pretty
@@ -101,10 +103,11 @@ enum EventGlob {
 /// `--since` values: ISO-8601, Unix seconds (or milliseconds), or an age.
 enum TailTime {
     static func millis(_ text: String, now: Date) -> Int64? {
-        let ages: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (unit, seconds) in ages where text.hasSuffix(unit) {
+        let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        let ages: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        for (unit, millis) in ages where text.hasSuffix(unit) {
             if let amount = Double(text.dropLast(unit.count)), amount >= 0, amount.isFinite {
-                return Int64((now.timeIntervalSince1970 - amount * seconds) * 1000)
+                return nowMillis - Int64((amount * millis).rounded())
             }
         }
         if text.allSatisfy(\.isASCIIDigitCharacter), let number = Int64(text) {
@@ -113,7 +116,7 @@ enum TailTime {
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int64(date.timeIntervalSince1970 * 1000) }
+            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         }
         return nil
     }

@@ -101,6 +101,7 @@ enum Hyphactl {
     }
 
     /// Like `run`, and the command must succeed.
+    @discardableResult
     static func succeed(_ arguments: [String], stdin: Data? = nil, timeout: Double = 60) throws -> ProcessResult {
         let result = try run(arguments, stdin: stdin, timeout: timeout)
         #expect(result.status == 0, "hyphactl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
