@@ -1,0 +1,189 @@
+function __hyphactl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __hyphactl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __hyphactl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __hyphactl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __hyphactl_parse_tokens -S
+    set -l unparsed_tokens (__hyphactl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'hyphactl'
+        __hyphactl_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'topics'
+            __hyphactl_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'list'
+                __hyphactl_parse_subcommand 0 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'all' 'o=' 'version' 'h/help'
+            case 'describe'
+                __hyphactl_parse_subcommand 1 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'o=' 'version' 'h/help'
+            case 'create'
+                __hyphactl_parse_subcommand 1 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'p/partitions=' 'r/replication-factor=' 'config=+' 'version' 'h/help'
+            case 'delete'
+                __hyphactl_parse_subcommand -r 1 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'y/yes' 'version' 'h/help'
+            end
+        case 'emit'
+            __hyphactl_parse_subcommand 2 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'json' 'string' 'binary' 'file=' 'lines' 'repeat=' 'o=' 'version' 'h/help'
+        case 'tail'
+            __hyphactl_parse_subcommand -r 1 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'all' 'from-beginning' 'offset=' 'since=' 'n=' 'e' 'p=' 'f=' 'version' 'h/help'
+        case 'version'
+            __hyphactl_parse_subcommand 0 'b/bootstrap-servers=' 'X/property=+' 'context=' 'timeout=' 'v/verbose' 'no-color' 'version' 'h/help'
+        case 'help'
+            __hyphactl_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __hyphactl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __hyphactl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __hyphactl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __hyphactl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__hyphactl_tokens -p)
+    if test -z "$(__hyphactl_tokens -t)"
+        set -l index (count (__hyphactl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'hyphactl' -f
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl" -eq 1' -fa 'topics' -d 'List, describe, create and delete the bus\'s topics.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl" -eq 1' -fa 'emit' -d 'Send an event the way a Hypha server does, and wait for the broker\'s acknowledgement.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl" -eq 1' -fa 'tail' -d 'Read and decode events without joining any consumer group.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl" -eq 1' -fa 'version' -d 'Print hyphactl\'s and the loaded librdkafka\'s versions.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl topics" -eq 1' -fa 'list' -d 'Hypha\'s topics with their sizes (--all: every topic).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl topics" -eq 1' -fa 'describe' -d 'A topic\'s partitions, watermarks and configs.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl topics" -eq 1' -fa 'create' -d 'Create the topic of an event (hypha_event_EVENT).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl topics" -eq 1' -fa 'delete' -d 'Delete topics; asks first unless --yes.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" all' -l 'all' -d 'Every topic, not only Hypha\'s.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" o' -s 'o' -d 'Output format.' -rfka 'table json'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" o' -s 'o' -d 'Output format.' -rfka 'table json'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics describe" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" p partitions' -s 'p' -l 'partitions' -d 'Partitions (default: the broker\'s).' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" r replication-factor' -s 'r' -l 'replication-factor' -d 'Replicas (default: the broker\'s).' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create"' -l 'config' -d 'A topic config, repeatable.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" y yes' -s 'y' -l 'yes' -d 'Delete without asking.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl topics delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" json' -l 'json' -d 'Payload type (default: a JSON object is d:, anything else s:).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" string' -l 'string' -d 'Payload type (default: a JSON object is d:, anything else s:).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" binary' -l 'binary' -d 'Payload type (default: a JSON object is d:, anything else s:).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" file' -l 'file' -d 'Read the data from this file (\'-\': stdin).' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" lines' -l 'lines' -d 'Each input line is one event.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" repeat' -l 'repeat' -d 'Send each event this many times.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" o' -s 'o' -d 'Output: a summary line, or one JSON line per event.' -rfka 'text json'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl emit" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" all' -l 'all' -d 'Every Hypha event topic.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" from-beginning' -l 'from-beginning' -d 'Start at the oldest stored event.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" offset' -l 'offset' -d 'Start at this offset; negative: that many before the end (-o -10).' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" since' -l 'since' -d 'Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" n' -s 'n' -d 'Stop after this many events.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" e' -s 'e' -d 'Stop at the end offsets as they were at start.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" p' -s 'p' -d 'Only this partition.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" f' -s 'f' -d 'Output format.' -rfka 'pretty jsonl raw'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" b bootstrap-servers kafka-uri' -s 'b' -l 'bootstrap-servers' -l 'kafka-uri' -d 'Kafka bootstrap servers, host:port[,host:port…].' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version"' -s 'X' -l 'property' -d 'A librdkafka property, repeatable; applied last.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" context' -l 'context' -d 'A context from the config file.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" timeout' -l 'timeout' -d 'Bound on connecting and on every admin call.' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" v verbose' -s 'v' -l 'verbose' -d 'librdkafka\'s log lines and debug lines on stderr.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" no-color' -l 'no-color' -d 'Plain output, no colour (also when NO_COLOR is set).'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" version' -l 'version' -d 'Show the version.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl version" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl help" version' -l 'version' -d 'Show the version.'
