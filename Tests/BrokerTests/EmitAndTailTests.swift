@@ -211,8 +211,8 @@ struct EmitAndTailTests {
         #expect(tail.seconds < 60)
     }
 
-    @Test("SIGINT ends a following tail cleanly with exit 0")
-    func interrupt() throws {
+    @Test("SIGINT and SIGTERM end a following tail cleanly with exit 0", arguments: [SIGINT, SIGTERM])
+    func interrupt(_ signal: Int32) throws {
         let event = TestEnvironment.uniqueEvent()
         try Hyphactl.succeed(["emit", event, "x"])
         let process = Process()
@@ -224,7 +224,7 @@ struct EmitAndTailTests {
         try process.run()
         let firstLine = output.fileHandleForReading.availableLine(timeout: 20)
         #expect(firstLine?.contains(#""data":"x""#) == true)
-        process.interrupt()
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)

@@ -1,0 +1,37 @@
+import HyphaWire
+import Testing
+
+@testable import HyphaKafka
+
+@Suite("counting acknowledgements")
+struct DeliveryLedgerTests {
+    @Test("every event is settled once; failures are counted and the first error kept")
+    func counts() {
+        var ledger = DeliveryLedger(keep: true)
+        let tags = (0..<4).map { ledger.record(event: "e\($0)", topic: "hypha_event_e\($0)", type: .json) }
+        #expect(tags == [0, 1, 2, 3])
+        #expect(ledger.pending == 4)
+        // Reports arrive out of order across partitions.
+        ledger.settle(RDKafkaDelivery(tag: 2, partition: 1, offset: 7, error: nil))
+        ledger.settle(RDKafkaDelivery(tag: 0, partition: 0, offset: 3, error: nil))
+        ledger.settle(RDKafkaDelivery(tag: 3, partition: 0, offset: -1, error: "Local: Message timed out"))
+        #expect(ledger.pending == 1)
+        ledger.settle(RDKafkaDelivery(tag: 1, partition: 0, offset: -1, error: "Broker: Not enough in-sync replicas"))
+
+        let report = ledger.report()
+        #expect(ledger.pending == 0)
+        #expect(report.sent == 4 && report.deliveredCount == 2 && report.undelivered == 2)
+        #expect(report.firstError == "Local: Message timed out")
+        #expect(report.delivered.map(\.event) == ["e0", "e2"])
+        #expect(report.delivered.map(\.offset) == [3, 7])
+    }
+
+    @Test("without keeping deliveries only the counts are kept")
+    func countsOnly() {
+        var ledger = DeliveryLedger(keep: false)
+        for _ in 0..<3 { _ = ledger.record(event: "e", topic: "hypha_event_e", type: .text) }
+        for tag in 0..<3 { ledger.settle(RDKafkaDelivery(tag: tag, partition: 0, offset: Int64(tag), error: nil)) }
+        let report = ledger.report()
+        #expect(report.deliveredCount == 3 && report.undelivered == 0 && report.delivered.isEmpty)
+    }
+}
