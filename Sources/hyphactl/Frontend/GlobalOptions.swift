@@ -34,9 +34,7 @@ struct GlobalOptions: ParsableArguments {
         guard timeout > 0, timeout.isFinite else {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
-        for property in properties where !property.contains("=") || property.hasPrefix("=") {
-            throw ValidationError("-X \(property): expected key=value, e.g. -X acks=all")
-        }
+        _ = try KeyValue.pairs(properties, option: "-X", example: "acks=all")
     }
 
     /// The settings a Kafka client of this invocation uses: `-b`, else
@@ -52,10 +50,7 @@ struct GlobalOptions: ParsableArguments {
             ?? environment["HYPHA_KAFKA_URI"].flatMap { $0.isEmpty ? nil : $0 }
             ?? chosen?.bootstrapServers
             ?? "localhost:9092"
-        let pairs = properties.map { property -> (String, String) in
-            let split = property.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (String(split[0]), split.count > 1 ? String(split[1]) : "")
-        }
+        let pairs = properties.compactMap(KeyValue.split)
         return KafkaClientSettings(
             bootstrapServers: bootstrap,
             properties: try (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,

@@ -65,18 +65,13 @@ struct TopicsCreate: AsyncParsableCommand {
     func validate() throws {
         if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1") }
         if let replicationFactor, replicationFactor < 1 { throw ValidationError("--replication-factor must be at least 1") }
-        for config in configs where !config.contains("=") || config.hasPrefix("=") {
-            throw ValidationError("--config \(config): expected key=value, e.g. --config retention.ms=86400000")
-        }
+        _ = try KeyValue.pairs(configs, option: "--config", example: "retention.ms=86400000")
     }
 
     func run() async throws {
         try await ExitCodes.run {
             let topic = TopicReference.resolve(event)
-            let pairs = configs.map { config in
-                let split = config.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(split[0]), String(split[1]))
-            }
+            let pairs = configs.compactMap(KeyValue.split)
             try await KafkaAdmin(settings: global.clientSettings())
                 .createTopic(topic, partitions: partitions, replicationFactor: replicationFactor, configs: pairs)
             Terminal.write("created topic \(topic)\n")
