@@ -1,0 +1,187 @@
+/// Writes `tail -f jsonl` records (cli.md) straight into a byte buffer, without building a JSON tree for d: values:
+/// valid d: values are validated with JSONValidator and copied through with surrounding whitespace trimmed; if they contain raw newlines / are multi-line,
+/// re-serialise compactly so each record is exactly one line.
+///
+/// The record says the same as ``DecodedEvent/decode(topic:key:value:)`` (same event
+/// name, type and error reasons), but a `d:` value keeps its bytes: numbers, key order,
+/// escapes (even of lone surrogates) and Python's `", "` separators go out as they came.
+/// A multi-line value loses only the whitespace between its tokens.
+public enum JSONLRecord {
+    /// Appends one line (ending in "\n") to `out`:
+    /// {"event":..,"topic":..,"partition":N,"offset":N,"timestamp":"2026-11-27T09:31:21.301Z" or null,"key":"d:test" or null,"type":"d"/"s"/"b"/null,"data":...}
+    /// data: JSON value for d, string for s/no-prefix, standard padded base64 for b, null for no value;
+    /// when the value is not what its key says: no "data" but "error":"<why>","raw":"<base64 of the value>".
+    /// Keys that are not valid UTF-8 are written with U+FFFD replacements. Field order exactly as above.
+    public static func append(
+        to out: inout [UInt8],
+        topic: String,
+        partition: Int32,
+        offset: Int64,
+        timestampMillis: Int64?,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?
+    ) {
+        let type = key.flatMap(EventKey.payloadType(of:))
+        let data = RecordData(type: type, value: value)
+        JSONWriter.withUTF8(of: topic) { topic in
+            let keyLength = key?.count ?? 0
+            // The whole record is written through one cursor into room for its longest form.
+            let bound = fixedPartsBound
+                + JSONWriter.escapedBound(Swift.max(keyLength, topic.count)) // event
+                + JSONWriter.escapedBound(topic.count)
+                + JSONWriter.escapedBound(keyLength)
+                + data.bound
+            out.appendBytes(upTo: bound) { cursor in
+                cursor.put("{\"event\":")
+                if let key, type != nil {
+                    cursor.putLossyJSONString(UnsafeRawBufferPointer(rebasing: key[2...]))
+                } else if topic.starts(with: HyphaTopic.eventPrefix.utf8) {
+                    cursor.putJSONString(utf8: UnsafeRawBufferPointer(rebasing: topic[HyphaTopic.eventPrefix.utf8.count...]))
+                } else {
+                    cursor.putJSONString(utf8: topic)
+                }
+                cursor.put(",\"topic\":")
+                cursor.putJSONString(utf8: topic)
+                cursor.put(",\"partition\":")
+                cursor.putDecimal(partition)
+                cursor.put(",\"offset\":")
+                cursor.putDecimal(offset)
+                cursor.put(",\"timestamp\":")
+                if let timestampMillis {
+                    cursor.put(UInt8(ascii: "\""))
+                    cursor.putTimestamp(millis: timestampMillis)
+                    cursor.put(UInt8(ascii: "\""))
+                } else {
+                    cursor.put("null")
+                }
+                cursor.put(",\"key\":")
+                if let key {
+                    cursor.putLossyJSONString(key)
+                } else {
+                    cursor.put("null")
+                }
+                switch type {
+                case .json: cursor.put(",\"type\":\"d\"")
+                case .text: cursor.put(",\"type\":\"s\"")
+                case .bytes: cursor.put(",\"type\":\"b\"")
+                case nil: cursor.put(",\"type\":null")
+                }
+                data.write(to: &cursor)
+                cursor.put("}\n")
+            }
+        }
+    }
+
+    /// Room for everything but the strings and the data: field names, punctuation,
+    /// two numbers of at most 20 characters, a timestamp and the `data` field's name.
+    private static let fixedPartsBound = 128 + 2 * 20 + WireTimestamp.maximumLength
+
+    /// What goes after `"type":…`, decided before anything is written so the record's
+    /// length can be bounded.
+    private enum RecordData {
+        /// `"data":null`.
+        case none
+        /// A valid `d:` value, trimmed; `hasLineBreak` when it must lose its whitespace.
+        case json(UnsafeRawBufferPointer, hasLineBreak: Bool)
+        /// Well-formed UTF-8 text.
+        case text(UnsafeRawBufferPointer)
+        /// `b:` bytes.
+        case bytes(UnsafeRawBufferPointer)
+        /// A value that is not what its key says.
+        case invalid(reason: String, raw: UnsafeRawBufferPointer)
+
+        @inline(__always)
+        init(type: PayloadType?, value: UnsafeRawBufferPointer?) {
+            guard let value else {
+                self = .none
+                return
+            }
+            switch type {
+            case .json:
+                if let error = JSONValidator.validate(value) {
+                    self = .invalid(reason: error.description, raw: value)
+                } else {
+                    let trimmed = JSONLRecord.trimmingWhitespace(value)
+                    self = .json(trimmed, hasLineBreak: JSONLRecord.containsLineBreak(trimmed))
+                }
+            case .bytes:
+                self = .bytes(value)
+            case .text, nil:
+                if let offset = UTF8Validation.firstInvalidOffset(value) {
+                    self = .invalid(reason: UTF8Validation.invalidReason(offset: offset), raw: value)
+                } else {
+                    self = .text(value)
+                }
+            }
+        }
+
+        /// The most bytes ``write(to:)`` writes beyond what `fixedPartsBound` covers.
+        var bound: Int {
+            switch self {
+            case .none: 0
+            case let .json(value, _): value.count
+            case let .text(value): JSONWriter.escapedBound(value.count)
+            case let .bytes(value): Base64.encodedLength(value.count)
+            case let .invalid(reason, raw): JSONWriter.escapedBound(reason.utf8.count) + Base64.encodedLength(raw.count) + 16
+            }
+        }
+
+        @inline(__always)
+        func write(to cursor: inout ByteCursor) {
+            switch self {
+            case .none:
+                cursor.put(",\"data\":null")
+            case let .json(value, hasLineBreak):
+                cursor.put(",\"data\":")
+                if hasLineBreak {
+                    cursor.putWithoutWhitespace(validated: value)
+                } else {
+                    cursor.put(value)
+                }
+            case let .text(value):
+                cursor.put(",\"data\":")
+                cursor.putJSONString(utf8: value)
+            case let .bytes(value):
+                cursor.put(",\"data\":\"")
+                cursor.putBase64(value)
+                cursor.put(UInt8(ascii: "\""))
+            case let .invalid(reason, raw):
+                cursor.put(",\"error\":")
+                JSONWriter.withUTF8(of: reason) { cursor.putJSONString(utf8: $0) }
+                cursor.put(",\"raw\":\"")
+                cursor.putBase64(raw)
+                cursor.put(UInt8(ascii: "\""))
+            }
+        }
+    }
+
+    /// Whether `bytes` hold a line feed or carriage return (in valid JSON, only
+    /// whitespace between tokens can).
+    @inline(__always)
+    fileprivate static func containsLineBreak(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let end = bytes.count
+        var i = 0
+        while i + 8 <= end {
+            let word = JSONBytes.word(bytes, at: i)
+            if JSONBytes.bytesBelow(1, in: word ^ 0x0a0a_0a0a_0a0a_0a0a) | JSONBytes.bytesBelow(1, in: word ^ 0x0d0d_0d0d_0d0d_0d0d) != 0 {
+                return true
+            }
+            i += 8
+        }
+        while i < end {
+            if bytes[i] == 0x0a || bytes[i] == 0x0d { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// `bytes` without JSON whitespace at either end.
+    @inline(__always)
+    fileprivate static func trimmingWhitespace(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = bytes.count
+        while start < end, JSONBytes.isWhitespace(bytes[start]) { start += 1 }
+        while end > start, JSONBytes.isWhitespace(bytes[end - 1]) { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
+    }
+}
