@@ -173,13 +173,13 @@ _hyphactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topics|emit|tail|version|help)
+    topics|groups|servers|emit|tail|version|help)
         # Offer subcommand argument completions
         "_hyphactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topics emit tail version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topics groups servers emit tail version help' -- "${cur}"))
         ;;
     esac
 }
@@ -315,6 +315,122 @@ _hyphactl_topics_delete() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    esac
+}
+
+_hyphactl_groups() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hyphactl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|describe)
+        # Offer subcommand argument completions
+        "_hyphactl_groups_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list describe' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hyphactl_groups_list() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --all --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o)
+    __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o')
+        __hyphactl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_hyphactl_groups_describe() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --all --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag)
+    __hyphactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o')
+        __hyphactl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--max-lag')
+        return
+        ;;
+    esac
+}
+
+_hyphactl_servers() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --check --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag --silence)
+    __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-o')
+        __hyphactl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--max-lag')
+        return
+        ;;
+    '--silence')
         return
         ;;
     esac

@@ -7,12 +7,14 @@ struct HyphaCtl: AsyncParsableCommand {
         commandName: "hyphactl",
         abstract: "See and touch a Hypha deployment's Kafka event bus.",
         discussion: """
-            Lists the bus's topics, sends and tails Hypha events, exactly as a Hypha \
-            server reads and writes them.
+            Lists the bus's topics, sends and tails Hypha events exactly as a Hypha \
+            server reads and writes them, and shows whether every server keeps up.
             """,
         version: HyphaCtlVersion.current,
         subcommands: [
             TopicsCommand.self,
+            GroupsCommand.self,
+            ServersCommand.self,
             EmitCommand.self,
             TailCommand.self,
             VersionCommand.self,

@@ -11,6 +11,10 @@ struct FailureTests {
         ["emit", "test", "{}"],
         ["tail", "test", "-e"],
         ["tail", "--all"],
+        ["groups", "list"],
+        ["groups", "describe", "1"],
+        ["groups", "describe", "--all"],
+        ["servers"],
     ]
 
     @Test("every command against a closed port: one line, exit 69, within --timeout + 2 s", arguments: commands)

@@ -46,7 +46,7 @@ public struct TopicDescription: Sendable, Equatable {
 
 /// Questions about topics, asked of the cluster: list, describe, create, delete.
 public final class KafkaAdmin: Sendable {
-    private let client: RDKafkaClient
+    let client: RDKafkaClient
 
     /// A client for `settings`; it connects on the first question.
     public init(settings: KafkaClientSettings) throws(KafkaFailure) {

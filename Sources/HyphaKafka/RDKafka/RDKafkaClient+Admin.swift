@@ -92,7 +92,7 @@ extension RDKafkaClient {
 
     /// Runs one admin request on a queue of its own and waits for its result,
     /// bounded by the settings' timeout.
-    private func runAdmin(
+    func runAdmin(
         _ operation: rd_kafka_admin_op_t, action: String,
         send: (OpaquePointer?, OpaquePointer?) -> Void,
         results: (OpaquePointer) throws(KafkaFailure) -> Void

@@ -127,3 +127,40 @@ enum PythonPeer {
         return try result.jsonLines()
     }
 }
+
+/// A peer left running in the background, e.g. a consuming Hypha-like server.
+final class BackgroundPeer {
+    private let process = Process()
+    private let output = Pipe()
+
+    /// Starts the peer and waits until it prints `{"ready": true}`.
+    init(_ arguments: [String], readyWithin timeout: Double = 30) throws {
+        let python = try TestEnvironment.require("HYPHA_TEST_PYTHON")
+        let script = try TestEnvironment.require("HYPHA_TEST_PEER")
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script] + arguments + ["--bootstrap", try TestEnvironment.bootstrap()]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard let line = output.fileHandleForReading.availableLine(timeout: deadline.timeIntervalSinceNow) else { break }
+            if line.contains("\"ready\"") { return }
+        }
+        stop()
+        throw PeerNotReady()
+    }
+
+    struct PeerNotReady: Error {}
+
+    /// Ends the peer at once, as a crash would (the test runner may hand its
+    /// children SIGTERM ignored, so SIGKILL).
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,127 @@
+import HyphaKafka
+import HyphaWire
+
+/// Tables and JSON for `groups list`, `groups describe` and `servers`.
+enum GroupRendering {
+    static func list(_ groups: [GroupSummary], as format: OutputFormat) -> String {
+        switch format {
+        case .json:
+            return JSONDocument.line(.array(groups.map { group in
+                .object([
+                    ("group", .string(group.group)),
+                    ("server_id", JSONDocument.string(group.serverID)),
+                    ("state", .string(group.state)),
+                    ("members", JSONDocument.number(group.members)),
+                ])
+            }))
+        case .table:
+            var table = Table("GROUP", "SERVER-ID", "STATE", "MEMBERS")
+            for group in groups {
+                table.add([group.group, group.serverID ?? "-", group.state, String(group.members)])
+            }
+            return table.rendered()
+        }
+    }
+
+    static func describe(_ groups: [GroupLag], as format: OutputFormat, single: Bool) -> String {
+        switch format {
+        case .json:
+            let documents = groups.map(document)
+            return JSONDocument.line(single && documents.count == 1 ? documents[0] : .array(documents))
+        case .table:
+            return groups.map(table).joined(separator: "\n")
+        }
+    }
+
+    private static func document(_ group: GroupLag) -> JSONValue {
+        .object([
+            ("group", .string(group.group)),
+            ("server_id", JSONDocument.string(group.serverID)),
+            ("state", .string(group.state)),
+            ("coordinator", JSONDocument.string(group.coordinator)),
+            ("members", .array(group.members.map { member in
+                .object([
+                    ("member_id", .string(member.memberID)),
+                    ("client_id", .string(member.clientID)),
+                    ("host", .string(member.host)),
+                    ("assignments", .array(member.assignments.map { assignment in
+                        .object([("topic", .string(assignment.topic)), ("partition", JSONDocument.number(assignment.partition))])
+                    })),
+                ])
+            })),
+            ("partitions", .array(group.partitions.map { partition in
+                .object([
+                    ("topic", .string(partition.topic)),
+                    ("event", JSONDocument.string(partition.event)),
+                    ("partition", JSONDocument.number(partition.partition)),
+                    ("committed", partition.committed.map { JSONDocument.number($0) } ?? .null),
+                    ("end", partition.end.map { JSONDocument.number($0) } ?? .null),
+                    ("lag", partition.lag.map { JSONDocument.number($0) } ?? .null),
+                ])
+            })),
+            ("total_lag", JSONDocument.number(group.totalLag)),
+        ])
+    }
+
+    private static func table(_ group: GroupLag) -> String {
+        var text = "GROUP        \(group.group)\n"
+        text += "STATE        \(group.state)\n"
+        text += "COORDINATOR  \(group.coordinator ?? "-")\n"
+        text += "MEMBERS      \(group.members.count)\n\n"
+        if !group.members.isEmpty {
+            var members = Table("MEMBER-ID", "CLIENT-ID", "HOST", "ASSIGNED")
+            for member in group.members {
+                let assigned = member.assignments.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
+                members.add([member.memberID, member.clientID, member.host, assigned.isEmpty ? "-" : assigned])
+            }
+            text += members.rendered() + "\n"
+        }
+        var partitions = Table(
+            "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID")
+        for partition in group.partitions {
+            partitions.add([
+                partition.topic, String(partition.partition),
+                partition.committed.map(String.init) ?? "-", partition.end.map(String.init) ?? "-",
+                partition.lag.map(String.init) ?? "-",
+                partition.owner?.memberID ?? "-", partition.owner?.host ?? "-", partition.owner?.clientID ?? "-",
+            ])
+        }
+        text += partitions.rendered()
+        text += "\nTOTAL LAG    \(group.totalLag)\n"
+        return text
+    }
+
+    static func servers(_ reports: [ServerReport], as format: OutputFormat, nowMillis: Int64, style: Style) -> String {
+        switch format {
+        case .json:
+            return JSONDocument.line(.array(reports.map { report in
+                .object([
+                    ("server_id", .string(report.serverID)),
+                    ("state", JSONDocument.string(report.state)),
+                    ("members", JSONDocument.number(report.members)),
+                    ("total_lag", report.totalLag.map { JSONDocument.number($0) } ?? .null),
+                    ("last_health_check", report.lastHealthCheckMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null),
+                    ("last_health_check_age_seconds", report.lastHealthCheckMillis.map { .number(seconds(nowMillis - $0)) } ?? .null),
+                    ("status", .string(report.status.rawValue)),
+                ])
+            }))
+        case .table:
+            var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "LAST-HEALTH-CHECK", "STATUS")
+            for report in reports {
+                let age = report.lastHealthCheckMillis.map { "\(seconds(nowMillis - $0))s ago" } ?? "never"
+                let status = report.status == .ok ? style.green("ok") : style.red(report.status.rawValue)
+                table.add([
+                    report.serverID, report.state ?? "-", String(report.members),
+                    report.totalLag.map(String.init) ?? "-", age, status,
+                ])
+            }
+            return table.rendered()
+        }
+    }
+
+    /// Whole seconds with one decimal, e.g. `4.2`.
+    private static func seconds(_ millis: Int64) -> String {
+        let tenths = max(0, millis) / 100
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
