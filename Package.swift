@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The C boundary: each system library is imported by one folder only.
@@ -36,6 +38,8 @@ let package = Package(
                 "HyphaWire",
                 "HyphaYAML",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
@@ -45,6 +49,7 @@ let package = Package(
                 "HyphaWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
@@ -52,7 +57,10 @@ let package = Package(
         // Needs a real broker: scripts/test starts one and says where.
         .testTarget(
             name: "BrokerTests",
-            dependencies: ["HyphaKafka", "HyphaWire"],
+            dependencies: [
+                "HyphaKafka", "HyphaWire",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             exclude: ["Peers"]
         ),
         .testTarget(

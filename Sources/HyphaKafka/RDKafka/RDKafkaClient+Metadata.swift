@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 
 /// A topic and partition, the key of every per-partition answer.
 public struct TopicPartition: Hashable, Sendable, Comparable {
@@ -92,6 +93,31 @@ extension RDKafkaClient {
                 partitions: partitions.sorted { $0.id < $1.id })
         }
         return ClusterMetadata(brokers: brokers, topics: topics)
+    }
+
+    /// Makes sure a topic exists: a Metadata request naming it lets the broker's
+    /// auto-create make it, as the Python server's first use does.
+    func ensureTopic(_ name: String) throws(KafkaFailure) {
+        let topic = rd_kafka_topic_new(handle, name, nil)!
+        defer { rd_kafka_topic_destroy(topic) }
+        let deadline = ContinuousClock.now + settings.timeout
+        var lastCode = RD_KAFKA_RESP_ERR_NO_ERROR
+        repeat {
+            var pointer: UnsafePointer<rd_kafka_metadata>?
+            let code = rd_kafka_metadata(handle, 0, topic, &pointer, settings.timeoutMilliseconds)
+            if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
+                defer { rd_kafka_metadata_destroy(pointer) }
+                let raw = pointer.pointee
+                if raw.topic_cnt > 0 && raw.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR && raw.topics[0].partition_cnt > 0 {
+                    return
+                }
+                lastCode = raw.topic_cnt > 0 ? raw.topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+            } else {
+                lastCode = code
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while ContinuousClock.now < deadline
+        throw failure(lastCode, while: "create topic \(name) on first use")
     }
 
     /// Offsets for many partitions at once: librdkafka sends one ListOffsets

@@ -20,6 +20,8 @@ final class RDKafkaClient: @unchecked Sendable {
     let mainQueue: OpaquePointer
     let settings: KafkaClientSettings
     let logger: Logger
+    /// The main queue is forwarded to the consumer queue, whose owner serves it.
+    private let mainQueueForwarded: Bool
     private let observed = Mutex(ObservedEvents())
 
     /// What the main queue told us that later decisions depend on.
@@ -32,11 +34,15 @@ final class RDKafkaClient: @unchecked Sendable {
         var allBrokersDown = false
     }
 
-    private init(handle: OpaquePointer, mainQueue: OpaquePointer, settings: KafkaClientSettings, logger: Logger) {
+    private init(
+        handle: OpaquePointer, mainQueue: OpaquePointer, settings: KafkaClientSettings, logger: Logger,
+        mainQueueForwarded: Bool
+    ) {
         self.handle = handle
         self.mainQueue = mainQueue
         self.settings = settings
         self.logger = logger
+        self.mainQueueForwarded = mainQueueForwarded
     }
 
     deinit {
@@ -47,7 +53,8 @@ final class RDKafkaClient: @unchecked Sendable {
     /// A new handle; `overrides` are our defaults for this role, applied before
     /// the user's `-X` properties so that those win.
     static func make(
-        _ role: Role, settings: KafkaClientSettings, overrides: [(String, String)] = []
+        _ role: Role, settings: KafkaClientSettings, overrides: [(String, String)] = [], events: Int32 = 0,
+        forwardMainQueueToConsumer: Bool = false
     ) throws(KafkaFailure) -> RDKafkaClient {
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaFailure(.client, "librdkafka could not allocate a configuration")
@@ -67,7 +74,7 @@ final class RDKafkaClient: @unchecked Sendable {
                     hint: "see librdkafka's CONFIGURATION.md for valid properties")
             }
         }
-        rd_kafka_conf_set_events(conf, RDKafkaClient.eventMask(role))
+        rd_kafka_conf_set_events(conf, RDKafkaClient.eventMask(role) | events)
 
         var errorText = [CChar](repeating: 0, count: 512)
         let kind = role == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
@@ -78,7 +85,10 @@ final class RDKafkaClient: @unchecked Sendable {
         }
         let mainQueue = rd_kafka_queue_get_main(handle)!
         rd_kafka_set_log_queue(handle, mainQueue)
-        return RDKafkaClient(handle: handle, mainQueue: mainQueue, settings: settings, logger: settings.logger)
+        if forwardMainQueueToConsumer { rd_kafka_poll_set_consumer(handle) }
+        return RDKafkaClient(
+            handle: handle, mainQueue: mainQueue, settings: settings, logger: settings.logger,
+            mainQueueForwarded: forwardMainQueueToConsumer)
     }
 
     private static func eventMask(_ role: Role) -> Int32 {
@@ -101,22 +111,27 @@ final class RDKafkaClient: @unchecked Sendable {
         timeoutMilliseconds: Int32 = 0,
         onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void = { _ in }
     ) {
+        guard !mainQueueForwarded else { return }
         var wait = timeoutMilliseconds
         while let event = rd_kafka_queue_poll(mainQueue, wait) {
             wait = 0
             defer { rd_kafka_event_destroy(event) }
-            switch rd_kafka_event_type(event) {
-            case Int32(RD_KAFKA_EVENT_LOG):
-                handleLog(event)
-            case Int32(RD_KAFKA_EVENT_ERROR):
-                handleError(event)
-            case Int32(RD_KAFKA_EVENT_DR):
+            if rd_kafka_event_type(event) == Int32(RD_KAFKA_EVENT_DR) {
                 while let message = rd_kafka_event_message_next(event) {
                     onDelivery(message)
                 }
-            default:
-                break
+            } else {
+                serveEvent(event)
             }
+        }
+    }
+
+    /// Handles a log line or an error event; ignores any other event.
+    func serveEvent(_ event: OpaquePointer) {
+        switch rd_kafka_event_type(event) {
+        case Int32(RD_KAFKA_EVENT_LOG): handleLog(event)
+        case Int32(RD_KAFKA_EVENT_ERROR): handleError(event)
+        default: break
         }
     }
 

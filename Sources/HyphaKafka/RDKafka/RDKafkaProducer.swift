@@ -1,4 +1,5 @@
 import CRdKafka
+import Synchronization
 
 /// What the broker said about one produced message.
 struct RDKafkaDelivery {
@@ -11,12 +12,15 @@ struct RDKafkaDelivery {
 }
 
 /// A producer handle and the topic handles it has opened.
-final class RDKafkaProducer: @unchecked Sendable {
-    // @unchecked Sendable: used by one blocking call at a time (the send loop);
-    // librdkafka's handles are thread-safe, the topic cache is only touched there.
-
+final class RDKafkaProducer: Sendable {
     let client: RDKafkaClient
-    private var topics: [String: OpaquePointer] = [:]
+    private let topics = Mutex<[String: TopicHandle]>([:])
+
+    /// An `rd_kafka_topic_t`, thread-safe in librdkafka.
+    private struct TopicHandle: @unchecked Sendable {
+        // @unchecked Sendable: librdkafka's topic handles may be used from any thread.
+        let pointer: OpaquePointer
+    }
 
     /// A producer that partitions like aiokafka and waits for every in-sync replica.
     init(settings: KafkaClientSettings) throws(KafkaFailure) {
@@ -36,23 +40,32 @@ final class RDKafkaProducer: @unchecked Sendable {
         // Whatever was never acknowledged is dropped: the caller already counted it.
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         client.serveMainQueue()
-        topics.values.forEach { rd_kafka_topic_destroy($0) }
+        topics.withLock { $0.values.forEach { rd_kafka_topic_destroy($0.pointer) } }
     }
 
-    private func topicHandle(_ name: String) -> OpaquePointer {
-        if let existing = topics[name] { return existing }
-        let created = rd_kafka_topic_new(client.handle, name, nil)!
-        topics[name] = created
-        return created
+    /// The topic's handle; `messageTimeoutMilliseconds` applies to a topic's first use.
+    private func topicHandle(_ name: String, messageTimeoutMilliseconds: Int32?) -> OpaquePointer {
+        topics.withLock { topics in
+            if let existing = topics[name] { return existing.pointer }
+            var conf: OpaquePointer?
+            if let messageTimeoutMilliseconds {
+                conf = rd_kafka_topic_conf_new()
+                var errorText = [CChar](repeating: 0, count: 256)
+                rd_kafka_topic_conf_set(conf, "message.timeout.ms", String(messageTimeoutMilliseconds), &errorText, errorText.count)
+            }
+            let created = rd_kafka_topic_new(client.handle, name, conf)!
+            topics[name] = TopicHandle(pointer: created)
+            return created
+        }
     }
 
     /// Queues one message, waiting for room while librdkafka's queue is full.
     /// Delivery reports met while waiting go to `onDelivery`.
     func produce(
-        topic: String, key: [UInt8], value: [UInt8]?, tag: Int,
+        topic: String, key: [UInt8], value: [UInt8]?, tag: Int, messageTimeoutMilliseconds: Int32? = nil,
         onDelivery: (RDKafkaDelivery) -> Void
     ) throws(KafkaFailure) {
-        let handle = topicHandle(topic)
+        let handle = topicHandle(topic, messageTimeoutMilliseconds: messageTimeoutMilliseconds)
         let opaque = UnsafeMutableRawPointer(bitPattern: tag + 1)
         while true {
             // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.
