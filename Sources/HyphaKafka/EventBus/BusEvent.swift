@@ -76,11 +76,3 @@ public struct EventBusConfiguration: Sendable {
         self.partitionBacklog = partitionBacklog
     }
 }
-
-extension Duration {
-    /// In whole milliseconds, at least 1, as librdkafka takes it.
-    var milliseconds: Int32 {
-        let (seconds, attoseconds) = components
-        return Int32(clamping: max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
-    }
-}

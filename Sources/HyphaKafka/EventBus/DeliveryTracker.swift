@@ -27,19 +27,23 @@ final class DeliveryTracker: Sendable {
     }
 
     /// Sends one message and waits for the broker's answer; nil error means delivered.
-    func send(
-        topic: String, key: [UInt8], value: [UInt8]?, messageTimeoutMilliseconds: Int32? = nil
-    ) async -> RDKafkaDelivery {
+    /// With `waitAtMost`, an answer that takes longer counts as a failure (the
+    /// message itself stays queued until its message timeout).
+    func send(topic: String, key: [UInt8], value: [UInt8]?, waitAtMost: Duration? = nil) async -> RDKafkaDelivery {
         await withCheckedContinuation { continuation in
             let tag = pending.withLock { state in
                 state.next += 1
                 state.waiting[state.next] = continuation
                 return state.next
             }
+            if let waitAtMost {
+                Task { [self] in
+                    try? await Task.sleep(for: waitAtMost)
+                    settle(RDKafkaDelivery(tag: tag, partition: -1, offset: -1, error: "no acknowledgement within \(waitAtMost)"))
+                }
+            }
             do throws(KafkaFailure) {
-                try producer.produce(
-                    topic: topic, key: key, value: value, tag: tag,
-                    messageTimeoutMilliseconds: messageTimeoutMilliseconds) { settle($0) }
+                try producer.produce(topic: topic, key: key, value: value, tag: tag) { settle($0) }
             } catch {
                 settle(RDKafkaDelivery(tag: tag, partition: -1, offset: -1, error: error.description))
             }

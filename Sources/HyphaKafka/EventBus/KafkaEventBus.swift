@@ -403,10 +403,9 @@ public final class KafkaEventBus: Sendable {
             try? await Task.sleep(for: open ? (backoff ?? configuration.backoff.first) : configuration.healthCheckInterval)
             guard !Task.isCancelled, let tracker else { return }
             let value = String(format: "%.3f", Date().timeIntervalSince1970)
-            let timeout = min(configuration.healthCheckInterval, .seconds(5)).milliseconds
             let delivery = await tracker.send(
                 topic: healthTopic, key: Array(healthTopic.utf8), value: Array(value.utf8),
-                messageTimeoutMilliseconds: max(timeout, 500))
+                waitAtMost: min(configuration.healthCheckInterval, .seconds(5)))
             if let error = delivery.error { logger.debug("event bus \(serverID): health check failed: \(error)") }
             recordKafka(success: delivery.error == nil)
         }

@@ -43,17 +43,10 @@ final class RDKafkaProducer: Sendable {
         topics.withLock { $0.values.forEach { rd_kafka_topic_destroy($0.pointer) } }
     }
 
-    /// The topic's handle; `messageTimeoutMilliseconds` applies to a topic's first use.
-    private func topicHandle(_ name: String, messageTimeoutMilliseconds: Int32?) -> OpaquePointer {
+    private func topicHandle(_ name: String) -> OpaquePointer {
         topics.withLock { topics in
             if let existing = topics[name] { return existing.pointer }
-            var conf: OpaquePointer?
-            if let messageTimeoutMilliseconds {
-                conf = rd_kafka_topic_conf_new()
-                var errorText = [CChar](repeating: 0, count: 256)
-                rd_kafka_topic_conf_set(conf, "message.timeout.ms", String(messageTimeoutMilliseconds), &errorText, errorText.count)
-            }
-            let created = rd_kafka_topic_new(client.handle, name, conf)!
+            let created = rd_kafka_topic_new(client.handle, name, nil)!
             topics[name] = TopicHandle(pointer: created)
             return created
         }
@@ -62,10 +55,10 @@ final class RDKafkaProducer: Sendable {
     /// Queues one message, waiting for room while librdkafka's queue is full.
     /// Delivery reports met while waiting go to `onDelivery`.
     func produce(
-        topic: String, key: [UInt8], value: [UInt8]?, tag: Int, messageTimeoutMilliseconds: Int32? = nil,
+        topic: String, key: [UInt8], value: [UInt8]?, tag: Int,
         onDelivery: (RDKafkaDelivery) -> Void
     ) throws(KafkaFailure) {
-        let handle = topicHandle(topic, messageTimeoutMilliseconds: messageTimeoutMilliseconds)
+        let handle = topicHandle(topic)
         let opaque = UnsafeMutableRawPointer(bitPattern: tag + 1)
         while true {
             // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.

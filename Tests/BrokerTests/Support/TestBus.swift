@@ -12,13 +12,13 @@ enum TestBus {
             properties: [
                 ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
             ],
-            timeout: .seconds(20), logger: logger())
+            timeout: .seconds(20), logger: testLogger())
         return KafkaEventBus(configuration: EventBusConfiguration(kafka: settings, serverID: serverID, healthCheckInterval: healthEvery))
     }
 }
 
 /// librdkafka's and the bus's debug lines on stderr when HYPHA_TEST_DEBUG is set.
-private func logger() -> Logger {
+func testLogger() -> Logger {
     var logger = Logger(label: "test-bus") { StreamLogHandler.standardError(label: $0) }
     logger.logLevel = TestEnvironment.variables["HYPHA_TEST_DEBUG"] == nil ? .critical : .debug
     return logger

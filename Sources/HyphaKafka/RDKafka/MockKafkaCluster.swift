@@ -1,0 +1,44 @@
+import CRdKafka
+
+/// librdkafka's in-process mock cluster: brokers on loopback ports that speak the
+/// Kafka protocol (produce, fetch, groups, offsets) and can be taken down and up,
+/// for fault-injection tests. It has no admin API: create topics here.
+public final class MockKafkaCluster: @unchecked Sendable {
+    // @unchecked Sendable: the mock cluster's functions are thread-safe; the
+    // owning handle lives as long as this object.
+
+    private let owner: RDKafkaClient
+    private let cluster: OpaquePointer
+
+    /// A cluster of `brokers` brokers, ids 1 through `brokers`.
+    public init(brokers: Int = 1) throws(KafkaFailure) {
+        owner = try RDKafkaClient.make(.producer, settings: KafkaClientSettings(bootstrapServers: ""))
+        guard let cluster = rd_kafka_mock_cluster_new(owner.handle, Int32(brokers)) else {
+            throw KafkaFailure(.client, "librdkafka could not start a mock cluster")
+        }
+        self.cluster = cluster
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+    }
+
+    /// The brokers' `host:port` list.
+    public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(cluster)) }
+
+    /// Creates a topic.
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaFailure) {
+        let code = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(replicationFactor))
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw owner.failure(code, while: "create mock topic \(name)") }
+    }
+
+    /// Closes a broker's connections and refuses new ones; nil: every broker.
+    public func takeDown(broker id: Int32? = nil) {
+        rd_kafka_mock_broker_set_down(cluster, id ?? -1)
+    }
+
+    /// Lets a broker accept connections again; nil: every broker.
+    public func bringUp(broker id: Int32? = nil) {
+        rd_kafka_mock_broker_set_up(cluster, id ?? -1)
+    }
+}
