@@ -173,13 +173,13 @@ _hyphactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topics|groups|servers|emit|tail|version|help)
+    topics|groups|servers|emit|tail|probe|version|help)
         # Offer subcommand argument completions
         "_hyphactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topics groups servers emit tail version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topics groups servers emit tail probe version help' -- "${cur}"))
         ;;
     esac
 }
@@ -505,6 +505,37 @@ _hyphactl_tail() {
         ;;
     '-f')
         __hyphactl_add_completions -W 'pretty'$'\n''jsonl'$'\n''raw'
+        return
+        ;;
+    esac
+}
+
+_hyphactl_probe() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --metrics --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --count -o)
+    __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '-o')
+        __hyphactl_add_completions -W 'text'$'\n''json'
         return
         ;;
     esac

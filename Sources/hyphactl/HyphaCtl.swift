@@ -17,6 +17,7 @@ struct HyphaCtl: AsyncParsableCommand {
             ServersCommand.self,
             EmitCommand.self,
             TailCommand.self,
+            ProbeCommand.self,
             VersionCommand.self,
         ]
     )

@@ -15,6 +15,7 @@ struct FailureTests {
         ["groups", "describe", "1"],
         ["groups", "describe", "--all"],
         ["servers"],
+        ["probe"],
     ]
 
     @Test("every command against a closed port: one line, exit 69, within --timeout + 2 s", arguments: commands)

@@ -93,8 +93,10 @@ public enum ServerSurvey {
     static func newestTimestamps(_ topics: [String], settings: KafkaClientSettings) async throws(KafkaFailure) -> [String: Int64] {
         guard !topics.isEmpty else { return [:] }
         let newest = NewestTimestamps()
+        var request = TailRequest(topics: topics, start: .offset(-1), stopAtEnd: true)
+        request.skipsMissingTopics = true  // a server's topic may be deleted meanwhile
         _ = try await TailConsumer(settings: settings).run(
-            TailRequest(topics: topics, start: .offset(-1), stopAtEnd: true), stop: TailStopSignal(),
+            request, stop: TailStopSignal(),
             onMessage: { message in
                 if let time = message.timestampMillis { newest.note(message.topic, time) }
             })

@@ -11,15 +11,20 @@ final class DeliveryTracker: Sendable {
 
     init(producer: RDKafkaProducer) {
         self.producer = producer
-        Thread.detachNewThread { [self] in
-            while running.load(ordering: .relaxed) || !pendingIsEmpty {
-                producer.serve(timeoutMilliseconds: 100) { settle($0) }
-            }
+        // The thread holds the tracker (and so the producer) only while it serves,
+        // so the handle can be destroyed as soon as `close()` returns.
+        Thread.detachNewThread { [weak self, finished] in
+            while let tracker = self, tracker.serveOnce() {}
             finished.signal()
         }
     }
 
-    private var pendingIsEmpty: Bool { pending.withLock { $0.waiting.isEmpty } }
+    /// Reads reports for a while; false once closed and nothing is pending.
+    private func serveOnce() -> Bool {
+        guard running.load(ordering: .relaxed) || !pending.withLock({ $0.waiting.isEmpty }) else { return false }
+        producer.serve(timeoutMilliseconds: 100) { settle($0) }
+        return true
+    }
 
     private func settle(_ delivery: RDKafkaDelivery) {
         let continuation = pending.withLock { $0.waiting.removeValue(forKey: delivery.tag) }

@@ -39,7 +39,6 @@ public final class KafkaEventBus: Sendable {
         var phase = Phase.idle
         var subscribed: Set<String> = []
         var assigned: Set<TopicPartition> = []
-        var assignmentWaiters: [(topic: String, continuation: CheckedContinuation<Void, Never>)] = []
         var partitions: [TopicPartition: PartitionLane] = [:]
         var consumer: RDKafkaGroupConsumer?
         var producer: RDKafkaProducer?
@@ -86,8 +85,8 @@ public final class KafkaEventBus: Sendable {
         let producer = try RDKafkaProducer(settings: settings)
         let consumer = try RDKafkaGroupConsumer(
             settings: configuration.kafka, groupID: HyphaGroup.forServer(configuration.serverID))
-        let healthTopic = healthTopic
-        try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(healthTopic) }
+        let (healthTopic, timeout) = (healthTopic, configuration.kafka.timeout)
+        try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(healthTopic, timeout: timeout) }
         let pollThreadDone = DispatchSemaphore(value: 0)
         let started = state.withLock { state -> Bool in
             guard state.phase == .idle else { return false }
@@ -100,8 +99,10 @@ public final class KafkaEventBus: Sendable {
         }
         guard started else { throw KafkaFailure(.invalidInput, "the event bus was already started") }
         try updateSubscription()
-        Thread.detachNewThread { [self] in
-            pollLoop(consumer)
+        // The thread holds the consumer only while it polls, so that `stop()`
+        // destroys the handle before it returns.
+        Thread.detachNewThread { [self, weak consumer] in
+            if let consumer { pollLoop(consumer) }
             pollThreadDone.signal()
         }
         let health = Task { [self] in await healthLoop() }
@@ -135,11 +136,12 @@ public final class KafkaEventBus: Sendable {
         }
         await health?.value
         await tracker?.close()
-        let pending = state.withLock { state in
-            defer { state.assignmentWaiters.removeAll() }
-            return state.assignmentWaiters
+        // Let the handles go now: a live producer keeps refreshing its topics' metadata.
+        state.withLock { state in
+            state.consumer = nil
+            state.producer = nil
+            state.tracker = nil
         }
-        for waiter in pending { waiter.continuation.resume() }
     }
 
     // MARK: - Handlers
@@ -287,7 +289,8 @@ public final class KafkaEventBus: Sendable {
     /// (minutes): let the broker create it first.
     private func ensureTopic(_ topic: String) async throws(KafkaFailure) {
         guard let producer = state.withLock({ $0.producer }) else { return }
-        try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(topic) }
+        let timeout = configuration.kafka.timeout
+        try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(topic, timeout: timeout) }
     }
 
     private func updateSubscription() throws(KafkaFailure) {

@@ -97,14 +97,15 @@ extension RDKafkaClient {
 
     /// Makes sure a topic exists: a Metadata request naming it lets the broker's
     /// auto-create make it, as the Python server's first use does.
-    func ensureTopic(_ name: String) throws(KafkaFailure) {
+    func ensureTopic(_ name: String, timeout: Duration) throws(KafkaFailure) {
         let topic = rd_kafka_topic_new(handle, name, nil)!
         defer { rd_kafka_topic_destroy(topic) }
-        let deadline = ContinuousClock.now + settings.timeout
+        let deadline = ContinuousClock.now + timeout
         var lastCode = RD_KAFKA_RESP_ERR_NO_ERROR
         repeat {
             var pointer: UnsafePointer<rd_kafka_metadata>?
-            let code = rd_kafka_metadata(handle, 0, topic, &pointer, settings.timeoutMilliseconds)
+            let remaining = max(Int32(1), Int32(clamping: (deadline - ContinuousClock.now).components.seconds * 1000 + 1))
+            let code = rd_kafka_metadata(handle, 0, topic, &pointer, min(remaining, settings.timeoutMilliseconds))
             if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
                 defer { rd_kafka_metadata_destroy(pointer) }
                 let raw = pointer.pointee
@@ -117,7 +118,12 @@ extension RDKafkaClient {
             }
             Thread.sleep(forTimeInterval: 0.1)
         } while ContinuousClock.now < deadline
-        throw failure(lastCode, while: "create topic \(name) on first use")
+        if lastCode == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
+            throw KafkaFailure(
+                .notFound, "topic \(name) does not exist and the broker did not create it",
+                hint: "create it with `hyphactl topics create`, or enable auto.create.topics.enable on the broker")
+        }
+        throw unreachable(while: "create topic \(name) on first use", waited: timeout)
     }
 
     /// Offsets for many partitions at once: librdkafka sends one ListOffsets

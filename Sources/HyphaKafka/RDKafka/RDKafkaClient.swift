@@ -46,6 +46,9 @@ final class RDKafkaClient: @unchecked Sendable {
     }
 
     deinit {
+        // While a handle is destroyed librdkafka may print log lines to stderr
+        // itself, bypassing the log queue: quiet it unless debug output is wanted.
+        if logger.logLevel > .debug { rd_kafka_set_log_level(handle, 0) }
         rd_kafka_queue_destroy(mainQueue)
         rd_kafka_destroy(handle)
     }
@@ -198,9 +201,12 @@ final class RDKafkaClient: @unchecked Sendable {
 
     /// The failure for "no broker answered in time", naming 2.0.2's tagged-field
     /// bug when that is the reason.
-    func unreachable(while action: String, file: String = #fileID, line: Int = #line) -> KafkaFailure {
+    func unreachable(
+        while action: String, waited: Duration? = nil, file: String = #fileID, line: Int = #line
+    ) -> KafkaFailure {
         serveMainQueue()
-        let seconds = Double(settings.timeoutMilliseconds) / 1000
+        let seconds = waited.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+            ?? Double(settings.timeoutMilliseconds) / 1000
         if observedEvents.apiVersionUnderflow && rd_kafka_version() < 0x0202_0000 {
             return KafkaFailure(
                 .incompatibleClient,

@@ -32,6 +32,8 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
                 ("enable.auto.offset.store", "false"),
                 ("auto.offset.reset", "latest"),
                 ("allow.auto.create.topics", "true"),
+                // Events should reach handlers promptly even where a broker does not long-poll.
+                ("fetch.wait.max.ms", "100"),
             ] + overrides,
             events: Int32(RD_KAFKA_EVENT_REBALANCE | RD_KAFKA_EVENT_FETCH | RD_KAFKA_EVENT_OFFSET_COMMIT),
             forwardMainQueueToConsumer: true)

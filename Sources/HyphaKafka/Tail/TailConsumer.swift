@@ -24,6 +24,8 @@ public struct TailRequest: Sendable {
     public var stopAtEnd: Bool
     /// Stop after this many messages (`-n`).
     public var limit: Int?
+    /// Skip topics that do not exist (any more) instead of failing.
+    public var skipsMissingTopics = false
 
     /// A request.
     public init(topics: [String], partition: Int32? = nil, start: TailStart = .end, stopAtEnd: Bool = false, limit: Int? = nil) {
@@ -142,6 +144,7 @@ struct TailPlan {
         var partitions: [TopicPartition] = []
         for name in request.topics {
             guard let topic = metadata.topics.first(where: { $0.name == name }), !topic.partitions.isEmpty else {
+                if request.skipsMissingTopics { continue }
                 throw KafkaFailure(.notFound, "topic \(name) does not exist", hint: "see `hyphactl topics list`")
             }
             for partition in topic.partitions where request.partition == nil || request.partition == partition.id {
