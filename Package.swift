@@ -5,7 +5,7 @@ let package = Package(
     name: "hyphactl",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "HyphaKafka", targets: ["HyphaWire", "HyphaYAML", "HyphaKafka"]),
+        .library(name: "HyphaKafka", targets: ["HyphaWire", "HyphaYAML", "HyphaKafka", "HyphaManifests"]),
         .executable(name: "hyphactl", targets: ["hyphactl"]),
     ],
     dependencies: [
@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "HyphaWire"),
         // YAML with positions, read through libyaml.
         .target(name: "HyphaYAML", dependencies: ["CYAML"]),
+        // Compose and Kubernetes manifests from one hypha.yaml.
+        .target(name: "HyphaManifests", dependencies: ["HyphaYAML"]),
         // Kafka itself: the librdkafka wrapper, admin queries, producing, tailing.
         .target(
             name: "HyphaKafka",
@@ -46,6 +48,7 @@ let package = Package(
             name: "hyphactl",
             dependencies: [
                 "HyphaKafka",
+                "HyphaManifests",
                 "HyphaWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,6 +57,7 @@ let package = Package(
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
         .testTarget(name: "HyphaKafkaTests", dependencies: ["HyphaKafka", "HyphaWire", "HyphaYAML"]),
+        .testTarget(name: "HyphaManifestsTests", dependencies: ["HyphaManifests", "HyphaYAML"]),
         // Needs a real broker: scripts/test starts one and says where.
         .testTarget(
             name: "BrokerTests",

@@ -4,7 +4,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 RDKAFKA_DIR="$VENV/rdkafka"          # holds librdkafka.so.1 -> the wheel's newer librdkafka
-REQUIREMENTS="$ROOT/Tests/BrokerTests/Peers/requirements.txt"
+REQUIREMENTS="$ROOT/scripts/requirements.txt"
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 

@@ -18,6 +18,7 @@ struct HyphaCtl: AsyncParsableCommand {
             EmitCommand.self,
             TailCommand.self,
             ProbeCommand.self,
+            GenerateCommand.self,
             VersionCommand.self,
         ]
     )

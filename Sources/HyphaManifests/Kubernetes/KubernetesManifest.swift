@@ -1,0 +1,335 @@
+import HyphaYAML
+
+/// Kubernetes objects for a deployment, one YAML document each: Kafka (bundled:
+/// a StatefulSet with its node id from the pod ordinal, a headless and a client
+/// Service, a PodDisruptionBudget), then the Hypha Deployment, Service and PDB.
+public enum KubernetesManifest {
+    /// Every object, as a multi-document YAML file.
+    public static func render(_ deployment: HyphaDeployment) -> String {
+        YAMLWriter.documents(objects(deployment))
+    }
+
+    static func objects(_ deployment: HyphaDeployment) -> [YAMLValue] {
+        let objects = ObjectFactory(deployment)
+        var documents: [YAMLValue] = []
+        let bootstrap: String
+        switch deployment.kafka {
+        case .external(let servers):
+            bootstrap = servers.joined(separator: ",")
+        case .bundled(let kafka):
+            if kafka.flavor == .zookeeper { documents += ZooKeeperObjects(objects, kafka).documents }
+            let brokers = KafkaObjects(objects, kafka)
+            documents += brokers.documents
+            bootstrap = brokers.bootstrap
+        }
+        documents += HyphaObjects(objects, deployment.hypha, bootstrap: bootstrap).documents
+        return documents
+    }
+}
+
+/// Metadata, labels and the pieces every object shares.
+struct ObjectFactory {
+    let names: Names
+    let namespace: String?
+
+    init(_ deployment: HyphaDeployment) {
+        names = Names(deployment)
+        namespace = deployment.namespace
+    }
+
+    /// `app.kubernetes.io/*` on every object.
+    func labels(_ app: String, component: String) -> YAMLValue {
+        .mapping([
+            ("app.kubernetes.io/name", .string(app)),
+            ("app.kubernetes.io/instance", .string(names.deployment)),
+            ("app.kubernetes.io/component", .string(component)),
+            ("app.kubernetes.io/part-of", "hypha"),
+            ("app.kubernetes.io/managed-by", "hyphactl"),
+        ])
+    }
+
+    /// Selectors use `name` and `instance` only: labels that never change.
+    func selector(_ app: String) -> YAMLValue {
+        .mapping([("app.kubernetes.io/name", .string(app)), ("app.kubernetes.io/instance", .string(names.deployment))])
+    }
+
+    func metadata(_ name: String, app: String, component: String) -> YAMLValue {
+        var fields: [(String, YAMLValue)] = [("name", .string(name))]
+        if let namespace { fields.append(("namespace", .string(namespace))) }
+        fields.append(("labels", labels(app, component: component)))
+        return .mapping(fields)
+    }
+
+    func object(_ apiVersion: String, _ kind: String, _ name: String, app: String, component: String, spec: YAMLValue) -> YAMLValue {
+        .mapping([
+            ("apiVersion", .string(apiVersion)), ("kind", .string(kind)),
+            ("metadata", metadata(name, app: app, component: component)), ("spec", spec),
+        ])
+    }
+
+    func disruptionBudget(_ name: String, app: String, component: String, maxUnavailable: Int) -> YAMLValue {
+        object("policy/v1", "PodDisruptionBudget", name, app: app, component: component, spec: .mapping([
+            ("maxUnavailable", .int(maxUnavailable)),
+            ("selector", .mapping([("matchLabels", selector(app))])),
+        ]))
+    }
+
+    func headlessService(_ name: String, app: String, component: String, ports: [(String, Int)]) -> YAMLValue {
+        object("v1", "Service", name, app: app, component: component, spec: .mapping([
+            ("clusterIP", "None"),
+            // Brokers must find each other before they are ready.
+            ("publishNotReadyAddresses", true),
+            ("selector", selector(app)),
+            ("ports", .sequence(ports.map(Self.port))),
+        ]))
+    }
+
+    func clientService(_ name: String, app: String, component: String, ports: [(String, Int)]) -> YAMLValue {
+        object("v1", "Service", name, app: app, component: component, spec: .mapping([
+            ("type", "ClusterIP"),
+            ("selector", selector(app)),
+            ("ports", .sequence(ports.map(Self.port))),
+        ]))
+    }
+
+    private static func port(_ port: (String, Int)) -> YAMLValue {
+        .mapping([("name", .string(port.0)), ("port", .int(port.1)), ("targetPort", .string(port.0)), ("protocol", "TCP")])
+    }
+
+    /// Pod security for a numeric non-root user.
+    static func podSecurity(user: Int) -> YAMLValue {
+        .mapping([
+            ("runAsNonRoot", true), ("runAsUser", .int(user)), ("runAsGroup", .int(user)), ("fsGroup", .int(user)),
+            ("seccompProfile", .mapping([("type", "RuntimeDefault")])),
+        ])
+    }
+
+    static let containerSecurity: YAMLValue = .mapping([
+        ("allowPrivilegeEscalation", false),
+        ("capabilities", .mapping([("drop", .sequence(["ALL"]))])),
+    ])
+
+    static func fieldEnv(_ name: String, _ path: String) -> YAMLValue {
+        .mapping([("name", .string(name)), ("valueFrom", .mapping([("fieldRef", .mapping([("fieldPath", .string(path))]))]))])
+    }
+
+    static func env(_ name: String, _ value: String) -> YAMLValue {
+        .mapping([("name", .string(name)), ("value", .string(value))])
+    }
+
+    static func containerPorts(_ ports: [(String, Int)]) -> YAMLValue {
+        .sequence(ports.map { .mapping([("name", .string($0.0)), ("containerPort", .int($0.1)), ("protocol", "TCP")]) })
+    }
+
+    static func tcpProbe(_ port: String, initialDelay: Int, period: Int, failures: Int) -> YAMLValue {
+        .mapping([
+            ("tcpSocket", .mapping([("port", .string(port))])),
+            ("initialDelaySeconds", .int(initialDelay)), ("periodSeconds", .int(period)), ("failureThreshold", .int(failures)),
+        ])
+    }
+
+    static func claim(_ storage: String) -> YAMLValue {
+        .mapping([
+            ("metadata", .mapping([("name", "data")])),
+            ("spec", .mapping([
+                ("accessModes", .sequence(["ReadWriteOnce"])),
+                ("resources", .mapping([("requests", .mapping([("storage", .string(storage))]))])),
+            ])),
+        ])
+    }
+}
+
+/// The KRaft or ZooKeeper-mode brokers.
+private struct KafkaObjects {
+    var documents: [YAMLValue] = []
+    let bootstrap: String
+
+    init(_ objects: ObjectFactory, _ kafka: BundledKafka) {
+        let names = objects.names
+        let ports = [("kafka", 9092)] + (kafka.flavor == .kraft ? [("controller", 9093)] : [])
+        bootstrap = "\(names.kafkaBase):9092"
+        let advertised = "PLAINTEXT://${HOSTNAME}.\(names.kafkaHeadless).${POD_NAMESPACE}.svc.cluster.local:9092"
+        var environment: [YAMLValue] = [ObjectFactory.fieldEnv("POD_NAMESPACE", "metadata.namespace")]
+        let start: String
+        switch kafka.flavor {
+        case .kraft:
+            let voters = (0..<kafka.brokers)
+                .map { "\($0)@\(names.kafkaBase)-\($0).\(names.kafkaHeadless):9093" }.joined(separator: ",")
+            environment += [
+                ObjectFactory.env("CLUSTER_ID", names.clusterID),
+                ObjectFactory.env("KAFKA_PROCESS_ROLES", "broker,controller"),
+                ObjectFactory.env("KAFKA_CONTROLLER_QUORUM_VOTERS", voters),
+                ObjectFactory.env("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093"),
+                ObjectFactory.env("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                ObjectFactory.env("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
+                ObjectFactory.env("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
+                ObjectFactory.env("KAFKA_LOG_DIRS", "/var/lib/kafka/data/logs"),
+            ]
+            // The node id is the pod's ordinal: demo-kafka-2 is node 2.
+            start = "export KAFKA_NODE_ID=\"${HOSTNAME##*-}\" KAFKA_ADVERTISED_LISTENERS=\"\(advertised)\"; exec /etc/kafka/docker/run"
+        case .zookeeper:
+            environment += [
+                ObjectFactory.env("KAFKA_ZOOKEEPER_CONNECT", "\(names.zookeeper):2181"),
+                ObjectFactory.env("KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:9092"),
+                ObjectFactory.env("KAFKA_LOG_DIRS", "/var/lib/kafka/data/logs"),
+            ]
+            start = "export KAFKA_BROKER_ID=\"${HOSTNAME##*-}\" KAFKA_ADVERTISED_LISTENERS=\"\(advertised)\"; exec /etc/confluent/docker/run"
+        }
+        environment += BrokerSettings(kafka).environment.map { name, value in
+            .mapping([("name", .string(name)), ("value", value)])
+        }
+        let container: YAMLValue = .mapping([
+            ("name", "kafka"),
+            ("image", .string(kafka.image)),
+            ("command", .sequence(["sh", "-c", .string(start)])),
+            ("env", .sequence(environment)),
+            ("ports", ObjectFactory.containerPorts(ports)),
+            ("readinessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 10, period: 10, failures: 6)),
+            ("livenessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 60, period: 20, failures: 6)),
+            ("resources", .mapping([
+                ("requests", .mapping([("cpu", "250m"), ("memory", "1Gi")])),
+                ("limits", .mapping([("memory", "2Gi")])),
+            ])),
+            ("securityContext", ObjectFactory.containerSecurity),
+            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/var/lib/kafka/data")])])),
+        ])
+        documents = [
+            objects.headlessService(names.kafkaHeadless, app: "kafka", component: "broker", ports: ports),
+            objects.clientService(names.kafkaBase, app: "kafka", component: "broker", ports: [("kafka", 9092)]),
+            objects.object("apps/v1", "StatefulSet", names.kafkaBase, app: "kafka", component: "broker", spec: .mapping([
+                ("serviceName", .string(names.kafkaHeadless)),
+                ("replicas", .int(kafka.brokers)),
+                // A KRaft quorum needs its voters up together.
+                ("podManagementPolicy", "Parallel"),
+                ("selector", .mapping([("matchLabels", objects.selector("kafka"))])),
+                ("template", .mapping([
+                    ("metadata", .mapping([("labels", objects.labels("kafka", component: "broker"))])),
+                    ("spec", .mapping([
+                        ("securityContext", ObjectFactory.podSecurity(user: 1000)),
+                        ("terminationGracePeriodSeconds", 60),
+                        ("containers", .sequence([container])),
+                    ])),
+                ])),
+                ("volumeClaimTemplates", .sequence([ObjectFactory.claim(kafka.storage)])),
+            ])),
+            objects.disruptionBudget(names.kafkaBase, app: "kafka", component: "broker", maxUnavailable: 1),
+        ]
+    }
+}
+
+/// ZooKeeper for the cp-kafka 7.4 layout.
+private struct ZooKeeperObjects {
+    let documents: [YAMLValue]
+
+    init(_ objects: ObjectFactory, _ kafka: BundledKafka) {
+        let names = objects.names
+        let count = kafka.brokers == 1 ? 1 : 3
+        let ports = [("client", 2181), ("peer", 2888), ("election", 3888)]
+        let servers = (0..<count)
+            .map { "\(names.zookeeper)-\($0).\(names.zookeeperHeadless):2888:3888" }.joined(separator: ";")
+        let container: YAMLValue = .mapping([
+            ("name", "zookeeper"),
+            ("image", .string(kafka.zookeeperImage)),
+            ("command", .sequence([
+                "sh", "-c", "export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )); exec /etc/confluent/docker/run",
+            ])),
+            ("env", .sequence([
+                ObjectFactory.env("ZOOKEEPER_CLIENT_PORT", "2181"),
+                ObjectFactory.env("ZOOKEEPER_TICK_TIME", "2000"),
+                ObjectFactory.env("ZOOKEEPER_INIT_LIMIT", "10"),
+                ObjectFactory.env("ZOOKEEPER_SYNC_LIMIT", "5"),
+                ObjectFactory.env("ZOOKEEPER_SERVERS", servers),
+            ])),
+            ("ports", ObjectFactory.containerPorts(ports)),
+            ("readinessProbe", ObjectFactory.tcpProbe("client", initialDelay: 5, period: 10, failures: 6)),
+            ("livenessProbe", ObjectFactory.tcpProbe("client", initialDelay: 30, period: 20, failures: 6)),
+            ("securityContext", ObjectFactory.containerSecurity),
+            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/var/lib/zookeeper")])])),
+        ])
+        documents = [
+            objects.headlessService(names.zookeeperHeadless, app: "zookeeper", component: "coordinator", ports: ports),
+            objects.clientService(names.zookeeper, app: "zookeeper", component: "coordinator", ports: [("client", 2181)]),
+            objects.object("apps/v1", "StatefulSet", names.zookeeper, app: "zookeeper", component: "coordinator", spec: .mapping([
+                ("serviceName", .string(names.zookeeperHeadless)),
+                ("replicas", .int(count)),
+                ("podManagementPolicy", "Parallel"),
+                ("selector", .mapping([("matchLabels", objects.selector("zookeeper"))])),
+                ("template", .mapping([
+                    ("metadata", .mapping([("labels", objects.labels("zookeeper", component: "coordinator"))])),
+                    ("spec", .mapping([
+                        ("securityContext", ObjectFactory.podSecurity(user: 1000)),
+                        ("containers", .sequence([container])),
+                    ])),
+                ])),
+                ("volumeClaimTemplates", .sequence([ObjectFactory.claim("1Gi")])),
+            ])),
+            objects.disruptionBudget(names.zookeeper, app: "zookeeper", component: "coordinator", maxUnavailable: 1),
+        ]
+    }
+}
+
+/// The Hypha servers: a Deployment whose pods take their server id from their name.
+private struct HyphaObjects {
+    let documents: [YAMLValue]
+
+    init(_ objects: ObjectFactory, _ hypha: HyphaServers, bootstrap: String) {
+        let names = objects.names
+        var environment: [YAMLValue] = [ObjectFactory.fieldEnv("HYPHA_SERVER_ID", "metadata.name")]
+        environment += hypha.env.map { ObjectFactory.env($0.name, $0.value) }
+        environment += hypha.secretEnv.map { entry in
+            .mapping([
+                ("name", .string(entry.name)),
+                ("valueFrom", .mapping([("secretKeyRef", .mapping([("name", .string(entry.secret)), ("key", .string(entry.key))]))])),
+            ])
+        }
+        var container: [(String, YAMLValue)] = [
+            ("name", "hypha"),
+            ("image", .string(hypha.image)),
+            ("command", .sequence(HyphaCommand.arguments(hypha, bootstrap: bootstrap).map(YAMLValue.string))),
+            ("env", .sequence(environment)),
+            ("ports", ObjectFactory.containerPorts([("http", hypha.port)])),
+            ("startupProbe", Self.httpProbe("/health/liveness", period: 5, failures: 60)),
+            ("readinessProbe", Self.httpProbe("/health/readiness", period: 10, failures: 3)),
+            ("livenessProbe", Self.httpProbe("/health/liveness", period: 20, failures: 3)),
+            // Let Services stop sending traffic before the server shuts down.
+            ("lifecycle", .mapping([("preStop", .mapping([("exec", .mapping([("command", .sequence(["sleep", "10"]))]))]))])),
+            ("securityContext", ObjectFactory.containerSecurity),
+            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/data")])])),
+        ]
+        if !hypha.resources.isEmpty {
+            container.insert(("resources", .mapping(hypha.resources.map { kind, amounts in
+                (kind, .mapping(amounts.map { ($0.0, .string($0.1)) }))
+            })), at: 8)
+        }
+        documents = [
+            objects.object("apps/v1", "Deployment", names.hyphaBase, app: "hypha", component: "server", spec: .mapping([
+                ("replicas", .int(hypha.replicas)),
+                ("revisionHistoryLimit", 5),
+                ("strategy", .mapping([
+                    ("type", "RollingUpdate"),
+                    ("rollingUpdate", .mapping([("maxUnavailable", 0), ("maxSurge", 1)])),
+                ])),
+                ("selector", .mapping([("matchLabels", objects.selector("hypha"))])),
+                ("template", .mapping([
+                    ("metadata", .mapping([("labels", objects.labels("hypha", component: "server"))])),
+                    ("spec", .mapping([
+                        // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
+                        ("securityContext", ObjectFactory.podSecurity(user: 8877)),
+                        ("terminationGracePeriodSeconds", 40),
+                        ("containers", .sequence([.mapping(container)])),
+                        ("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])),
+                    ])),
+                ])),
+            ])),
+            objects.clientService(names.hyphaBase, app: "hypha", component: "server", ports: [("http", hypha.port)]),
+            objects.disruptionBudget(names.hyphaBase, app: "hypha", component: "server", maxUnavailable: 1),
+        ]
+    }
+
+    private static func httpProbe(_ path: String, period: Int, failures: Int) -> YAMLValue {
+        .mapping([
+            ("httpGet", .mapping([("path", .string(path)), ("port", "http")])),
+            ("periodSeconds", .int(period)), ("timeoutSeconds", 5), ("failureThreshold", .int(failures)),
+        ])
+    }
+}
