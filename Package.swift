@@ -57,6 +57,7 @@ let package = Package(
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
         .testTarget(name: "HyphaKafkaTests", dependencies: ["HyphaKafka", "HyphaWire", "HyphaYAML"]),
+        .testTarget(name: "HyphaYAMLTests", dependencies: ["HyphaYAML"]),
         .testTarget(name: "HyphaManifestsTests", dependencies: ["HyphaManifests", "HyphaYAML"]),
         // Needs a real broker: scripts/test starts one and says where.
         .testTarget(

@@ -173,13 +173,13 @@ _hyphactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topics|groups|servers|emit|tail|probe|version|help)
+    topics|groups|servers|emit|tail|probe|generate|version|help)
         # Offer subcommand argument completions
         "_hyphactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topics groups servers emit tail probe version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topics groups servers emit tail probe generate version help' -- "${cur}"))
         ;;
     esac
 }
@@ -536,6 +536,35 @@ _hyphactl_probe() {
         ;;
     '-o')
         __hyphactl_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_hyphactl_generate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-f -o --check)
+    __hyphactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-f')
+        return
+        ;;
+    '-o')
+        return
+        ;;
+    '--check')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hyphactl_add_completions -W 'compose'$'\n''k8s'
         return
         ;;
     esac
