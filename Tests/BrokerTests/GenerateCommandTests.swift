@@ -78,4 +78,48 @@ struct GenerateCommandTests {
         #expect(drifted.output.contains("@@ -"))
         #expect(drifted.stderr.contains("differs"))
     }
+
+    static let valid = """
+        apiVersion: hyphactl/v1
+        kind: HyphaDeployment
+        name: demo
+        hypha:
+          image: ghcr.io/amun-ai/hypha:0.21.137
+        kafka:
+          mode: bundled
+
+        """
+
+    /// Seven levels of ten aliases each: ten million nodes if expanded.
+    static let aliasBomb: String = {
+        var lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1..<7 {
+            let refs = Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+            lines.append("l\(level): &l\(level) [\(refs)]")
+        }
+        return lines.joined(separator: "\n")
+    }()
+
+    @Test("the corpus of bad inputs: each its message, exit 65", arguments: [
+        ("syntax error", "name: [unclosed\n", "line 2, column 1"),
+        ("wrong type", valid.replacingOccurrences(of: "mode: bundled", with: "mode: bundled\n  brokers: three"),
+         "kafka.brokers: expected an integer at line 8, column 12"),
+        ("unknown key", valid.replacingOccurrences(of: "name: demo", with: "name: demo\nnamspace: x"),
+         "namspace: unknown key (did you mean namespace?) at line 4, column 1"),
+        ("duplicate key", valid + "name: twice\n", "duplicate key 'name' at line 8, column 1"),
+        ("missing tag", valid.replacingOccurrences(of: ":0.21.137", with: ""), "hypha.image: the image needs a tag"),
+        ("latest", valid.replacingOccurrences(of: "0.21.137", with: "latest"), "hypha.image: 'latest' is refused"),
+        ("replication over brokers", valid.replacingOccurrences(of: "mode: bundled", with: "mode: bundled\n  brokers: 3\n  replicationFactor: 4"),
+         "kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 4"),
+        ("alias bomb", aliasBomb, "aliases expand to more than 100000 nodes"),
+        ("empty file", "", "the file is empty"),
+        ("no mapping", "- just\n- a list\n", "expected a mapping, found a list at line 1, column 1"),
+    ])
+    func corpus(_ name: String, _ text: String, _ expected: String) throws {
+        let path = try temporary("\(name.replacingOccurrences(of: " ", with: "-")).yaml", Data(text.utf8))
+        let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "k8s", "-f", path])
+        #expect(result.status == 65, "\(name): \(result.stderr)")
+        #expect(result.output.isEmpty)
+        #expect(result.stderr.contains(expected), "\(name): \(result.stderr)")
+    }
 }

@@ -15,6 +15,8 @@ struct ExampleManifestTests {
         ("prod-k8s-kraft", "k8s"),
         ("external-k8s-4-replicas", "k8s"),
         ("prod-k8s-kraft", "compose"),
+        ("dev-compose-zookeeper", "k8s"),
+        ("external-k8s-4-replicas", "compose"),
     ]
 
     static func generate(_ input: String, _ target: String) throws -> String {
