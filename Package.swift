@@ -50,6 +50,7 @@ let package = Package(
                 "HyphaKafka",
                 "HyphaManifests",
                 "HyphaWire",
+                "HyphaYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

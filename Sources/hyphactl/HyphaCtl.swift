@@ -19,6 +19,8 @@ struct HyphaCtl: AsyncParsableCommand {
             TailCommand.self,
             ProbeCommand.self,
             GenerateCommand.self,
+            ConfigCommand.self,
+            DoctorCommand.self,
             VersionCommand.self,
         ]
     )

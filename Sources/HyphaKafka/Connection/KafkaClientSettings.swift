@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// How to reach a Kafka cluster: everything a command's global options say.
@@ -12,6 +13,24 @@ public struct KafkaClientSettings: Sendable {
     public var logger: Logger
     /// librdkafka's `client.id`.
     public var clientID: String
+    /// Properties whose values are secrets: never shown in output, logs or errors.
+    public var secretKeys: Set<String> = []
+
+    /// librdkafka properties that hold secrets whatever their source (`-X` too).
+    public static let sensitiveProperties: Set<String> = [
+        "sasl.password", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.config", "ssl.key.password",
+        "ssl.key.pem", "ssl.keystore.password", "ssl_key",
+    ]
+
+    /// The values of the secret properties, to be masked wherever text is shown.
+    var secretValues: [String] {
+        properties.filter { secretKeys.contains($0.0) && !$0.1.isEmpty }.map(\.1)
+    }
+
+    /// `text` with every secret value replaced by `***`.
+    func redacted(_ text: String) -> String {
+        secretValues.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
 
     /// Settings for one cluster.
     public init(

@@ -73,7 +73,7 @@ final class RDKafkaClient: @unchecked Sendable {
             if let problem = RDKafkaClient.set(key, value, on: conf) {
                 rd_kafka_conf_destroy(conf)
                 throw KafkaFailure(
-                    .invalidInput, "librdkafka property \(key): \(problem)",
+                    .invalidInput, "librdkafka property \(key): \(settings.redacted(problem))",
                     hint: "see librdkafka's CONFIGURATION.md for valid properties")
             }
         }
@@ -84,7 +84,7 @@ final class RDKafkaClient: @unchecked Sendable {
         // On success rd_kafka_new takes ownership of conf; on failure it stays ours.
         guard let handle = rd_kafka_new(kind, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
-            throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(errorText.terminatedText)")
+            throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(settings.redacted(errorText.terminatedText))")
         }
         let mainQueue = rd_kafka_queue_get_main(handle)!
         rd_kafka_set_log_queue(handle, mainQueue)
@@ -143,7 +143,7 @@ final class RDKafkaClient: @unchecked Sendable {
         var text: UnsafePointer<CChar>?
         var level: Int32 = 0
         guard rd_kafka_event_log(event, &facility, &text, &level) == 0, let text else { return }
-        let line = String(cString: text)
+        let line = settings.redacted(String(cString: text))
         if line.contains("ApiVersionRequest failed") && line.contains("underflow") {
             observed.withLock { $0.apiVersionUnderflow = true }
         }
@@ -160,7 +160,7 @@ final class RDKafkaClient: @unchecked Sendable {
 
     private func handleError(_ event: OpaquePointer) {
         let code = rd_kafka_event_error(event)
-        let text = String(cString: rd_kafka_event_error_string(event))
+        let text = settings.redacted(String(cString: rd_kafka_event_error_string(event)))
         observed.withLock {
             $0.lastError = (code.rawValue, text)
             if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }

@@ -42,6 +42,7 @@ struct GlobalOptions: ParsableArguments {
     /// the context's properties and secrets, then `-X`.
     func clientSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KafkaFailure) -> KafkaClientSettings {
         let config = try ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))
+        if let context, context.isEmpty { throw KafkaFailure(.invalidInput, "--context needs a name") }
         if config == nil, let context {
             throw KafkaFailure(.invalidInput, "--context \(context): there is no config file at \(ConfigFile.defaultPath(environment: environment))")
         }
@@ -51,10 +52,12 @@ struct GlobalOptions: ParsableArguments {
             ?? chosen?.bootstrapServers
             ?? "localhost:9092"
         let pairs = properties.compactMap(KeyValue.split)
-        return KafkaClientSettings(
+        var settings = KafkaClientSettings(
             bootstrapServers: bootstrap,
             properties: try (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,
             timeout: .milliseconds(Int64(timeout * 1000)), logger: logger())
+        settings.secretKeys = Set(chosen?.secrets.map(\.0) ?? []).union(KafkaClientSettings.sensitiveProperties)
+        return settings
     }
 
     /// Debug and librdkafka lines on stderr with `-v`; otherwise nothing but our own failure line.

@@ -52,23 +52,10 @@ struct GenerateCommand: AsyncParsableCommand {
                     throw CommandFailure.failed("\(check) differs from what \(file) generates (regenerate it with -o \(check))")
                 }
             } else if let output {
-                try write(manifest, to: output)
+                try AtomicFile.write(manifest, to: output)
             } else {
                 Terminal.write(manifest)
             }
-        }
-    }
-
-    /// Writes through a temporary file and a rename, so a reader sees the old file or the new one.
-    private func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 { throw CocoaError(.fileWriteUnknown) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CommandFailure.failed("cannot write \(path): \(error.localizedDescription)")
         }
     }
 }

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import HyphaKafka
+
+/// `hyphactl doctor`: what stands between this machine and a working bus.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check config, reachability, broker and librdkafka versions, topic settings and stale servers.",
+        discussion: "Prints each check as ok, warn or fail with a fix. Exits 1 when any check fails.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await ExitCodes.run {
+            let style = Style(enabled: global.colorEnabled)
+            var findings: [DoctorFinding] = []
+            let path = ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)
+            let settings: KafkaClientSettings
+            do {
+                settings = try global.clientSettings()
+                let context = global.context ?? (try? ConfigFile.load(path: path))??.currentContext
+                findings.append(DoctorFinding(
+                    .ok, "config",
+                    FileManager.default.fileExists(atPath: path)
+                        ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapServers)"
+                        : "no config file; bootstrap \(settings.bootstrapServers)"))
+            } catch let error as KafkaFailure {
+                findings.append(DoctorFinding(.fail, "config", error.reason, fix: error.hint ?? "fix the file, or pass -b"))
+                Terminal.write(DoctorRendering.render(findings, style: style))
+                throw ExitCode(1)
+            }
+            findings += await Doctor.examine(settings: settings, nowMillis: Clock.nowMillis())
+            Terminal.write(DoctorRendering.render(findings, style: style))
+            if findings.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `doctor`'s lines: status, check, detail, then the fix indented.
+enum DoctorRendering {
+    static func render(_ findings: [DoctorFinding], style: Style) -> String {
+        findings.map { finding in
+            let status = switch finding.status {
+            case .ok: style.green("ok  ")
+            case .warn: style.yellow("warn")
+            case .fail: style.red("fail")
+            }
+            var line = "\(status)  \(finding.check): \(finding.detail)\n"
+            if let fix = finding.fix { line += "      → \(fix)\n" }
+            return line
+        }.joined()
+    }
+}
