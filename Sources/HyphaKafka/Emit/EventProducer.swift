@@ -1,16 +1,25 @@
 import HyphaWire
 
-/// An event to send: its name and its payload.
+/// An event to send: its name, its type and its value bytes.
 public struct OutgoingEvent: Sendable, Equatable {
     /// The Hypha event name (any text; the topic follows the mapping rule).
     public let name: String
-    /// What the value carries.
-    public let payload: EventPayload
+    /// The key's prefix.
+    public let type: PayloadType
+    /// The value's bytes, as they go on the wire.
+    public let value: [UInt8]?
 
-    /// An event.
+    /// An event with a payload, encoded the way the Python server does.
     public init(name: String, payload: EventPayload) {
+        self.init(name: name, type: payload.type, value: payload.encodedValue())
+    }
+
+    /// An event with value bytes sent as they are, e.g. a recorded message whose
+    /// value was not what its key says (replayed unchanged).
+    public init(name: String, type: PayloadType, value: [UInt8]?) {
         self.name = name
-        self.payload = payload
+        self.type = type
+        self.value = value
     }
 }
 
@@ -74,10 +83,9 @@ public final class EventProducer: Sendable {
             for event in events {
                 let topic = topics[event.name] ?? HyphaTopic.forEvent(event.name)
                 topics[event.name] = topic
-                let key = EventKey.encode(type: event.payload.type, event: event.name)
-                let value = event.payload.encodedValue()
-                let tag = ledger.record(event: event.name, topic: topic, type: event.payload.type)
-                try producer.produce(topic: topic, key: key, value: value, tag: tag) { ledger.settle($0) }
+                let key = EventKey.encode(type: event.type, event: event.name)
+                let tag = ledger.record(event: event.name, topic: topic, type: event.type)
+                try producer.produce(topic: topic, key: key, value: event.value, tag: tag) { ledger.settle($0) }
                 producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) }
             }
             // message.timeout.ms bounds every message; the margin covers the last reports.

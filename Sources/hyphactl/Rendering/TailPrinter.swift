@@ -7,16 +7,24 @@ import Synchronization
 struct TailPrinter {
     let format: TailFormat
     let style: Style
+    /// Show `b:` values that are msgpack as JSON.
+    let decodesMsgpack: Bool
+    /// Pretty times in UTC rather than local time.
+    let utc: Bool
     private var buffer: [UInt8] = []
 
-    init(format: TailFormat, style: Style) {
+    init(format: TailFormat, style: Style, decodesMsgpack: Bool = false, utc: Bool = false) {
         self.format = format
         self.style = style
+        self.decodesMsgpack = decodesMsgpack
+        self.utc = utc
         buffer.reserveCapacity(1 << 17)
     }
 
     mutating func print(_ message: RawMessage) {
         switch format {
+        case .jsonl where decodesMsgpack && message.key.map({ $0.starts(with: Array("b:".utf8)) }) == true:
+            appendMsgpackRecord(message)
         case .jsonl:
             JSONLRecord.append(
                 to: &buffer, topic: message.topic, partition: message.partition, offset: message.offset,
@@ -36,14 +44,39 @@ struct TailPrinter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// A jsonl record whose `b:` value is msgpack: `data` is its JSON form, and
+    /// `"encoding":"msgpack"` says so; values that are not msgpack stay base64.
+    private mutating func appendMsgpackRecord(_ message: RawMessage) {
+        let bytes = message.value.map { Array($0) } ?? []
+        guard message.value != nil, let value = MessagePack.json(bytes) else {
+            JSONLRecord.append(
+                to: &buffer, topic: message.topic, partition: message.partition, offset: message.offset,
+                timestampMillis: message.timestampMillis, key: message.key, value: message.value)
+            return
+        }
+        let decoded = DecodedEvent.decode(topic: message.topic, key: message.key, value: nil)
+        let key = message.key.map { String(decoding: $0, as: UTF8.self) }
+        let record: JSONValue = .object([
+            ("event", .string(decoded.event)), ("topic", .string(message.topic)),
+            ("partition", .number(String(message.partition))), ("offset", .number(String(message.offset))),
+            ("timestamp", message.timestampMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null),
+            ("key", key.map(JSONValue.string) ?? .null), ("type", .string("b")), ("data", value),
+            ("encoding", .string("msgpack")),
+        ])
+        buffer.append(contentsOf: record.compactJSON())
+        buffer.append(0x0A)
+    }
+
     /// `time  event  partition@offset  type  data`, safe for a terminal.
     private func pretty(_ message: RawMessage) -> String {
         let decoded = DecodedEvent.decode(topic: message.topic, key: message.key, value: message.value)
-        let time = message.timestampMillis.map(WireTimestamp.iso8601) ?? "-"
+        let time = message.timestampMillis.map { utc ? WireTimestamp.iso8601(millis: $0) : LocalTime.text(millis: $0) } ?? "-"
         let type = decoded.type.map(\.rawValue) ?? "-"
         let data: String = switch decoded.data {
         case .json(let value): TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
         case .text(let text): TerminalText.safe(text)
+        case .bytes(let bytes) where decodesMsgpack && MessagePack.json(bytes) != nil:
+            style.dim("(msgpack)") + " " + TerminalText.safe(String(decoding: MessagePack.json(bytes)!.compactJSON(), as: UTF8.self))
         case .bytes(let bytes): style.dim("(\(bytes.count) bytes, base64)") + " " + Data(bytes).base64EncodedString()
         case .none: style.dim("(no value)")
         case .invalid(let reason, let raw): style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Data(raw).base64EncodedString()
@@ -52,6 +85,18 @@ struct TailPrinter {
             style.dim(time), style.bold(style.cyan(TerminalText.safe(decoded.event))),
             style.dim("\(message.partition)@\(message.offset)"), style.yellow(type), data,
         ].joined(separator: "  ") + "\n"
+    }
+}
+
+/// Local wall-clock time with milliseconds, e.g. `2026-11-27 10:31:21.301`.
+enum LocalTime {
+    static func text(millis: Int64) -> String {
+        var seconds = time_t(millis / 1000)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%03d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(millis % 1000))
     }
 }
 

@@ -15,12 +15,14 @@ struct EmitCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The event name.", valueName: "event")) var event: String
+    @Argument(help: ArgumentHelp("The event name (not with --jsonl: each record names its own).", valueName: "event"))
+    var event: String?
     @Argument(help: ArgumentHelp("The event's data.", valueName: "data")) var data: String?
     @Flag(help: "Payload type (default: a JSON object is d:, anything else s:).") var type: ForcedType?
     @Option(name: .customLong("file"), help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"))
     var file: String?
     @Flag(help: "Each input line is one event.") var lines = false
+    @Flag(help: "Each input line is a record of `tail -f jsonl`: replay a recorded stream.") var jsonl = false
     @Option(help: ArgumentHelp("Send each event this many times.", valueName: "n")) var `repeat`: Int = 1
     @Option(name: .short, help: "Output: a summary line, or one JSON line per event.") var output: EmitOutput = .text
 
@@ -39,6 +41,12 @@ struct EmitCommand: AsyncParsableCommand {
     enum EmitOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
+        if jsonl {
+            if event != nil { throw ValidationError("--jsonl takes no EVENT: each record names its event") }
+            if type != nil || lines { throw ValidationError("--jsonl records carry their own types, one per line") }
+        } else if event == nil {
+            throw ValidationError("name the EVENT to send (or use --jsonl)")
+        }
         if data != nil && file != nil { throw ValidationError("give DATA or --file, not both") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
     }
@@ -59,6 +67,17 @@ struct EmitCommand: AsyncParsableCommand {
 
     private func readEvents() throws -> [OutgoingEvent] {
         let input = try readInput()
+        if jsonl {
+            return try PayloadInput.lines(input).enumerated().flatMap { index, line in
+                do {
+                    let recorded = try RecordedEvent.event(fromJSONLine: String(decoding: line, as: UTF8.self))
+                    return repeatElement(recorded, count: `repeat`)
+                } catch {
+                    throw CommandFailure.badInput("line \(index + 1): \(error)")
+                }
+            }
+        }
+        let event = event ?? ""
         let forced = type?.payloadType
         let chunks = lines ? PayloadInput.lines(input) : [PayloadInput.single(input, as: forced)]
         var events: [OutgoingEvent] = []

@@ -29,6 +29,9 @@ struct TailCommand: AsyncParsableCommand {
     @Flag(name: .short, help: "Stop at the end offsets as they were at start.") var exitAtEnd = false
     @Option(name: .short, help: ArgumentHelp("Only this partition.", valueName: "n")) var partition: Int32?
     @Option(name: .short, help: "Output format.") var format: TailFormat = .pretty
+    @Option(help: ArgumentHelp("Show b: payloads that are msgpack (Hypha's RPC messages) as JSON; others stay base64.", valueName: "msgpack"))
+    var decode: TailDecoding?
+    @Flag(help: "Times in UTC (pretty shows local time by default).") var utc = false
 
     func validate() throws {
         if events.isEmpty && !all { throw ValidationError("name at least one EVENT, or use --all") }
@@ -49,7 +52,8 @@ struct TailCommand: AsyncParsableCommand {
             let request = TailRequest(
                 topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
             let consumer = try TailConsumer(settings: settings)
-            let printer = SharedTailPrinter(TailPrinter(format: format, style: Style(enabled: global.colorEnabled)))
+            let printer = SharedTailPrinter(TailPrinter(
+                format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc))
             let stop = TailStopSignal()
             let signals = SignalWatch(stop)
             defer { signals.cancel() }
@@ -90,6 +94,9 @@ struct TailCommand: AsyncParsableCommand {
         return topics.filter { seen.insert($0).inserted }
     }
 }
+
+/// `--decode msgpack`.
+enum TailDecoding: String, ExpressibleByArgument, CaseIterable { case msgpack }
 
 /// `-f pretty|jsonl|raw`.
 enum TailFormat: String, ExpressibleByArgument, CaseIterable { case pretty, jsonl, raw }
