@@ -173,13 +173,13 @@ _hyphactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topics|groups|servers|emit|tail|probe|generate|version|help)
+    topics|groups|servers|emit|tail|probe|generate|config|doctor|version|help)
         # Offer subcommand argument completions
         "_hyphactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topics groups servers emit tail probe generate version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topics groups servers emit tail probe generate config doctor version help' -- "${cur}"))
         ;;
     esac
 }
@@ -223,6 +223,7 @@ _hyphactl_topics_list() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion topics list -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -251,6 +252,7 @@ _hyphactl_topics_describe() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion topics describe -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -258,6 +260,14 @@ _hyphactl_topics_describe() {
         ;;
     '-o')
         __hyphactl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion topics describe -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -279,6 +289,7 @@ _hyphactl_topics_create() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion topics create -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -312,9 +323,18 @@ _hyphactl_topics_delete() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion topics delete -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion topics delete -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -359,6 +379,7 @@ _hyphactl_groups_list() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups list -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -387,6 +408,7 @@ _hyphactl_groups_describe() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups describe -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -397,6 +419,14 @@ _hyphactl_groups_describe() {
         return
         ;;
     '--max-lag')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups describe -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -418,6 +448,7 @@ _hyphactl_servers() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion servers -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -438,7 +469,7 @@ _hyphactl_servers() {
 
 _hyphactl_emit() {
     repeating_flags=()
-    non_repeating_flags=(-v --verbose --no-color --json --string --binary --lines --version -h --help)
+    non_repeating_flags=(-v --verbose --no-color --json --string --binary --lines --jsonl --version -h --help)
     repeating_options=(-X --property)
     non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --file --repeat -o)
     __hyphactl_offer_flags_options 2
@@ -452,6 +483,7 @@ _hyphactl_emit() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion emit -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -468,13 +500,21 @@ _hyphactl_emit() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion emit -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _hyphactl_tail() {
     repeating_flags=()
-    non_repeating_flags=(-v --verbose --no-color --all --from-beginning -e --version -h --help)
+    non_repeating_flags=(-v --verbose --no-color --all --from-beginning -e --utc --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --offset --since -n -p -f)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --offset --since -n -p -f --decode)
     __hyphactl_offer_flags_options -1
 
     # Offer option value completions
@@ -486,6 +526,7 @@ _hyphactl_tail() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion tail -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -507,6 +548,18 @@ _hyphactl_tail() {
         __hyphactl_add_completions -W 'pretty'$'\n''jsonl'$'\n''raw'
         return
         ;;
+    '--decode')
+        __hyphactl_add_completions -W 'msgpack'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion tail -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
     esac
 }
 
@@ -526,6 +579,7 @@ _hyphactl_probe() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion probe -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')
@@ -570,6 +624,94 @@ _hyphactl_generate() {
     esac
 }
 
+_hyphactl_config() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hyphactl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    get-contexts|use-context|view)
+        # Offer subcommand argument completions
+        "_hyphactl_config_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'get-contexts use-context view' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hyphactl_config_get-contexts() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-o)
+    __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o')
+        __hyphactl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_hyphactl_config_use-context() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hyphactl_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion config use-context -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_hyphactl_config_view() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hyphactl_offer_flags_options 0
+}
+
+_hyphactl_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout)
+    __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion doctor -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _hyphactl_version() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --version -h --help)
@@ -586,6 +728,7 @@ _hyphactl_version() {
         return
         ;;
     '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion version -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     '--timeout')

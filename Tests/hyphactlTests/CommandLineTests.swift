@@ -99,6 +99,29 @@ struct CommandLineTests {
     func table() {
         var table = Table("A", "LONGER")
         table.add(["wide-cell", "x"])
-        #expect(table.rendered() == "A          LONGER\nwide-cell  x\n")
+        #expect(table.rendered(width: nil) == "A          LONGER\nwide-cell  x\n")
+    }
+
+    @Test("on a narrow terminal the widest column is cut with an ellipsis")
+    func narrowTable() {
+        var table = Table("EVENT", "TOPIC", "MESSAGES")
+        table.add(["a-very-long-event-name-indeed", "hypha_event_a-very-long-event-name-indeed", "12"])
+        let text = table.rendered(width: 40)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 40 }, "\(text)")
+        #expect(text.contains("…"))
+        #expect(text.contains("12"))
+    }
+}
+
+@Suite("colour")
+struct ColourTests {
+    @Test("colour needs a terminal and neither --no-color nor NO_COLOR")
+    func rules() {
+        // The test's stdout is not a terminal.
+        #expect(!Terminal.colorAllowed(flag: false, environment: [:]))
+        #expect(!Terminal.colorAllowed(flag: true, environment: [:]))
+        #expect(!Terminal.colorAllowed(flag: false, environment: ["NO_COLOR": "1"]))
+        #expect(Style(enabled: true).red("x") == "\u{1B}[31mx\u{1B}[0m")
+        #expect(Style(enabled: false).red("x") == "x")
     }
 }

@@ -257,17 +257,36 @@ extension Double {
 enum Blocking {
     private static let queue = DispatchQueue(label: "hyphactl.rdkafka.blocking", attributes: .concurrent)
 
-    /// The result of `body`, computed off the cooperative pool.
+    /// The result of `body`, computed off the cooperative pool. Whatever `body`
+    /// captured is released before the caller resumes, so a librdkafka handle it
+    /// held is destroyed by then (never later, on another thread, as the process exits).
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaFailure) -> T) async throws(KafkaFailure) -> T {
+        let work = Work(body)
         let result: Result<T, KafkaFailure> = await withCheckedContinuation { continuation in
             queue.async {
-                do throws(KafkaFailure) {
-                    continuation.resume(returning: .success(try body()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
+                let outcome = work.perform()
+                continuation.resume(returning: outcome)
             }
         }
         return try result.get()
+    }
+
+    /// The body, dropped as soon as it has run.
+    private final class Work<T: Sendable>: @unchecked Sendable {
+        // @unchecked Sendable: `body` is set once, then read and cleared by the one
+        // worker that runs it.
+        private var body: (@Sendable () throws(KafkaFailure) -> T)?
+
+        init(_ body: @escaping @Sendable () throws(KafkaFailure) -> T) { self.body = body }
+
+        func perform() -> Result<T, KafkaFailure> {
+            guard let body else { preconditionFailure("Blocking.Work runs once") }
+            self.body = nil
+            do throws(KafkaFailure) {
+                return .success(try body())
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ struct GlobalOptions: ParsableArguments {
         help: ArgumentHelp("A librdkafka property, repeatable; applied last.", valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(help: ArgumentHelp("A context from the config file.", valueName: "name"))
+    @Option(help: ArgumentHelp("A context from the config file.", valueName: "name"), completion: Completions.contexts)
     var context: String?
 
     @Option(help: ArgumentHelp("Bound on connecting and on every admin call.", valueName: "seconds"))

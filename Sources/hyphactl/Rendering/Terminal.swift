@@ -34,6 +34,15 @@ enum Terminal {
         }
     }
 
+    /// The terminal's width when stdout is one ($COLUMNS first); nil for pipes and files.
+    static var columns: Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Whether stdin is a terminal a person types at.
     static var inputIsInteractive: Bool { isatty(STDIN_FILENO) == 1 }
 }

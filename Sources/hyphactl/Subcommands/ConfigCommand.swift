@@ -58,7 +58,7 @@ struct ConfigUseContext: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "use-context", abstract: "Make a context the current one (the rest of the file is kept as it is).")
 
-    @Argument(help: ArgumentHelp("The context's name.", valueName: "name")) var name: String
+    @Argument(help: ArgumentHelp("The context's name.", valueName: "name"), completion: Completions.contexts) var name: String
 
     func run() async throws {
         try await ExitCodes.run {

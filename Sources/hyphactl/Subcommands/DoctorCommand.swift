@@ -28,11 +28,14 @@ struct DoctorCommand: AsyncParsableCommand {
             } catch let error as KafkaFailure {
                 findings.append(DoctorFinding(.fail, "config", error.reason, fix: error.hint ?? "fix the file, or pass -b"))
                 Terminal.write(DoctorRendering.render(findings, style: style))
-                throw ExitCode(1)
+                throw CommandFailure.failed("doctor: the configuration cannot be used; the fix is above")
             }
             findings += await Doctor.examine(settings: settings, nowMillis: Clock.nowMillis())
             Terminal.write(DoctorRendering.render(findings, style: style))
-            if findings.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
+            let failed = findings.filter { $0.status == .fail }.count
+            if failed > 0 {
+                throw CommandFailure.failed("doctor: \(failed) of \(findings.count) checks failed; each fix is above")
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ struct EmitCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The event name (not with --jsonl: each record names its own).", valueName: "event"))
+    @Argument(help: ArgumentHelp("The event name (not with --jsonl: each record names its own).", valueName: "event"), completion: Completions.events)
     var event: String?
     @Argument(help: ArgumentHelp("The event's data.", valueName: "data")) var data: String?
     @Flag(help: "Payload type (default: a JSON object is d:, anything else s:).") var type: ForcedType?

@@ -33,7 +33,7 @@ struct GroupsDescribe: AsyncParsableCommand {
         discussion: "A server id stands for its group: `1` means hypha_server_1. Exits 3 when --max-lag is exceeded.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("A group, or a Hypha server id.", valueName: "group|server-id")) var name: String?
+    @Argument(help: ArgumentHelp("A group, or a Hypha server id.", valueName: "group|server-id"), completion: Completions.groups) var name: String?
     @Flag(help: "Every Hypha server group.") var all = false
     @Option(name: .short, help: "Output format.") var output: OutputFormat = .table
     @Option(help: ArgumentHelp("Exit 3 when a group's total lag is over N.", valueName: "n")) var maxLag: Int64?

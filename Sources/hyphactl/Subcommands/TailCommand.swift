@@ -16,7 +16,7 @@ struct TailCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Event names or globs.", valueName: "event")) var events: [String] = []
+    @Argument(help: ArgumentHelp("Event names or globs.", valueName: "event"), completion: Completions.events) var events: [String] = []
     @Flag(help: "Every Hypha event topic.") var all = false
     @Flag(help: "Start at the oldest stored event.") var fromBeginning = false
     @Option(

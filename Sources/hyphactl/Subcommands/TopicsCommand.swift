@@ -32,7 +32,7 @@ struct TopicsDescribe: AsyncParsableCommand {
         commandName: "describe", abstract: "A topic's partitions, watermarks and configs.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("An event name or a topic name.", valueName: "event|topic")) var name: String
+    @Argument(help: ArgumentHelp("An event name or a topic name.", valueName: "event|topic"), completion: Completions.events) var name: String
     @Option(name: .short, help: "Output format.") var output: OutputFormat = .table
 
     func run() async throws {
@@ -85,7 +85,7 @@ struct TopicsDelete: AsyncParsableCommand {
         commandName: "delete", abstract: "Delete topics; asks first unless --yes.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Event or topic names.", valueName: "event|topic")) var names: [String]
+    @Argument(help: ArgumentHelp("Event or topic names.", valueName: "event|topic"), completion: Completions.events) var names: [String]
     @Flag(name: [.short, .long], help: "Delete without asking.") var yes = false
 
     func validate() throws {

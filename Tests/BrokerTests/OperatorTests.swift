@@ -1,0 +1,227 @@
+import Foundation
+import Testing
+
+/// Contexts and secrets, doctor, completions and man pages, pipes, exit codes.
+@Suite("the operator's everyday")
+struct OperatorTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let secret = "s3cr3t-\(UUID().uuidString.prefix(8))"
+
+    /// A config file with two contexts; `test` points at the test broker, with a
+    /// secret from the environment in a property librdkafka accepts.
+    private func config() throws -> (path: String, environment: [String: String]) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hyphactl-\(UUID().uuidString).yaml").path
+        try """
+            # clusters of the test
+            current-context: test
+            contexts:
+              test:
+                bootstrap-servers: \(try TestEnvironment.bootstrap())
+                properties:
+                  client.rack: rack-1
+                secrets:
+                  sasl.password: {env: TEST_KAFKA_PASSWORD}
+              broken:
+                bootstrap-servers: \(try TestEnvironment.bootstrap())
+                secrets:
+                  acks: {env: TEST_KAFKA_PASSWORD}
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["HYPHACTL_CONFIG"] = path
+        environment["TEST_KAFKA_PASSWORD"] = Self.secret
+        environment["HYPHA_KAFKA_URI"] = nil
+        return (path, environment)
+    }
+
+    private func hyphactl(_ arguments: [String], _ environment: [String: String], stdin: Data? = nil) throws -> ProcessResult {
+        try Subprocess.run(try Hyphactl.binary(), arguments, stdin: stdin, environment: environment)
+    }
+
+    @Test("config view shows *** for a secret from the environment; get-contexts and use-context")
+    func contexts() throws {
+        let (path, environment) = try config()
+        let view = try hyphactl(["config", "view"], environment)
+        #expect(view.status == 0)
+        #expect(view.output.contains("value: \"***\""))
+        #expect(view.output.contains("env: TEST_KAFKA_PASSWORD"))
+        #expect(!view.output.contains(Self.secret))
+
+        let listed = try hyphactl(["config", "get-contexts"], environment)
+        #expect(listed.lines.contains { $0.hasPrefix("*") && $0.contains("test") })
+        #expect(try hyphactl(["config", "use-context", "broken"], environment).status == 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("# clusters of the test\ncurrent-context: broken\n"))
+        #expect(try hyphactl(["config", "use-context", "nope"], environment).status == 1)
+        #expect(try hyphactl(["config", "use-context", "test"], environment).status == 0)
+    }
+
+    @Test("a secret's value appears in no output: commands, -v and librdkafka's debug lines, errors")
+    func secretsNeverShown() throws {
+        let (_, environment) = try config()
+        let event = TestEnvironment.uniqueEvent()
+        let runs: [[String]] = [
+            ["config", "view"],
+            ["config", "get-contexts", "-o", "json"],
+            ["topics", "list", "-v", "-X", "debug=conf,broker,security"],
+            ["emit", event, "x", "-v", "-X", "debug=all"],
+            ["tail", event, "--from-beginning", "-e", "-v"],
+            ["doctor", "-v"],
+            ["topics", "list", "--context", "broken"],
+            ["emit", event, "x", "--context", "broken", "-v"],
+            ["topics", "list", "-b", "127.0.0.1:1", "--timeout", "1", "-v", "-X", "debug=all"],
+        ]
+        for run in runs {
+            let result = try hyphactl(run, environment)
+            #expect(!result.output.contains(Self.secret), "\(run): the secret is on stdout")
+            #expect(!result.stderr.contains(Self.secret), "\(run): the secret is on stderr")
+        }
+        let broken = try hyphactl(["topics", "list", "--context", "broken"], environment)
+        #expect(broken.status == 65)
+        #expect(broken.stderr.contains("librdkafka property acks"))
+    }
+
+    @Test("doctor: every check ok against the test broker; fails with a fix when Kafka is unreachable")
+    func doctor() throws {
+        let healthy = try Hyphactl.run(["doctor"])
+        #expect(healthy.status == 0, "\(healthy.output)")
+        #expect(healthy.lines.allSatisfy { $0.hasPrefix("ok") || $0.hasPrefix("warn") || $0.hasPrefix("      →") })
+        #expect(healthy.output.contains("reach "))
+        #expect(healthy.output.contains("librdkafka: 2."))
+        let broken = try Subprocess.run(try Hyphactl.binary(), ["doctor", "-b", "127.0.0.1:1", "--timeout", "2"])
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("fail  reach 127.0.0.1:1"))
+        #expect(broken.output.contains("→"))
+    }
+
+    @Test("the committed completions are what the binary generates", arguments: [
+        ("bash", "hyphactl.bash"), ("zsh", "_hyphactl"), ("fish", "hyphactl.fish"),
+    ])
+    func completionsDrift(_ shell: String, _ file: String) throws {
+        let generated = try Subprocess.run(try Hyphactl.binary(), ["--generate-completion-script", shell])
+        let committed = try String(contentsOf: Self.root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
+        #expect(generated.output == committed, "completions/\(file) is stale: run scripts/generate-docs")
+    }
+
+    @Test("bash loads the completion script")
+    func bashCompletion() throws {
+        let script = Self.root.appendingPathComponent("completions/hyphactl.bash").path
+        let result = try Subprocess.run("/bin/bash", ["-c", "source '\(script)'; complete -p hyphactl"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.output.contains("hyphactl"))
+    }
+
+    @Test("event names complete from the broker")
+    func dynamicCompletion() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "x"])
+        let result = try Subprocess.run(
+            try Hyphactl.binary(),
+            ["---completion", "tail", "--", "positional@0", "3", "0", "hyphactl", "tail", "-b", try TestEnvironment.bootstrap(), ""])
+        #expect(result.lines.contains(event), "\(result.output)")
+    }
+
+    @Test("the committed man pages are what generate-manual makes, and man renders them")
+    func manDrift() throws {
+        let tool = try TestEnvironment.require("HYPHA_TEST_GENERATE_MANUAL")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("man-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let made = try Subprocess.run(tool, [try Hyphactl.binary(), "--multi-page", "--date", "2026-11-27", "--output-directory", directory.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let pages = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        let committed = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("man").path).sorted()
+        #expect(pages == committed, "man/ is stale: run scripts/generate-docs")
+        for page in pages {
+            let fresh = try String(contentsOf: directory.appendingPathComponent(page), encoding: .utf8)
+            let old = try String(contentsOf: Self.root.appendingPathComponent("man/\(page)"), encoding: .utf8)
+            #expect(fresh == old, "man/\(page) is stale: run scripts/generate-docs")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["MANPAGER"] = "cat"
+        let rendered = try Subprocess.run(
+            "/usr/bin/man", ["-l", Self.root.appendingPathComponent("man/hyphactl.1").path], environment: environment)
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        #expect(rendered.output.contains("hyphactl"))
+    }
+
+    @Test("a recorded stream replays: tail -f jsonl > saved; emit --jsonl < saved")
+    func replay() throws {
+        let source = TestEnvironment.uniqueEvent("rec")
+        let target = TestEnvironment.uniqueEvent("rep")
+        try Hyphactl.succeed(["emit", source, #"{"n": 1, "ü": [true, null, 2.5]}"#])
+        try Hyphactl.succeed(["emit", source, "text ✓"])
+        try Hyphactl.succeed(["emit", source, "--binary"], stdin: Data([0x00, 0x9C, 0xFF]))
+        let broken = try PythonPeer.run(["raw", "--topic", "hypha_event_\(source)"], stdin: Data(#"{"key": "d:\#(source)", "value": "e25v"}"#.utf8 + [0x0A]))
+        #expect(broken.status == 0)
+        let saved = try Hyphactl.succeed(["tail", source, "--from-beginning", "-e", "-f", "jsonl"]).output
+        let renamed = saved.replacingOccurrences(of: #""event":"\#(source)""#, with: #""event":"\#(target)""#)
+        let replayed = try Hyphactl.succeed(["emit", "--jsonl"], stdin: Data(renamed.utf8))
+        #expect(replayed.output.contains("delivered 4 of 4 events"))
+        let original = try Hyphactl.succeed(["tail", source, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+        let copy = try Hyphactl.succeed(["tail", target, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
+        func summary(_ records: [[String: Any]]) throws -> [String] {
+            try records.map { record in
+                let type = record["type"] as? String ?? "null"
+                let data = try record["data"].map { try canonical($0) } ?? "-"
+                return "\(type) \(data) \(record["error"] != nil) \(record["raw"] as? String ?? "-")"
+            }.sorted()
+        }
+        #expect(try summary(copy) == summary(original))
+        #expect(copy.allSatisfy { $0["event"] as? String == target })
+    }
+
+    @Test("tail --decode msgpack shows msgpack b: payloads as JSON, others as base64")
+    func msgpack() throws {
+        let event = TestEnvironment.uniqueEvent()
+        // {"type": "method", "args": [1, -2, "x"]} in msgpack.
+        let packed: [UInt8] = [0x82, 0xA4] + Array("type".utf8) + [0xA6] + Array("method".utf8) + [0xA4] + Array("args".utf8)
+            + [0x93, 0x01, 0xFE, 0xA1, 0x78]
+        try Hyphactl.succeed(["emit", event, "--binary"], stdin: Data(packed))
+        try Hyphactl.succeed(["emit", event, "--binary"], stdin: Data([0xC1, 0x00]))
+        let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl", "--decode", "msgpack"]).jsonLines()
+        try #require(records.count == 2)
+        let decoded = try #require(records.first { $0["encoding"] as? String == "msgpack" })
+        #expect(try canonical(decoded["data"]) == canonical(["type": "method", "args": [1, -2, "x"]]))
+        #expect(records.contains { $0["data"] as? String == "wQA=" && $0["encoding"] == nil })
+        let pretty = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "--decode", "msgpack"])
+        #expect(pretty.output.contains(#"(msgpack) {"type":"method","args":[1,-2,"x"]}"#))
+    }
+
+    static let exitCases: [(arguments: [String], code: Int32)] = [
+        (["tail"], 64),
+        (["emit", "x", "--json", "{"], 65),
+        (["generate", "k8s", "-f", "/nonexistent.yaml"], 65),
+        (["groups", "describe", "nobody-here"], 1),
+        (["topics", "describe", "nothing-here"], 1),
+        (["topics", "delete", "x"], 1),
+        (["topics", "list", "-b", "127.0.0.1:1", "--timeout", "1"], 69),
+        (["doctor", "-b", "127.0.0.1:1", "--timeout", "1"], 1),
+        (["version"], 0),
+        ]
+
+    @Test("exit codes follow cli.md", arguments: exitCases.indices)
+    func exitCodes(_ index: Int) throws {
+        let (arguments, expected) = Self.exitCases[index]
+        // Commands that name their own broker, or need none, run as they are.
+        let standalone = arguments.contains("-b") || ["generate", "version"].contains(arguments[0])
+        let result = standalone ? try Subprocess.run(try Hyphactl.binary(), arguments) : try Hyphactl.run(arguments)
+        #expect(result.status == expected, "\(arguments): \(result.stderr)")
+        if expected != 0 {
+            #expect(result.stderr.split(separator: "\n").count >= 1)
+        }
+    }
+
+    @Test("no colour when stdout is not a terminal, with --no-color, or with NO_COLOR")
+    func noColour() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "x"])
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        let plain = try Subprocess.run(
+            try Hyphactl.binary(), ["tail", event, "--from-beginning", "-e", "-b", try TestEnvironment.bootstrap()],
+            environment: environment)
+        #expect(!plain.output.contains("\u{1B}["))
+        #expect(plain.output.contains(event))
+    }
+}
