@@ -49,6 +49,9 @@ final class RDKafkaClient: @unchecked Sendable {
         // While a handle is destroyed librdkafka may print log lines to stderr
         // itself, bypassing the log queue: quiet it unless debug output is wanted.
         if logger.logLevel > .debug { rd_kafka_set_log_level(handle, 0) }
+        // Log lines written while the handle is destroyed must not go to a queue
+        // we have let go of: back to librdkafka's own main queue with them.
+        rd_kafka_set_log_queue(handle, nil)
         rd_kafka_queue_destroy(mainQueue)
         rd_kafka_destroy(handle)
     }
