@@ -196,7 +196,7 @@ struct EventBusTests {
         #expect(try canonical(try JSONSerialization.jsonObject(with: Data(try #require(object)))) == canonical(["from": "python", "n": 1]))
 
         // Swift to Python.
-        let peer = try BackgroundPeerOutput(["consume", "--server-id", "py-\(event)", "--events", event, "--count", "3", "--timeout", "40"])
+        let peer = try BackgroundPeer(["consume", "--server-id", "py-\(event)", "--events", event, "--count", "3", "--timeout", "40"])
         try await bus.emit(event, .json(try JSONValue.parse(#"{"from": "swift", "ü": true}"#)))
         try await bus.emit(event, .text("text from swift"))
         try await bus.emit(event, .bytes([0x00, 0x01, 0xFE]))

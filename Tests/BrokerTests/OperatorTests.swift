@@ -88,6 +88,7 @@ struct OperatorTests {
         #expect(healthy.lines.allSatisfy { $0.hasPrefix("ok") || $0.hasPrefix("warn") || $0.hasPrefix("      →") })
         #expect(healthy.output.contains("reach "))
         #expect(healthy.output.contains("librdkafka: 2."))
+        #expect(healthy.output.contains("broker API versions: ") && healthy.output.contains("ApiVersions v0-"))
         let broken = try Subprocess.run(try Hyphactl.binary(), ["doctor", "-b", "127.0.0.1:1", "--timeout", "2"])
         #expect(broken.status == 1)
         #expect(broken.output.contains("fail  reach 127.0.0.1:1"))

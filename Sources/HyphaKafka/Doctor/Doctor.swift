@@ -34,11 +34,9 @@ public enum Doctor {
     /// Every finding, in the order checked; later checks are skipped when Kafka cannot be reached.
     public static func examine(settings: KafkaClientSettings, nowMillis: Int64) async -> [DoctorFinding] {
         var findings = reachability(settings)
-        findings.append(DoctorFinding(
-            LibrdkafkaVersion.misreadsTaggedFields ? .warn : .ok, "librdkafka",
-            "\(LibrdkafkaVersion.loaded) loaded (built against \(LibrdkafkaVersion.builtAgainst))",
-            fix: LibrdkafkaVersion.misreadsTaggedFields
-                ? "before 2.2.0 librdkafka cannot talk to KRaft-mode Kafka; put a newer librdkafka.so.1 first on LD_LIBRARY_PATH" : nil))
+        let versions = apiVersions(settings)
+        findings.append(versions.finding)
+        findings.append(librdkafka(against: versions.apiVersionsMax))
         let admin: KafkaAdmin
         let topics: [TopicSummary]
         do {
@@ -53,6 +51,38 @@ public enum Doctor {
         findings += await topicSettings(topics, admin: admin)
         findings += await staleServers(settings: settings, nowMillis: nowMillis)
         return findings
+    }
+
+    /// The first reachable broker's ApiVersions answer (asked in version 0, which
+    /// every broker answers without tagged fields).
+    static func apiVersions(_ settings: KafkaClientSettings) -> (finding: DoctorFinding, apiVersionsMax: Int?) {
+        for entry in settings.bootstrapServers.split(separator: ",") {
+            let address = entry.trimmingCharacters(in: .whitespaces).split(separator: "/").last.map(String.init) ?? ""
+            guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else { continue }
+            let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            guard let versions = TCPProbe.apiVersions(host: host, port: port, timeout: min(settings.timeout, .seconds(5))) else { continue }
+            let names: [(Int16, String)] = [
+                (0, "Produce"), (1, "Fetch"), (2, "ListOffsets"), (3, "Metadata"), (9, "OffsetFetch"), (11, "JoinGroup"), (18, "ApiVersions"),
+            ]
+            let shown = names.compactMap { key, name in versions[key].map { "\(name) v\($0.min)-\($0.max)" } }
+            return (DoctorFinding(.ok, "broker API versions", "\(address): \(versions.count) APIs; " + shown.joined(separator: ", ")),
+                    versions[18].map { Int($0.max) })
+        }
+        return (DoctorFinding(.warn, "broker API versions", "no broker answered ApiVersions", fix: "see the reachability checks above"), nil)
+    }
+
+    /// The loaded librdkafka against what the broker speaks: before 2.2.0 it misreads
+    /// ApiVersions v3 replies, whose tagged fields KRaft-mode brokers fill.
+    static func librdkafka(against apiVersionsMax: Int?) -> DoctorFinding {
+        let loaded = "\(LibrdkafkaVersion.loaded) loaded (built against \(LibrdkafkaVersion.builtAgainst))"
+        guard LibrdkafkaVersion.misreadsTaggedFields else { return DoctorFinding(.ok, "librdkafka", loaded) }
+        let fix = "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH (scripts/setup makes one in .venv/rdkafka)"
+        if let apiVersionsMax, apiVersionsMax >= 3 {
+            return DoctorFinding(
+                .warn, "librdkafka", "\(loaded): brokers that put tagged fields in their ApiVersions v3 reply (KRaft-mode Kafka, Tansu) fail with 'Read underflow'",
+                fix: fix)
+        }
+        return DoctorFinding(.ok, "librdkafka", "\(loaded); this broker's ApiVersions needs no newer one")
     }
 
     /// DNS and TCP for each bootstrap server.
@@ -121,6 +151,76 @@ public enum Doctor {
 
 /// A bounded TCP connect, for reachability checks.
 enum TCPProbe {
+    /// ApiVersions v0 over a plain connection: api key → (min, max) version.
+    static func apiVersions(host: String, port: UInt16, timeout: Duration) -> [Int16: (min: Int16, max: Int16)]? {
+        guard case .connected(let socket) = open(host: host, port: port, timeout: timeout) else { return nil }
+        defer { close(socket) }
+        let clientID = Array("hyphactl-doctor".utf8)
+        var request: [UInt8] = []
+        func append16(_ value: Int16) { request += [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)] }
+        append16(18)                       // ApiVersions
+        append16(0)                        // version 0
+        request += [0, 0, 0, 7]            // correlation id
+        append16(Int16(clientID.count))
+        request += clientID
+        let frame = withUnsafeBytes(of: UInt32(request.count).bigEndian, Array.init) + request
+        guard frame.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == frame.count,
+              let size = read(socket, 4, timeout: timeout).map({ $0.reduce(0) { $0 << 8 | Int($1) } }),
+              size >= 10, size < 1 << 20, let body = read(socket, size, timeout: timeout)
+        else { return nil }
+        func int16(_ at: Int) -> Int16 { Int16(bitPattern: UInt16(body[at]) << 8 | UInt16(body[at + 1])) }
+        guard int16(4) == 0 else { return nil }
+        let count = body[6..<10].reduce(0) { $0 << 8 | Int($1) }
+        guard count >= 0, 10 + count * 6 <= body.count else { return nil }
+        var versions: [Int16: (min: Int16, max: Int16)] = [:]
+        for index in 0..<count {
+            let at = 10 + index * 6
+            versions[int16(at)] = (int16(at + 2), int16(at + 4))
+        }
+        return versions
+    }
+
+    private static func read(_ socket: Int32, _ count: Int, timeout: Duration) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        let deadline = ContinuousClock.now + timeout
+        while filled < count {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return nil }
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, Int32(clamping: remaining.components.seconds * 1000 + 1)) == 1 else { return nil }
+            let got = bytes.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + filled, count - filled, 0) }
+            guard got > 0 else { return nil }
+            filled += got
+        }
+        return bytes
+    }
+
+    private enum Opened { case connected(Int32), failed }
+
+    private static func open(host: String, port: UInt16, timeout: Duration) -> Opened {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return .failed }
+        defer { freeaddrinfo(list) }
+        let socket = Foundation.socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return .failed }
+        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+        if Foundation.connect(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) != 0 {
+            var poller = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard errno == EINPROGRESS, poll(&poller, 1, Int32(clamping: timeout.components.seconds * 1000)) == 1,
+                  getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0
+            else {
+                close(socket)
+                return .failed
+            }
+        }
+        return .connected(socket)
+    }
+
     enum Outcome { case connected(String), unresolved(String), refused(String, String) }
 
     static func connect(host: String, port: UInt16, timeout: Duration) -> Outcome {

@@ -153,6 +153,15 @@ final class BackgroundPeer {
 
     struct PeerNotReady: Error {}
 
+    /// Waits for the peer to end by itself and returns the JSON lines it printed after "ready".
+    func finish() throws -> [[String: Any]] {
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
     /// Ends the peer at once, as a crash would (the test runner may hand its
     /// children SIGTERM ignored, so SIGKILL).
     func stop() {
@@ -163,40 +172,6 @@ final class BackgroundPeer {
     }
 
     deinit { stop() }
-}
-
-/// A peer whose JSON lines are collected until it ends by itself.
-final class BackgroundPeerOutput {
-    private let process = Process()
-    private let output = Pipe()
-    private var lines: [[String: Any]] = []
-
-    /// Starts the peer and waits for its `{"ready": true}` line.
-    init(_ arguments: [String], readyWithin timeout: Double = 30) throws {
-        let python = try TestEnvironment.require("HYPHA_TEST_PYTHON")
-        let script = try TestEnvironment.require("HYPHA_TEST_PEER")
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script] + arguments + ["--bootstrap", try TestEnvironment.bootstrap()]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            guard let line = output.fileHandleForReading.availableLine(timeout: deadline.timeIntervalSinceNow) else { break }
-            if line.contains("\"ready\"") { return }
-        }
-        kill(process.processIdentifier, SIGKILL)
-        throw BackgroundPeer.PeerNotReady()
-    }
-
-    /// Waits for the peer to end and returns the JSON lines it printed after "ready".
-    func finish() throws -> [[String: Any]] {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-        }
-    }
 }
 
 /// A Tansu broker of the test's own, for tests that must see the whole cluster
