@@ -67,10 +67,11 @@ public final class TailConsumer: Sendable {
     private let reader: RDKafkaPartitionReader
     private let settings: KafkaClientSettings
 
-    /// A consumer for `settings`.
-    public init(settings: KafkaClientSettings) throws(KafkaFailure) {
+    /// A consumer for `settings`; `catchingUp` when it will read stored events to
+    /// an end (`-e`) rather than follow.
+    public init(settings: KafkaClientSettings, catchingUp: Bool = false) throws(KafkaFailure) {
         self.settings = settings
-        reader = try RDKafkaPartitionReader(settings: settings)
+        reader = try RDKafkaPartitionReader(settings: settings, catchingUp: catchingUp)
     }
 
     /// Tails until the request's end, its limit, or `stop`. `onMessage` gets each
