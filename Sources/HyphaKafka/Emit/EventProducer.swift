@@ -55,8 +55,8 @@ public struct EmitReport: Sendable {
 /// `<t>:<name>`, Python-style JSON, murmur2 partitioning, `acks=all` with
 /// idempotence, and waits for every acknowledgement.
 public final class EventProducer: Sendable {
-    private let producer: RDKafkaProducer
-    private let settings: KafkaClientSettings
+    let producer: RDKafkaProducer
+    let settings: KafkaClientSettings
 
     /// A producer for `settings`.
     public init(settings: KafkaClientSettings) throws(KafkaFailure) {
@@ -86,18 +86,24 @@ public final class EventProducer: Sendable {
                 let key = EventKey.encode(type: event.type, event: event.name)
                 let tag = ledger.record(event: event.name, topic: topic, type: event.type)
                 try producer.produce(topic: topic, key: key, value: event.value, tag: tag) { ledger.settle($0) }
-                producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) }
+                // Reports are read now and then, not after every message.
+                if tag & 0x3FF == 0 { producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) } }
             }
-            // message.timeout.ms bounds every message; the margin covers the last reports.
-            let deadline = ContinuousClock.now + timeout + .seconds(5)
-            while ledger.pending > 0 && ContinuousClock.now < deadline {
-                producer.serve(timeoutMilliseconds: 100) { ledger.settle($0) }
-            }
-            if ledger.pending > 0 {
-                producer.purge { ledger.settle($0) }
-            }
-            return ledger.report()
+            return EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
         }
+    }
+
+    /// Reads reports until every message is settled; message.timeout.ms bounds
+    /// each one, the margin covers the last reports.
+    static func awaitDeliveries(_ ledger: inout DeliveryLedger, producer: RDKafkaProducer, timeout: Duration) -> EmitReport {
+        let deadline = ContinuousClock.now + timeout + .seconds(5)
+        while ledger.pending > 0 && ContinuousClock.now < deadline {
+            producer.serve(timeoutMilliseconds: 100) { ledger.settle($0) }
+        }
+        if ledger.pending > 0 {
+            producer.purge { ledger.settle($0) }
+        }
+        return ledger.report()
     }
 }
 

@@ -171,19 +171,19 @@ public final class KafkaEventBus: Sendable {
     /// Runs `handler` for every local event named `event`.
     @discardableResult
     public func onLocal(_ event: String, _ handler: @escaping EventHandler) -> HandlerID {
-        state.withLock { state in
-            let id = state.registry.makeID()
-            state.registry.add(.local, event, once: false, id: id, handler)
-            return id
-        }
+        register(.local, event, once: false, handler)
     }
 
     /// Like `onLocal`, for the next local event only.
     @discardableResult
     public func onceLocal(_ event: String, _ handler: @escaping EventHandler) -> HandlerID {
+        register(.local, event, once: true, handler)
+    }
+
+    private func register(_ side: HandlerRegistry.Side, _ event: String, once: Bool, _ handler: @escaping EventHandler) -> HandlerID {
         state.withLock { state in
             let id = state.registry.makeID()
-            state.registry.add(.local, event, once: true, id: id, handler)
+            state.registry.add(side, event, once: once, id: id, handler)
             return id
         }
     }
@@ -194,11 +194,7 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func addKafkaHandler(_ event: String, once: Bool, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
-        let id = state.withLock { state in
-            let id = state.registry.makeID()
-            state.registry.add(.kafka, event, once: once, id: id, handler)
-            return id
-        }
+        let id = register(.kafka, event, once: once, handler)
         do {
             try await ensureTopic(HyphaTopic.forEvent(event))
             try updateSubscription()

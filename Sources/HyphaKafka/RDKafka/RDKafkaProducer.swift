@@ -58,18 +58,34 @@ final class RDKafkaProducer: Sendable {
         topic: String, key: [UInt8], value: [UInt8]?, tag: Int,
         onDelivery: (RDKafkaDelivery) -> Void
     ) throws(KafkaFailure) {
+        let outcome: Result<Void, KafkaFailure> = key.withUnsafeBytes { keyBytes in
+            guard let value else {
+                return Result { () throws(KafkaFailure) in
+                    try produce(topic: topic, key: keyBytes, value: nil, tag: tag, onDelivery: onDelivery)
+                }
+            }
+            return value.withUnsafeBytes { valueBytes in
+                Result { () throws(KafkaFailure) in
+                    try produce(topic: topic, key: keyBytes, value: valueBytes, tag: tag, onDelivery: onDelivery)
+                }
+            }
+        }
+        try outcome.get()
+    }
+
+    /// Queues one message from borrowed bytes (copied before this returns).
+    func produce(
+        topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int,
+        onDelivery: (RDKafkaDelivery) -> Void
+    ) throws(KafkaFailure) {
         let handle = topicHandle(topic)
         let opaque = UnsafeMutableRawPointer(bitPattern: tag + 1)
         while true {
             // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.
-            let result = key.withUnsafeBytes { keyBytes in
-                (value ?? []).withUnsafeBytes { valueBytes in
-                    rd_kafka_produce(
-                        handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                        value == nil ? nil : UnsafeMutableRawPointer(mutating: valueBytes.baseAddress), valueBytes.count,
-                        keyBytes.baseAddress, keyBytes.count, opaque)
-                }
-            }
+            let result = rd_kafka_produce(
+                handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                value.map { UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!) },
+                value?.count ?? 0, key.baseAddress, key.count, opaque)
             if result == 0 { return }
             let code = rd_kafka_last_error()
             guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {

@@ -53,15 +53,35 @@ struct EmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await ExitCodes.run {
+            if lines && !jsonl { return try await sendLines() }
             let events = try readEvents()
             let producer = try EventProducer(settings: global.clientSettings())
             try await producer.checkReachable()
             let report = try await producer.send(events, keepDeliveries: output == .json || events.count == 1)
-            Terminal.write(EmitRendering.report(report, as: output))
-            if report.undelivered > 0 {
-                throw CommandFailure.failed(
-                    "\(report.undelivered) of \(report.sent) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
-            }
+            try finish(report)
+        }
+    }
+
+    /// `--lines`: every line checked first, then sent from the input's own bytes.
+    private func sendLines() async throws {
+        let checked: EventLines
+        do {
+            checked = try EventLines(try readInput(), as: type?.payloadType)
+        } catch let invalid as PayloadInput.Invalid {
+            throw CommandFailure.badInput(invalid.description)
+        }
+        let producer = try EventProducer(settings: global.clientSettings())
+        try await producer.checkReachable()
+        let report = try await producer.send(
+            lines: checked, event: event ?? "", repeat: `repeat`, keepDeliveries: output == .json || checked.lines.count == 1)
+        try finish(report)
+    }
+
+    private func finish(_ report: EmitReport) throws {
+        Terminal.write(EmitRendering.report(report, as: output))
+        if report.undelivered > 0 {
+            throw CommandFailure.failed(
+                "\(report.undelivered) of \(report.sent) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
         }
     }
 
@@ -77,21 +97,14 @@ struct EmitCommand: AsyncParsableCommand {
                 }
             }
         }
-        let event = event ?? ""
         let forced = type?.payloadType
-        let chunks = lines ? PayloadInput.lines(input) : [PayloadInput.single(input, as: forced)]
-        var events: [OutgoingEvent] = []
-        events.reserveCapacity(chunks.count * `repeat`)
-        for (index, chunk) in chunks.enumerated() {
-            let payload: EventPayload
-            do {
-                payload = try PayloadInput.payload(chunk, as: forced)
-            } catch {
-                throw CommandFailure.badInput(lines ? "line \(index + 1): \(error)" : "DATA is \(error)")
-            }
-            events.append(contentsOf: repeatElement(OutgoingEvent(name: event, payload: payload), count: `repeat`))
+        let payload: EventPayload
+        do {
+            payload = try PayloadInput.payload(PayloadInput.single(input, as: forced), as: forced)
+        } catch {
+            throw CommandFailure.badInput("DATA is \(error)")
         }
-        return events
+        return Array(repeating: OutgoingEvent(name: event ?? "", payload: payload), count: `repeat`)
     }
 
     private func readInput() throws -> [UInt8] {
