@@ -5,7 +5,6 @@ import Synchronization
 /// Too many events waiting pauses the partition until the backlog halves.
 final class PartitionLane: Sendable {
     private let partition: TopicPartition
-    private let backlog: Int
     private let consumer: RDKafkaGroupConsumer
     private let continuation: AsyncStream<BusEvent>.Continuation
     private let worker: Task<Void, Never>
@@ -16,7 +15,6 @@ final class PartitionLane: Sendable {
         handle: @escaping @Sendable (BusEvent) async -> Void
     ) {
         self.partition = partition
-        self.backlog = max(1, backlog)
         self.consumer = consumer
         let (stream, continuation) = AsyncStream.makeStream(of: BusEvent.self)
         self.continuation = continuation

@@ -28,8 +28,6 @@ final class RDKafkaClient: @unchecked Sendable {
     struct ObservedEvents {
         /// The ApiVersions reply could not be parsed: 2.0.2 meeting tagged fields.
         var apiVersionUnderflow = false
-        /// The last error event librdkafka raised, with its code.
-        var lastError: (code: Int32, text: String)?
         /// Set while librdkafka reports every broker down.
         var allBrokersDown = false
     }
@@ -165,7 +163,6 @@ final class RDKafkaClient: @unchecked Sendable {
         let code = rd_kafka_event_error(event)
         let text = settings.redacted(String(cString: rd_kafka_event_error_string(event)))
         observed.withLock {
-            $0.lastError = (code.rawValue, text)
             if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }
         }
         logger.debug("librdkafka error: \(text)")

@@ -105,9 +105,6 @@ final class RDKafkaProducer: Sendable {
         }
     }
 
-    /// Messages queued or in flight, not yet reported.
-    var outstanding: Int { Int(rd_kafka_outq_len(client.handle)) }
-
     /// Stops waiting for messages still unacknowledged: each gets a failed report.
     func purge(onDelivery: (RDKafkaDelivery) -> Void) {
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))

@@ -75,9 +75,12 @@ struct TailPrinter {
         let data: String = switch decoded.data {
         case .json(let value): TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
         case .text(let text): TerminalText.safe(text)
-        case .bytes(let bytes) where decodesMsgpack && MessagePack.json(bytes) != nil:
-            style.dim("(msgpack)") + " " + TerminalText.safe(String(decoding: MessagePack.json(bytes)!.compactJSON(), as: UTF8.self))
-        case .bytes(let bytes): style.dim("(\(bytes.count) bytes, base64)") + " " + Data(bytes).base64EncodedString()
+        case .bytes(let bytes):
+            if decodesMsgpack, let value = MessagePack.json(bytes) {
+                style.dim("(msgpack)") + " " + TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
+            } else {
+                style.dim("(\(bytes.count) bytes, base64)") + " " + Data(bytes).base64EncodedString()
+            }
         case .none: style.dim("(no value)")
         case .invalid(let reason, let raw): style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Data(raw).base64EncodedString()
         }
