@@ -12,7 +12,47 @@ public enum JSONLRecord {
     /// data: JSON value for d, string for s/no-prefix, standard padded base64 for b, null for no value;
     /// when the value is not what its key says: no "data" but "error":"<why>","raw":"<base64 of the value>".
     /// Keys that are not valid UTF-8 are written with U+FFFD replacements. Field order exactly as above.
+    ///
+    /// A stream of records is faster through one ``JSONLRecordWriter``, which reuses
+    /// what consecutive records share.
     public static func append(
+        to out: inout [UInt8],
+        topic: String,
+        partition: Int32,
+        offset: Int64,
+        timestampMillis: Int64?,
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?
+    ) {
+        var writer = JSONLRecordWriter()
+        writer.append(
+            to: &out, topic: topic, partition: partition, offset: offset, timestampMillis: timestampMillis,
+            key: key, value: value)
+    }
+}
+
+/// Writes ``JSONLRecord`` lines for a stream of messages. Messages in a row mostly
+/// share their topic, key and second, so the parts of a record that depend only on
+/// those (event, topic, key and type; the timestamp up to its milliseconds) are
+/// kept from the record before rather than escaped and formatted again.
+public struct JSONLRecordWriter: Sendable {
+    // The remembered parts live in plain stored arrays, read in place: copying them
+    // out per record would cost more retains and releases than the escaping saves.
+    /// Topic and key the identity bytes were made for; nil before the first record.
+    private var identityTopic: String?
+    private var identityKey: [UInt8]?
+    /// `{"event":…,"topic":…,"partition":` (`headCount` bytes), then `,"key":…,"type":…`.
+    private var identityBytes: [UInt8] = []
+    private var headCount = 0
+    /// A second since the epoch and its text up to the `.` before the milliseconds.
+    private var second: Int64 = -1
+    private var secondBytes: [UInt8] = []
+
+    /// A writer with nothing remembered yet.
+    public init() {}
+
+    /// Appends the record of one message to `out`, as ``JSONLRecord/append(to:topic:partition:offset:timestampMillis:key:value:)``.
+    public mutating func append(
         to out: inout [UInt8],
         topic: String,
         partition: Int32,
@@ -23,15 +63,60 @@ public enum JSONLRecord {
     ) {
         let type = key.flatMap(EventKey.payloadType(of:))
         let data = RecordData(type: type, value: value)
+        if !identityMatches(topic: topic, key: key) { makeIdentity(topic: topic, key: key, type: type) }
+        if let timestampMillis, timestampMillis >= 0, timestampMillis / 1000 != second { makeSecond(millis: timestampMillis) }
+        let headCount = headCount
+        let bound = Self.fixedPartsBound + identityBytes.count + data.bound
+        identityBytes.withUnsafeBytes { identity in
+            secondBytes.withUnsafeBytes { secondText in
+                out.appendBytes(upTo: bound) { cursor in
+                    cursor.put(UnsafeRawBufferPointer(rebasing: identity[..<headCount]))
+                    cursor.putDecimal(partition)
+                    cursor.put(",\"offset\":")
+                    cursor.putDecimal(offset)
+                    cursor.put(",\"timestamp\":")
+                    if let timestampMillis {
+                        cursor.put(UInt8(ascii: "\""))
+                        if timestampMillis >= 0 {
+                            cursor.put(secondText)
+                            cursor.putDecimal(timestampMillis % 1000, minimumWidth: 3)
+                            cursor.put(UInt8(ascii: "Z"))
+                        } else {
+                            cursor.putTimestamp(millis: timestampMillis)
+                        }
+                        cursor.put(UInt8(ascii: "\""))
+                    } else {
+                        cursor.put("null")
+                    }
+                    cursor.put(UnsafeRawBufferPointer(rebasing: identity[headCount...]))
+                    data.write(to: &cursor)
+                    cursor.put("}\n")
+                }
+            }
+        }
+    }
+
+    private func identityMatches(topic: String, key: UnsafeRawBufferPointer?) -> Bool {
+        guard topic == identityTopic else { return false }
+        switch (key, identityKey) {
+        case (nil, nil): return true
+        case let (key?, known?):
+            guard known.count == key.count else { return false }
+            return known.withUnsafeBytes { known in
+                for index in 0 ..< key.count where known[index] != key[index] { return false }
+                return true
+            }
+        default: return false
+        }
+    }
+
+    /// The event, topic, key and type parts for this topic and key, kept until a
+    /// message with another topic or key comes.
+    private mutating func makeIdentity(topic: String, key: UnsafeRawBufferPointer?, type: PayloadType?) {
+        var bytes: [UInt8] = []
         JSONWriter.withUTF8(of: topic) { topic in
             let keyLength = key?.count ?? 0
-            // The whole record is written through one cursor into room for its longest form.
-            let bound = fixedPartsBound
-                + JSONWriter.escapedBound(Swift.max(keyLength, topic.count)) // event
-                + JSONWriter.escapedBound(topic.count)
-                + JSONWriter.escapedBound(keyLength)
-                + data.bound
-            out.appendBytes(upTo: bound) { cursor in
+            bytes.appendBytes(upTo: 64 + JSONWriter.escapedBound(Swift.max(keyLength, topic.count)) + JSONWriter.escapedBound(topic.count)) { cursor in
                 cursor.put("{\"event\":")
                 if let key, type != nil {
                     cursor.putLossyJSONString(UnsafeRawBufferPointer(rebasing: key[2...]))
@@ -43,17 +128,9 @@ public enum JSONLRecord {
                 cursor.put(",\"topic\":")
                 cursor.putJSONString(utf8: topic)
                 cursor.put(",\"partition\":")
-                cursor.putDecimal(partition)
-                cursor.put(",\"offset\":")
-                cursor.putDecimal(offset)
-                cursor.put(",\"timestamp\":")
-                if let timestampMillis {
-                    cursor.put(UInt8(ascii: "\""))
-                    cursor.putTimestamp(millis: timestampMillis)
-                    cursor.put(UInt8(ascii: "\""))
-                } else {
-                    cursor.put("null")
-                }
+            }
+            headCount = bytes.count
+            bytes.appendBytes(upTo: 64 + JSONWriter.escapedBound(keyLength)) { cursor in
                 cursor.put(",\"key\":")
                 if let key {
                     cursor.putLossyJSONString(key)
@@ -66,10 +143,19 @@ public enum JSONLRecord {
                 case .bytes: cursor.put(",\"type\":\"b\"")
                 case nil: cursor.put(",\"type\":null")
                 }
-                data.write(to: &cursor)
-                cursor.put("}\n")
             }
         }
+        identityBytes = bytes
+        identityTopic = topic
+        identityKey = key.map { Array($0) }
+    }
+
+    /// `2026-11-27T09:31:21.` for the second of `millis` (at or after the epoch).
+    private mutating func makeSecond(millis: Int64) {
+        second = millis / 1000
+        secondBytes.removeAll(keepingCapacity: true)
+        WireTimestamp.append(millis: second * 1000, to: &secondBytes)
+        secondBytes.removeLast(4)  // "000Z"
     }
 
     /// Room for everything but the strings and the data: field names, punctuation,
@@ -101,8 +187,8 @@ public enum JSONLRecord {
                 if let error = JSONValidator.validate(value) {
                     self = .invalid(reason: error.description, raw: value)
                 } else {
-                    let trimmed = JSONLRecord.trimmingWhitespace(value)
-                    self = .json(trimmed, hasLineBreak: JSONLRecord.containsLineBreak(trimmed))
+                    let trimmed = JSONLRecordWriter.trimmingWhitespace(value)
+                    self = .json(trimmed, hasLineBreak: JSONLRecordWriter.containsLineBreak(trimmed))
                 }
             case .bytes:
                 self = .bytes(value)

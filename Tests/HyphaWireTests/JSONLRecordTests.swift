@@ -143,3 +143,47 @@ struct JSONLRecordTests {
         }
     }
 }
+
+@Suite("tail -f jsonl: one writer for a stream")
+struct JSONLRecordWriterTests {
+    private struct Message {
+        let topic: String
+        let key: [UInt8]?
+        let timestamp: Int64?
+        let value: [UInt8]?
+    }
+
+    @Test("what a writer keeps between records never leaks into the next one")
+    func streamMatchesSingleRecords() {
+        let messages = [
+            Message(topic: "hypha_event_a", key: utf8("d:a"), timestamp: 1_795_772_281_301, value: utf8("{\"x\": 1}")),
+            Message(topic: "hypha_event_a", key: utf8("d:a"), timestamp: 1_795_772_281_999, value: utf8("[1]")),
+            // Same length, other key; then the next second, then a time before the epoch.
+            Message(topic: "hypha_event_a", key: utf8("d:b"), timestamp: 1_795_772_282_000, value: utf8("2")),
+            Message(topic: "hypha_event_a", key: utf8("s:b"), timestamp: -1, value: utf8("text")),
+            Message(topic: "hypha_event_a", key: nil, timestamp: nil, value: nil),
+            Message(topic: "hypha_event_b", key: nil, timestamp: 0, value: utf8("x")),
+            Message(topic: "hypha_event_b", key: utf8("b:\u{1}"), timestamp: 999, value: [0xff]),
+            Message(topic: "other", key: [0x64, 0x3a, 0xff], timestamp: 1_795_772_281_301, value: utf8("{")),
+            Message(topic: "hypha_event_a", key: utf8("d:a"), timestamp: 1_795_772_281_301, value: utf8("{\"x\": 1}")),
+        ]
+        var writer = JSONLRecordWriter()
+        var stream: [UInt8] = []
+        var singles: [UInt8] = []
+        for (offset, message) in messages.enumerated() {
+            withRawBytes(message.key, message.value) { key, value in
+                writer.append(to: &stream, topic: message.topic, partition: 3, offset: Int64(offset),
+                              timestampMillis: message.timestamp, key: key, value: value)
+                JSONLRecord.append(to: &singles, topic: message.topic, partition: 3, offset: Int64(offset),
+                                   timestampMillis: message.timestamp, key: key, value: value)
+            }
+        }
+        #expect(String(decoding: stream, as: UTF8.self) == String(decoding: singles, as: UTF8.self))
+        let lines = String(decoding: stream, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == messages.count)
+        #expect(lines[1].contains(#""timestamp":"2026-11-27T09:38:01.999Z""#))
+        #expect(lines[2].contains(#""event":"b""#) && lines[2].contains(#""timestamp":"2026-11-27T09:38:02.000Z""#))
+        #expect(lines[3].contains(#""timestamp":"1969-12-31T23:59:59.999Z""#) && lines[3].contains(#""type":"s""#))
+        #expect(lines[5].contains(#""event":"b","topic":"hypha_event_b""#))
+    }
+}

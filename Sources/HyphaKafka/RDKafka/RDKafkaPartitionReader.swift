@@ -35,6 +35,8 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
     private let queue: OpaquePointer
     private var started: [(topic: OpaquePointer, partition: Int32)] = []
     private var topicNames: [OpaquePointer: String] = [:]
+    /// The last topic looked up in `topicNames`: batches mostly hold one topic.
+    private var lastTopic: (handle: OpaquePointer, name: String)?
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
 
     /// `catchingUp`: the reader expects data already stored (tail -e), so a fetch
@@ -125,7 +127,7 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
             guard let message = batch[index] else { continue }
             defer { rd_kafka_message_destroy(message) }
             let raw = message.pointee
-            let topic = raw.rkt.map { topicNames[$0] ?? String(cString: rd_kafka_topic_name($0)) } ?? ""
+            let topic = raw.rkt.map(topicName) ?? ""
             switch raw.err {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
@@ -149,5 +151,12 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
         }
         if let failure { throw failure }
         return count
+    }
+
+    private func topicName(_ handle: OpaquePointer) -> String {
+        if let lastTopic, lastTopic.handle == handle { return lastTopic.name }
+        let name = topicNames[handle] ?? String(cString: rd_kafka_topic_name(handle))
+        lastTopic = (handle, name)
+        return name
     }
 }

@@ -133,6 +133,9 @@ struct TailPlan {
     private(set) var startOffsets: [TopicPartition: Int64] = [:]
     /// With `-e`: partitions still to finish, with their end once known.
     private var unfinished: [TopicPartition: Int64?] = [:]
+    /// The partition of the last message with its end: messages come in runs of
+    /// one partition, and this saves hashing its topic name for each.
+    private var current: (partition: TopicPartition, end: Int64)?
     private let stopAtEnd: Bool
     private let limit: Int?
     private let notBefore: Int64?
@@ -187,24 +190,35 @@ struct TailPlan {
     ) -> Bool {
         guard !limitReached else { return false }
         if stopAtEnd {
-            guard let known = unfinished[partition] else { return false }
-            let end = known ?? highWatermark() ?? (offset + 1)
-            unfinished[partition] = end
+            let end: Int64
+            if let current, current.partition == partition {
+                end = current.end
+            } else {
+                guard let known = unfinished[partition] else { return false }
+                end = known ?? highWatermark() ?? (offset + 1)
+                unfinished[partition] = end
+                current = (partition, end)
+            }
             guard offset < end else {
-                unfinished[partition] = nil
+                finish(partition)
                 return false
             }
-            if offset + 1 >= end { unfinished[partition] = nil }
+            if offset + 1 >= end { finish(partition) }
         }
         if let notBefore, let timestampMillis, timestampMillis < notBefore { return false }
         accepted += 1
         return true
     }
 
+    private mutating func finish(_ partition: TopicPartition) {
+        unfinished[partition] = nil
+        if current?.partition == partition { current = nil }
+    }
+
     /// The partition has nothing more to read for now, `next` being its next offset.
     mutating func reached(_ partition: TopicPartition, next: Int64) {
         guard stopAtEnd, let known = unfinished[partition] else { return }
         if let end = known, next < end { return }
-        unfinished[partition] = nil
+        finish(partition)
     }
 }

@@ -25,6 +25,11 @@ struct ByteCursor {
     }
 
     @inline(__always)
+    mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { put($0) }
+    }
+
+    @inline(__always)
     mutating func put(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         UnsafeMutableRawPointer(position).copyMemory(from: source, byteCount: bytes.count)
@@ -59,16 +64,16 @@ extension Array where Element == UInt8 {
     @inline(__always)
     mutating func appendBytes(upTo bound: Int, _ body: (inout ByteCursor) -> Void) {
         guard bound > 0 else { return }
-        let start = count
-        append(contentsOf: repeatElement(0, count: bound))
-        let written = withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress! + start
+        // Written in scratch room (on the stack when small) and copied once: cheaper
+        // than growing the array by `bound` zeros and cutting the rest off again.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { scratch in
+            let base = scratch.baseAddress!
             var cursor = ByteCursor(base)
             body(&cursor)
-            return cursor.position - base
+            let written = cursor.position - base
+            // Past the bound memory is already damaged; stop rather than go on with it.
+            precondition(written <= bound, "wrote \(written) bytes into room for \(bound)")
+            append(contentsOf: UnsafeBufferPointer(start: base, count: written))
         }
-        // Past the bound memory is already damaged; stop rather than go on with it.
-        precondition(written <= bound, "wrote \(written) bytes into room for \(bound)")
-        removeLast(bound - written)
     }
 }

@@ -12,6 +12,7 @@ struct TailPrinter {
     /// Pretty times in UTC rather than local time.
     let utc: Bool
     private var buffer: [UInt8] = []
+    private var records = JSONLRecordWriter()
 
     init(format: TailFormat, style: Style, decodesMsgpack: Bool = false, utc: Bool = false) {
         self.format = format
@@ -26,7 +27,7 @@ struct TailPrinter {
         case .jsonl where decodesMsgpack && message.key.map({ $0.starts(with: Array("b:".utf8)) }) == true:
             appendMsgpackRecord(message)
         case .jsonl:
-            JSONLRecord.append(
+            records.append(
                 to: &buffer, topic: message.topic, partition: message.partition, offset: message.offset,
                 timestampMillis: message.timestampMillis, key: message.key, value: message.value)
         case .raw:
@@ -49,7 +50,7 @@ struct TailPrinter {
     private mutating func appendMsgpackRecord(_ message: RawMessage) {
         let bytes = message.value.map { Array($0) } ?? []
         guard message.value != nil, let value = MessagePack.json(bytes) else {
-            JSONLRecord.append(
+            records.append(
                 to: &buffer, topic: message.topic, partition: message.partition, offset: message.offset,
                 timestampMillis: message.timestampMillis, key: message.key, value: message.value)
             return
