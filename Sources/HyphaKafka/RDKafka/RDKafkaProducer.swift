@@ -43,12 +43,20 @@ final class RDKafkaProducer: Sendable {
         topics.withLock { $0.values.forEach { rd_kafka_topic_destroy($0.pointer) } }
     }
 
-    private func topicHandle(_ name: String) -> OpaquePointer {
+    /// A topic opened for producing: many messages to one topic go without
+    /// looking its handle up each time.
+    struct Topic {
+        let name: String
+        fileprivate let pointer: OpaquePointer
+    }
+
+    /// The handle of `name`, opened on first use and kept until the producer goes.
+    func topic(_ name: String) -> Topic {
         topics.withLock { topics in
-            if let existing = topics[name] { return existing.pointer }
+            if let existing = topics[name] { return Topic(name: name, pointer: existing.pointer) }
             let created = rd_kafka_topic_new(client.handle, name, nil)!
             topics[name] = TopicHandle(pointer: created)
-            return created
+            return Topic(name: name, pointer: created)
         }
     }
 
@@ -78,7 +86,15 @@ final class RDKafkaProducer: Sendable {
         topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int,
         onDelivery: (RDKafkaDelivery) -> Void
     ) throws(KafkaFailure) {
-        let handle = topicHandle(topic)
+        try produce(to: self.topic(topic), key: key, value: value, tag: tag, onDelivery: onDelivery)
+    }
+
+    /// Queues one message to an opened topic from borrowed bytes (copied before this returns).
+    func produce(
+        to topic: Topic, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int,
+        onDelivery: (RDKafkaDelivery) -> Void
+    ) throws(KafkaFailure) {
+        let handle = topic.pointer
         let opaque = UnsafeMutableRawPointer(bitPattern: tag + 1)
         while true {
             // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.
@@ -89,7 +105,7 @@ final class RDKafkaProducer: Sendable {
             if result == 0 { return }
             let code = rd_kafka_last_error()
             guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                throw client.failure(code, while: "queue an event for \(topic)")
+                throw client.failure(code, while: "queue an event for \(topic.name)")
             }
             serve(timeoutMilliseconds: 50, onDelivery: onDelivery)
         }

@@ -64,13 +64,15 @@ struct EmitCommand: AsyncParsableCommand {
 
     /// `--lines`: every line checked first, then sent from the input's own bytes.
     private func sendLines() async throws {
+        // Made first, so librdkafka connects while the lines are checked; nothing
+        // is sent before every line has passed.
+        let producer = try EventProducer(settings: global.clientSettings())
         let checked: EventLines
         do {
-            checked = try EventLines(try readInput(), as: type?.payloadType)
+            checked = try EventLines(try inputBytes(), as: type?.payloadType)
         } catch let invalid as PayloadInput.Invalid {
             throw CommandFailure.badInput(invalid.description)
         }
-        let producer = try EventProducer(settings: global.clientSettings())
         try await producer.checkReachable()
         let report = try await producer.send(
             lines: checked, event: event ?? "", repeat: `repeat`, keepDeliveries: output == .json || checked.lines.count == 1)
@@ -108,14 +110,18 @@ struct EmitCommand: AsyncParsableCommand {
     }
 
     private func readInput() throws -> [UInt8] {
-        if let data { return Array(data.utf8) }
-        if let file, file != "-" {
-            guard let contents = FileManager.default.contents(atPath: file) else {
-                throw CommandFailure.badInput("cannot read --file \(file): no such file or not readable")
-            }
-            return Array(contents)
+        try inputBytes().withUnsafeBytes { Array($0) }
+    }
+
+    /// DATA, else --file (mapped, not copied), else standard input.
+    private func inputBytes() throws -> InputBytes {
+        if let data { return InputBytes(Array(data.utf8)) }
+        do {
+            if let file, file != "-" { return try InputBytes.contents(ofFile: file) }
+            return try InputBytes.standardInput()
+        } catch {
+            throw CommandFailure.badInput("\(error.description)")
         }
-        return Array(FileHandle.standardInput.readDataToEndOfFile())
     }
 }
 
