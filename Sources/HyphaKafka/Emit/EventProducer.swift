@@ -52,8 +52,8 @@ public struct EmitReport: Sendable {
 }
 
 /// Sends events the way a Hypha server does: topic by the mapping rule, key
-/// `<t>:<name>`, Python-style JSON, murmur2 partitioning, `acks=all` with
-/// idempotence, and waits for every acknowledgement.
+/// `<t>:<name>`, Python-style JSON, murmur2 partitioning, `acks=all`, and
+/// waits for every acknowledgement.
 public final class EventProducer: Sendable {
     let producer: RDKafkaProducer
     let settings: KafkaClientSettings
