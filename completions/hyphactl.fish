@@ -245,7 +245,7 @@ complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_opti
 complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_positional "hyphactl tail" -ge 1' -fka '(__hyphactl_custom_completion ---completion tail -- positional@0 (count (__hyphactl_tokens -pc)) (__hyphactl_tokens -tC))'
 complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" all' -l 'all' -d 'Every Hypha event topic.'
 complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" from-beginning' -l 'from-beginning' -d 'Start at the oldest stored event.'
-complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" offset' -l 'offset' -d 'Start at this offset; negative: that many before the end (-o -10).' -rfka ''
+complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" offset' -l 'offset' -d 'Start at this offset; negative: that many before the end (--offset -10).' -rfka ''
 complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" since' -l 'since' -d 'Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.' -rfka ''
 complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" n' -s 'n' -d 'Stop after this many events.' -rfka ''
 complete -c 'hyphactl' -n '__hyphactl_should_offer_completions_for_flags_or_options "hyphactl tail" e' -s 'e' -d 'Stop at the end offsets as they were at start.'

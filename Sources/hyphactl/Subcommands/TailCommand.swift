@@ -21,7 +21,7 @@ struct TailCommand: AsyncParsableCommand {
     @Flag(help: "Start at the oldest stored event.") var fromBeginning = false
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Start at this offset; negative: that many before the end (-o -10).", valueName: "n"))
+        help: ArgumentHelp("Start at this offset; negative: that many before the end (--offset -10).", valueName: "n"))
     var offset: Int64?
     @Option(help: ArgumentHelp("Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
     var since: String?
