@@ -34,4 +34,25 @@ struct DeliveryLedgerTests {
         let report = ledger.report()
         #expect(report.deliveredCount == 3 && report.undelivered == 0 && report.delivered.isEmpty)
     }
+
+    @Test("a report of no broker stops the count of what is sent; the rest count as undelivered")
+    func brokerGone() {
+        var ledger = DeliveryLedger(keep: true)
+        _ = ledger.record(event: "a", topic: "hypha_event_a", type: .text)
+        _ = ledger.record(event: "b", topic: "hypha_event_b", type: .text)
+        ledger.settle(RDKafkaDelivery(tag: 0, partition: 0, offset: 0, error: nil))
+        ledger.settle(RDKafkaDelivery(tag: 1, partition: 0, offset: -1, error: "Broker: Not enough in-sync replicas"))
+        #expect(!ledger.brokerGone, "a broker's refusal is not a missing broker")
+        _ = ledger.record(event: "c", topic: "hypha_event_c", type: .text)
+        ledger.settle(RDKafkaDelivery(tag: 2, partition: 0, offset: -1, error: "Local: Message timed out", brokerUnreachable: true))
+        #expect(ledger.brokerGone)
+        // The next event was recorded but librdkafka's queue had no room: taken back, counted unsent.
+        _ = ledger.record(event: "d", topic: "hypha_event_d", type: .text)
+        ledger.withdrawLast()
+        ledger.unsent += 3
+        let report = ledger.report()
+        #expect(ledger.pending == 0)
+        #expect(report.sent == 3 && report.total == 6 && report.deliveredCount == 1 && report.undelivered == 5)
+        #expect(report.delivered.map(\.event) == ["a"])
+    }
 }

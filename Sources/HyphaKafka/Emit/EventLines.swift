@@ -147,14 +147,17 @@ extension EventProducer {
                         }
                         let value = UnsafeRawBufferPointer(rebasing: buffer[range])
                         for _ in 0..<count {
-                            let tag = ledger.record(event: event, topic: topic, type: type)
-                            let queued: Result<Void, KafkaFailure> = key.withUnsafeBytes { keyBytes in
+                            if ledger.brokerGone {
+                                ledger.unsent += 1
+                                continue
+                            }
+                            let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
                                 Result { () throws(KafkaFailure) in
-                                    try producer.produce(to: handle, key: keyBytes, value: value, tag: tag) { ledger.settle($0) }
+                                    try EventProducer.queue(
+                                        producer, &ledger, topic: handle, event: event, type: type, key: key, value: value)
                                 }
                             }
-                            try queued.get()
-                            if tag & 0x3FF == 0 { producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) } }
+                            if try !queued.get() { ledger.unsent += 1 }
                         }
                     }
                 }

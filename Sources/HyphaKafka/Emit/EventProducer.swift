@@ -41,14 +41,17 @@ public struct DeliveredEvent: Sendable, Equatable {
 public struct EmitReport: Sendable {
     /// How many events were handed to the producer.
     public let sent: Int
+    /// How many events there were to send: `sent`, and those not sent because
+    /// no broker took the ones before them.
+    public let total: Int
     /// Acknowledged events, in the order they were sent (when kept).
     public let delivered: [DeliveredEvent]
     /// How many were acknowledged.
     public let deliveredCount: Int
     /// The first delivery error, if any event failed.
     public let firstError: String?
-    /// Events that were not acknowledged.
-    public var undelivered: Int { sent - deliveredCount }
+    /// Events that were not acknowledged, or never sent.
+    public var undelivered: Int { total - deliveredCount }
 }
 
 /// Sends events the way a Hypha server does: topic by the mapping rule, key
@@ -71,7 +74,8 @@ public final class EventProducer: Sendable {
     }
 
     /// Sends every event and waits until each is acknowledged or has failed.
-    /// With `keepDeliveries`, the report lists where each one landed.
+    /// With `keepDeliveries`, the report lists where each one landed. Once
+    /// reports say no broker takes events any more, the rest are not sent.
     public func send<Events: Sequence & Sendable>(
         _ events: Events, keepDeliveries: Bool = true
     ) async throws(KafkaFailure) -> EmitReport where Events.Element == OutgoingEvent {
@@ -79,18 +83,47 @@ public final class EventProducer: Sendable {
         let timeout = settings.timeout
         return try await Blocking.run { () throws(KafkaFailure) in
             var ledger = DeliveryLedger(keep: keepDeliveries)
-            var topics: [String: String] = [:]
+            var topics: [String: RDKafkaProducer.Topic] = [:]
             for event in events {
-                let topic = topics[event.name] ?? HyphaTopic.forEvent(event.name)
+                if ledger.brokerGone {
+                    ledger.unsent += 1
+                    continue
+                }
+                let topic = topics[event.name] ?? producer.topic(HyphaTopic.forEvent(event.name))
                 topics[event.name] = topic
                 let key = EventKey.encode(type: event.type, event: event.name)
-                let tag = ledger.record(event: event.name, topic: topic, type: event.type)
-                try producer.produce(topic: topic, key: key, value: event.value, tag: tag) { ledger.settle($0) }
-                // Reports are read now and then, not after every message.
-                if tag & 0x3FF == 0 { producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) } }
+                let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
+                    withOptionalBytes(event.value) { value in
+                        Result { () throws(KafkaFailure) in
+                            try EventProducer.queue(
+                                producer, &ledger, topic: topic, event: event.name, type: event.type, key: key, value: value)
+                        }
+                    }
+                }
+                if try !queued.get() { ledger.unsent += 1 }
             }
             return EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
         }
+    }
+
+    /// Queues one event, waiting for room in librdkafka's queue while reading
+    /// reports; false, with nothing queued, once the reports say no broker takes
+    /// events any more (each waited the whole message timeout).
+    static func queue(
+        _ producer: RDKafkaProducer, _ ledger: inout DeliveryLedger, topic: RDKafkaProducer.Topic,
+        event: String, type: PayloadType, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?
+    ) throws(KafkaFailure) -> Bool {
+        let tag = ledger.record(event: event, topic: topic.name, type: type)
+        while try !producer.tryProduce(to: topic, key: key, value: value, tag: tag) {
+            producer.serve(timeoutMilliseconds: 50) { ledger.settle($0) }
+            if ledger.brokerGone {
+                ledger.withdrawLast()
+                return false
+            }
+        }
+        // Reports are read now and then, not after every message.
+        if tag & 0x3FF == 0 { producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) } }
+        return true
     }
 
     /// Reads reports until every message is settled; message.timeout.ms bounds
@@ -107,6 +140,12 @@ public final class EventProducer: Sendable {
     }
 }
 
+/// Runs `body` on the bytes of `value`, or on nil.
+func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let value else { return body(nil) }
+    return value.withUnsafeBytes { body($0) }
+}
+
 /// Bookkeeping of what was sent and what the broker has acknowledged.
 struct DeliveryLedger {
     private struct Sent {
@@ -119,6 +158,10 @@ struct DeliveryLedger {
     private var sent: [Sent] = []
     private var landed: [(partition: Int32, offset: Int64)?] = []
     private(set) var count = 0
+    /// Events not handed to the producer because no broker took the ones before.
+    var unsent = 0
+    /// A report said an event failed for want of a broker (timed out, connection lost).
+    private(set) var brokerGone = false
     private var settled = 0
     private var deliveredCount = 0
     private var firstError: String?
@@ -137,10 +180,20 @@ struct DeliveryLedger {
         return count - 1
     }
 
+    /// Takes back the last `record`, for an event that was not queued after all.
+    mutating func withdrawLast() {
+        count -= 1
+        if keep {
+            sent.removeLast()
+            landed.removeLast()
+        }
+    }
+
     /// Notes one delivery report.
     mutating func settle(_ delivery: RDKafkaDelivery) {
         settled += 1
         guard delivery.error == nil else {
+            if delivery.brokerUnreachable { brokerGone = true }
             firstError = firstError ?? delivery.error
             return
         }
@@ -156,6 +209,7 @@ struct DeliveryLedger {
                 DeliveredEvent(event: sent.event, topic: sent.topic, type: sent.type, partition: $0.partition, offset: $0.offset)
             }
         }
-        return EmitReport(sent: count, delivered: delivered, deliveredCount: deliveredCount, firstError: firstError)
+        return EmitReport(
+            sent: count, total: count + unsent, delivered: delivered, deliveredCount: deliveredCount, firstError: firstError)
     }
 }

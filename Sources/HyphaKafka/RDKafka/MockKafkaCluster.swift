@@ -41,4 +41,9 @@ public final class MockKafkaCluster: @unchecked Sendable {
     public func bringUp(broker id: Int32? = nil) {
         rd_kafka_mock_broker_set_up(cluster, id ?? -1)
     }
+
+    /// Makes a broker answer every request `milliseconds` late; nil: every broker.
+    public func setRoundTripTime(milliseconds: Int, broker id: Int32? = nil) {
+        rd_kafka_mock_broker_set_rtt(cluster, id ?? -1, Int32(milliseconds))
+    }
 }

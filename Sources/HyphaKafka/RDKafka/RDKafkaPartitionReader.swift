@@ -114,8 +114,9 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
     }
 
     /// Waits up to `timeoutMilliseconds` for messages and hands each to `body`,
-    /// in partition order. Returns how many items were read; throws on a
-    /// partition error that reading cannot get past.
+    /// in partition order. Returns how many items `body` got (errors that
+    /// librdkafka retries by itself are not counted: they are no sign of a
+    /// broker); throws on a partition error that reading cannot get past.
     @discardableResult
     func read(timeoutMilliseconds: Int32, _ body: (Item) -> Void) throws(KafkaFailure) -> Int {
         let count = batch.withUnsafeMutableBufferPointer { buffer in
@@ -123,7 +124,8 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
         }
         client.serveMainQueue()
         guard count > 0 else { return 0 }
-        client.markBrokersReachable()
+        var answered = 0
+        defer { if answered > 0 { client.markBrokersReachable() } }
         var failure: KafkaFailure?
         for index in 0..<count {
             guard let message = batch[index] else { continue }
@@ -134,12 +136,14 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
             case RD_KAFKA_RESP_ERR_NO_ERROR:
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
                 let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+                answered += 1
                 body(.message(RawMessage(
                     topic: topic, partition: raw.partition, offset: raw.offset,
                     timestampMillis: timestamp >= 0 ? timestamp : nil,
                     key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
                     value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) })))
             case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+                answered += 1
                 body(.endOfPartition(TopicPartition(topic: topic, partition: raw.partition), next: raw.offset))
             case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, RD_KAFKA_RESP_ERR__RESOLVE,
                 RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
@@ -152,7 +156,7 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
             }
         }
         if let failure { throw failure }
-        return count
+        return answered
     }
 
     private func topicName(_ handle: OpaquePointer) -> String {

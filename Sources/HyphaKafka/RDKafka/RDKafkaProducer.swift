@@ -9,6 +9,8 @@ struct RDKafkaDelivery {
     let offset: Int64
     /// nil when delivered.
     let error: String?
+    /// It failed because no broker took it in time (timed out, connection lost).
+    var brokerUnreachable = false
 }
 
 /// A producer handle and the topic handles it has opened.
@@ -98,32 +100,45 @@ final class RDKafkaProducer: Sendable {
         to topic: Topic, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int,
         onDelivery: (RDKafkaDelivery) -> Void
     ) throws(KafkaFailure) {
-        let handle = topic.pointer
-        let opaque = UnsafeMutableRawPointer(bitPattern: tag + 1)
-        while true {
-            // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.
-            let result = rd_kafka_produce(
-                handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                value.map { UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!) },
-                value?.count ?? 0, key.baseAddress, key.count, opaque)
-            if result == 0 { return }
-            let code = rd_kafka_last_error()
-            guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
-                throw client.failure(code, while: "queue an event for \(topic.name)")
-            }
+        while try !tryProduce(to: topic, key: key, value: value, tag: tag) {
             serve(timeoutMilliseconds: 50, onDelivery: onDelivery)
         }
+    }
+
+    /// Queues one message from borrowed bytes (copied before this returns);
+    /// false, with nothing queued, while librdkafka's queue is full.
+    func tryProduce(
+        to topic: Topic, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int
+    ) throws(KafkaFailure) -> Bool {
+        // RD_KAFKA_MSG_F_COPY: librdkafka copies both buffers before returning.
+        let result = rd_kafka_produce(
+            topic.pointer, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+            value.map { UnsafeMutableRawPointer(mutating: $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!) },
+            value?.count ?? 0, key.baseAddress, key.count, UnsafeMutableRawPointer(bitPattern: tag + 1))
+        if result == 0 { return true }
+        let code = rd_kafka_last_error()
+        guard code == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
+            throw client.failure(code, while: "queue an event for \(topic.name)")
+        }
+        return false
     }
 
     /// Reads delivery reports (and log lines) now on the queue.
     func serve(timeoutMilliseconds: Int32, onDelivery: (RDKafkaDelivery) -> Void) {
         client.serveMainQueue(timeoutMilliseconds: timeoutMilliseconds) { message in
             let tag = Int(bitPattern: message.pointee._private) - 1
-            let error: String? = message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR
-                ? nil : String(cString: rd_kafka_err2str(message.pointee.err))
-            onDelivery(RDKafkaDelivery(tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: error))
+            let code = message.pointee.err
+            let error: String? = code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : String(cString: rd_kafka_err2str(code))
+            onDelivery(RDKafkaDelivery(
+                tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: error,
+                brokerUnreachable: Self.unreachableCodes.contains(code)))
         }
     }
+
+    private static let unreachableCodes: Set<rd_kafka_resp_err_t> = [
+        RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
+        RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
+    ]
 
     /// Stops waiting for messages still unacknowledged: each gets a failed report.
     func purge(onDelivery: (RDKafkaDelivery) -> Void) {

@@ -83,7 +83,7 @@ struct EmitCommand: AsyncParsableCommand {
         Terminal.write(EmitRendering.report(report, as: output))
         if report.undelivered > 0 {
             throw CommandFailure.failed(
-                "\(report.undelivered) of \(report.sent) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
+                "\(report.undelivered) of \(report.total) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
         }
     }
 
@@ -143,7 +143,7 @@ enum EmitRendering {
             if report.deliveredCount == 1, let one = report.delivered.first {
                 return "delivered \(one.type.rawValue): event \(one.event) to \(one.topic) [\(one.partition)] at offset \(one.offset)\n"
             }
-            return "delivered \(report.deliveredCount) of \(report.sent) events\n"
+            return "delivered \(report.deliveredCount) of \(report.total) events\n"
         }
     }
 }

@@ -197,14 +197,20 @@ final class PrivateBroker {
             if Self.accepts(port) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        kill(process.processIdentifier, SIGKILL)
+        Foundation.kill(process.processIdentifier, SIGKILL)
         throw BrokerDidNotStart()
     }
 
     struct BrokerDidNotStart: Error {}
 
+    /// Ends the broker at once, as a crash or an OOM kill would.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     deinit {
-        kill(process.processIdentifier, SIGKILL)
+        Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 

@@ -1,0 +1,190 @@
+import Foundation
+import HyphaKafka
+import Testing
+
+/// The broker dies or goes away while hyphactl works: a Tansu broker of the
+/// test's own that is killed, and librdkafka's mock cluster where brokers go
+/// down and come back with their log intact.
+@Suite("tail and emit when the broker goes away")
+struct BrokerFaultTests {
+    @Test("the broker killed while tail follows: one line and exit 69 after --timeout")
+    func tailBrokerKilled() throws {
+        let broker = try PrivateBroker()
+        let event = TestEnvironment.uniqueEvent()
+        let emitted = try Hyphactl.run(["emit", event, "before"], bootstrap: broker.bootstrap)
+        try #require(emitted.status == 0, "\(emitted.stderr)")
+        let tail = try RunningCommand(["tail", event, "--from-beginning", "-f", "jsonl", "--timeout", "3", "-b", broker.bootstrap])
+        let first = tail.nextLine(timeout: 30)
+        #expect(first?.contains(#""data":"before""#) == true, "\(first ?? "nothing")")
+        broker.kill()
+        let killed = Date()
+        let result = try #require(tail.finish(timeout: 40), "tail still runs 40 s after its broker died")
+        let after = Date().timeIntervalSince(killed)
+        #expect(result.status == 69, "exit \(result.status): \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(result.stderr)")
+        #expect(lines.first?.hasPrefix("hyphactl: ") == true)
+        #expect(after >= 3, "gave up \(after) s after the broker died, before --timeout")
+        #expect(after < 3 + 10, "gave up only \(after) s after the broker died")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("brokers down and back within --timeout: tail carries on with what comes next")
+    func tailBrokerBack() throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        let event = TestEnvironment.uniqueEvent()
+        try cluster.createTopic("hypha_event_\(event)", partitions: 1)
+        let bootstrap = cluster.bootstrapServers
+        #expect(try Hyphactl.run(["emit", event, "one"], bootstrap: bootstrap).status == 0)
+        let tail = try RunningCommand(["tail", event, "--from-beginning", "-f", "jsonl", "--timeout", "20", "-b", bootstrap])
+        #expect(tail.nextLine(timeout: 30)?.contains(#""data":"one""#) == true)
+        cluster.takeDown()
+        Thread.sleep(forTimeInterval: 5)
+        cluster.bringUp()
+        let second = try Hyphactl.run(["emit", event, "two", "--timeout", "20"], bootstrap: bootstrap)
+        #expect(second.status == 0, "\(second.stderr)")
+        let next = tail.nextLine(timeout: 30)
+        #expect(next?.contains(#""data":"two""#) == true, "\(next ?? "nothing")")
+        #expect(next?.contains(#""offset":1"#) == true)
+        tail.signal(SIGINT)
+        let result = try #require(tail.finish(timeout: 20))
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("the broker killed while emit --lines sends: exit 1 with the count of undelivered events")
+    func emitBrokerKilled() throws {
+        let broker = try PrivateBroker()
+        let event = TestEnvironment.uniqueEvent()
+        let file = try LinesFile(count: 100_000)
+        // 100,000 lines sent 30 times: seconds of sending, so the kill lands in the middle.
+        let emit = try RunningCommand([
+            "emit", event, "--lines", "--file", file.path, "--repeat", "30", "--timeout", "3", "-b", broker.bootstrap,
+        ])
+        Thread.sleep(forTimeInterval: 1.0)
+        broker.kill()
+        let result = try #require(emit.finish(timeout: 60), "emit still runs 60 s after its broker died")
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(result.stderr)")
+        let undelivered = try #require(Self.number(before: " of 3000000 events were not delivered", in: result.stderr),
+                                       "stderr: \(result.stderr)")
+        let delivered = try #require(Self.number(after: "delivered ", in: result.stdout), "stdout: \(result.stdout)")
+        #expect(undelivered > 0)
+        #expect(delivered + undelivered == 3_000_000)
+        #expect(result.seconds < 30, "took \(result.seconds) s to give up")
+    }
+
+    @Test("brokers down and back while emit --lines sends: every event delivered and in the log")
+    func emitBrokersBack() throws {
+        let (cluster, event) = try Self.slowCluster()
+        let file = try LinesFile(count: 3000)
+        let emit = try RunningCommand(Self.slowEmit(event, file, cluster, timeout: 30))
+        Thread.sleep(forTimeInterval: 1.5)
+        cluster.takeDown()
+        Thread.sleep(forTimeInterval: 4)
+        cluster.bringUp()
+        let result = try #require(emit.finish(timeout: 90))
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        #expect(result.seconds > 5.5, "emit ended after \(result.seconds) s, before the outage was over")
+        let reports = try Self.deliveries(result.stdout)
+        #expect(reports.count == 3000)
+        let log = try Self.log(event, cluster)
+        #expect(Set(log.values) == Set(file.lines), "events sent are missing from the log")
+        for report in reports {
+            #expect(log[report] != nil, "delivered at \(report.partition)@\(report.offset) but not in the log")
+        }
+    }
+
+    @Test("brokers down past --timeout while emit --lines sends: every event reported delivered is in the log")
+    func emitBrokersGone() throws {
+        let (cluster, event) = try Self.slowCluster()
+        let file = try LinesFile(count: 3000)
+        let emit = try RunningCommand(Self.slowEmit(event, file, cluster, timeout: 3))
+        Thread.sleep(forTimeInterval: 1.5)
+        cluster.takeDown()
+        let result = try #require(emit.finish(timeout: 90))
+        cluster.bringUp()
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
+        let reports = try Self.deliveries(result.stdout)
+        let undelivered = try #require(Self.number(before: " of 3000 events were not delivered", in: result.stderr),
+                                       "stderr: \(result.stderr)")
+        #expect(reports.count + undelivered == 3000)
+        #expect(!reports.isEmpty && undelivered > 0, "the outage should have cut the run: \(reports.count) delivered")
+        let log = try Self.log(event, cluster)
+        for report in reports {
+            #expect(log[report] != nil, "delivered at \(report.partition)@\(report.offset) but not in the log")
+        }
+        let sent = Set(file.lines)
+        #expect(Set(log.values).isSubset(of: sent))
+    }
+
+    // MARK: Helpers
+
+    private struct Place: Hashable {
+        let partition: Int
+        let offset: Int
+    }
+
+    /// A mock cluster whose broker answers 20 ms late, and a topic of 3 partitions.
+    private static func slowCluster() throws -> (MockKafkaCluster, String) {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        let event = TestEnvironment.uniqueEvent()
+        try cluster.createTopic("hypha_event_\(event)", partitions: 3)
+        cluster.setRoundTripTime(milliseconds: 20)
+        return (cluster, event)
+    }
+
+    /// emit in batches of 10 with one request in flight: 300 requests of 20 ms
+    /// at least, so an outage 1.5 s in lands mid-way.
+    private static func slowEmit(_ event: String, _ file: LinesFile, _ cluster: MockKafkaCluster, timeout: Int) -> [String] {
+        [
+            "emit", event, "--lines", "--file", file.path, "-o", "json", "--timeout", String(timeout),
+            "-b", cluster.bootstrapServers, "-X", "batch.num.messages=10", "-X", "max.in.flight=1", "-X", "linger.ms=0",
+        ]
+    }
+
+    private static func deliveries(_ output: String) throws -> [Place] {
+        try output.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return Place(partition: try #require(object["partition"] as? Int), offset: try #require(object["offset"] as? Int))
+        }
+    }
+
+    /// Every event of the topic, by where it is stored.
+    private static func log(_ event: String, _ cluster: MockKafkaCluster) throws -> [Place: String] {
+        let tail = try Hyphactl.run(["tail", event, "--from-beginning", "-e", "-f", "jsonl"], bootstrap: cluster.bootstrapServers)
+        #expect(tail.status == 0, "\(tail.stderr)")
+        var log: [Place: String] = [:]
+        for record in try tail.jsonLines() {
+            let place = Place(partition: try #require(record["partition"] as? Int), offset: try #require(record["offset"] as? Int))
+            let data = try #require(record["data"] as? [String: Any])
+            log[place] = String(decoding: try JSONSerialization.data(withJSONObject: data, options: .sortedKeys), as: UTF8.self)
+        }
+        return log
+    }
+
+    private static func number(before suffix: String, in text: String) -> Int? {
+        guard let range = text.range(of: suffix) else { return nil }
+        return Int(text[..<range.lowerBound].split(separator: " ").last ?? "")
+    }
+
+    private static func number(after prefix: String, in text: String) -> Int? {
+        guard let range = text.range(of: prefix) else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
+    }
+}
+
+/// A temporary file of distinct JSON lines, removed with the value.
+private final class LinesFile {
+    let path: String
+    /// Each line, as `JSONSerialization` writes it with sorted keys.
+    let lines: [String]
+
+    init(count: Int) throws {
+        lines = (0..<count).map { #"{"i":\#($0),"text":"event \#($0)"}"# }
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString).jsonl").path
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// A hyphactl left running in the background: its stdout drained as it comes
+/// (so a full pipe never holds it up) and read line by line, its stderr and
+/// exit status collected when it ends.
+final class RunningCommand {
+    private let process = Process()
+    private let output = Stream()
+    private let errors = Stream()
+    let started = Date()
+
+    /// Starts `hyphactl ARGS --no-color` (the arguments name their broker).
+    init(_ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: try Hyphactl.binary())
+        process.arguments = arguments + ["--no-color"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        output.drain(out.fileHandleForReading)
+        errors.drain(err.fileHandleForReading)
+    }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// The next line of stdout, or nil after `timeout` seconds or at its end.
+    func nextLine(timeout: Double) -> String? { output.nextLine(timeout: timeout) }
+
+    /// Sends a signal.
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits up to `timeout` seconds for the end; nil if it is still running
+    /// (then it is killed and the end of its stderr recorded). The stdout not
+    /// yet read by `nextLine` comes with the status.
+    func finish(timeout: Double) -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            Issue.record("still running after \(timeout) s; the end of its stderr: \(errors.rest().suffix(3000))")
+            return nil
+        }
+        let seconds = Date().timeIntervalSince(started)
+        return (process.terminationStatus, output.rest(), errors.rest(), seconds)
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Bytes read from a pipe by a thread of their own until its end.
+    private final class Stream: @unchecked Sendable {
+        // @unchecked Sendable: every field is read and written under `condition`.
+        private let condition = NSCondition()
+        private var buffer = Data()
+        private var ended = false
+
+        func drain(_ handle: FileHandle) {
+            Thread.detachNewThread { [self] in
+                while true {
+                    let chunk = handle.availableData
+                    condition.withLock {
+                        if chunk.isEmpty { ended = true } else { buffer.append(chunk) }
+                        condition.broadcast()
+                    }
+                    if chunk.isEmpty { return }
+                }
+            }
+        }
+
+        func nextLine(timeout: Double) -> String? {
+            let deadline = Date().addingTimeInterval(timeout)
+            return condition.withLock {
+                while true {
+                    if let newline = buffer.firstIndex(of: 0x0A) {
+                        let line = buffer[buffer.startIndex..<newline]
+                        buffer.removeSubrange(buffer.startIndex...newline)
+                        return String(decoding: line, as: UTF8.self)
+                    }
+                    if ended || !condition.wait(until: deadline) { return nil }
+                }
+            }
+        }
+
+        /// Everything not yet taken, once the pipe has ended.
+        func rest() -> String {
+            condition.withLock {
+                while !ended { condition.wait() }
+                defer { buffer.removeAll() }
+                return String(decoding: buffer, as: UTF8.self)
+            }
+        }
+    }
+}
