@@ -16,7 +16,8 @@ what that server does. Results are JSON lines on stdout; diagnostics go to stder
             prints {"partition":N,"partitions":M}: where aiokafka's default partitioner puts
             key K (UTF-8) on that topic now (asking for its metadata may auto-create it)
   raw       --bootstrap B --topic T      send {"key": text|null, "value": base64|null} lines
-            from stdin exactly as given (for values no Hypha server would send)
+            from stdin exactly as given (for values no Hypha server would send);
+            "key_base64" instead of "key" for keys that are not text, "partition" to pick one
   health    --bootstrap B --server-id ID [--count N] [--interval S]
             produces health checks as a server does; prints {"topic","partition","offset","value"}
 
@@ -142,15 +143,19 @@ async def cmd_raw(args) -> None:
     for line in sys.stdin:
         if line.strip():
             rec = json.loads(line)
-            key = rec.get("key")
+            if "key_base64" in rec:
+                key = base64.b64decode(rec["key_base64"])
+            else:
+                key = rec["key"].encode("utf-8") if rec.get("key") is not None else None
             value = rec.get("value")
-            records.append((key.encode("utf-8") if key is not None else None,
-                            base64.b64decode(value) if value is not None else None))
-    producer = AIOKafkaProducer(bootstrap_servers=args.bootstrap, client_id="hypha_peer")
+            records.append((key, base64.b64decode(value) if value is not None else None, rec.get("partition")))
+    # Values of several megabytes are part of what hostile input means.
+    producer = AIOKafkaProducer(bootstrap_servers=args.bootstrap, client_id="hypha_peer",
+                                max_request_size=16 * 1024 * 1024)
     await start(producer)
     try:
-        for key, value in records:
-            meta = await producer.send_and_wait(args.topic, value=value, key=key)
+        for key, value, partition in records:
+            meta = await producer.send_and_wait(args.topic, value=value, key=key, partition=partition)
             emit({"topic": meta.topic, "partition": meta.partition, "offset": meta.offset})
     finally:
         await producer.stop()
