@@ -3,7 +3,7 @@ import HyphaYAML
 
 // A hypha.yaml (the whole input, read as UTF-8 with ill-formed bytes replaced)
 // through the YAML reader and the deployment reader. Any text gives a value or an
-// error; aliases never expand past the reader's node limit; what the writer makes
+// error; aliases never expand past the reader's node and depth limits; what the writer makes
 // of the tree reads back as the same strings; an accepted deployment renders
 // manifests that are YAML again.
 
@@ -11,8 +11,9 @@ import HyphaYAML
 public func fuzzDeploymentYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
     if let root = try? YAMLReader.read(text) {
-        let (nodes, _) = shape(root, upTo: YAMLReader.nodeLimit + 1)
+        let (nodes, depth) = shape(root, upTo: YAMLReader.nodeLimit + 1)
         invariant(nodes <= YAMLReader.nodeLimit, "the tree has more than \(YAMLReader.nodeLimit) nodes")
+        invariant(depth <= YAMLReader.depthLimit, "the tree nests \(depth) collections, more than \(YAMLReader.depthLimit)")
         // Rewriting a big expansion costs more than it finds.
         if nodes <= 10_000 { checkRewrite(root) }
     }
