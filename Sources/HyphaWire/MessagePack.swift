@@ -2,6 +2,8 @@ import Foundation
 
 /// MessagePack (Hypha's RPC messages travel as msgpack inside `b:` values),
 /// shown as JSON. Bytes become base64 strings; ext values `{"$ext": type, "data": base64}`.
+/// A map key that is not a string is named by its compact JSON; an array or map
+/// key is refused (Python's msgpack, by default, accepts only str and bytes keys).
 public enum MessagePack {
     /// The JSON form of `bytes` when they are exactly one msgpack value; nil otherwise.
     public static func json(_ bytes: [UInt8]) -> JSONValue? {
@@ -92,11 +94,19 @@ public enum MessagePack {
             guard count <= (bytes.count - index) / 2 else { return nil }
             var fields: [(String, JSONValue)] = []
             for _ in 0..<count {
+                // A container key would be named by its JSON text, keys inside it escaped
+                // once more per level: nested keys would double the output at each level.
+                guard index < bytes.count, !Self.isContainer(bytes[index]) else { return nil }
                 guard let key = value(depth: depth + 1), let item = value(depth: depth + 1) else { return nil }
                 let name: String = if case .string(let text) = key { text } else { String(decoding: key.compactJSON(), as: UTF8.self) }
                 fields.append((name, item))
             }
             return .object(fields)
+        }
+
+        /// Whether a value starting with `first` is an array or a map.
+        static func isContainer(_ first: UInt8) -> Bool {
+            (0x80...0x9f).contains(first) || (0xdc...0xdf).contains(first)
         }
 
         func number(_ value: Double) -> JSONValue {

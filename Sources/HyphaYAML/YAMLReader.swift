@@ -3,10 +3,15 @@ import CYAML
 /// Reads YAML with libyaml into `YAMLNode`s, keeping positions.
 ///
 /// Aliases are expanded, but the number of nodes an expansion may add is bounded,
-/// so an alias bomb fails fast in bounded memory. Duplicate keys are errors.
+/// so an alias bomb fails fast in bounded memory. Nesting is bounded too, aliases
+/// included, so that no tree is too deep to walk or free. Duplicate keys are errors.
 public enum YAMLReader {
     /// The most nodes one document may expand to (aliases counted as copies).
     public static let nodeLimit = 100_000
+
+    /// The most sequences and mappings one document may nest one inside another
+    /// (aliases expanded); one more level is an error.
+    public static let depthLimit = 512
 
     /// The first document of `text`; nil for an empty stream.
     public static func read(_ text: String) throws(YAMLError) -> YAMLNode? {
@@ -46,8 +51,10 @@ private struct TreeBuilder {
     }
 
     private var stack: [Open] = []
-    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var anchors: [String: (node: YAMLNode, size: Int, height: Int)] = [:]
     private var sizes: [Int] = []
+    /// Per open collection: the most collections nested in it so far, itself included.
+    private var heights: [Int] = []
     private var total = 0
     private(set) var root: YAMLNode?
 
@@ -59,22 +66,26 @@ private struct TreeBuilder {
             let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
             let node = YAMLNode.scalar(text, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, position)
             try count(1, at: position)
-            try finish(node, size: 1, anchor: Self.text(scalar.anchor))
+            try finish(node, size: 1, height: 0, anchor: Self.text(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT:
             try count(1, at: position)
+            try checkDepth(stack.count + 1, at: position)
             stack.append(.sequence([], position, anchor: Self.text(event.data.sequence_start.anchor)))
             sizes.append(1)
+            heights.append(1)
         case YAML_MAPPING_START_EVENT:
             try count(1, at: position)
+            try checkDepth(stack.count + 1, at: position)
             stack.append(.mapping([], pendingKey: nil, position, anchor: Self.text(event.data.mapping_start.anchor)))
             sizes.append(1)
+            heights.append(1)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let open = stack.popLast(), let size = sizes.popLast() else { return }
+            guard let open = stack.popLast(), let size = sizes.popLast(), let height = heights.popLast() else { return }
             switch open {
             case .sequence(let items, let start, let anchor):
-                try finish(.sequence(items, start), size: size, anchor: anchor)
+                try finish(.sequence(items, start), size: size, height: height, anchor: anchor)
             case .mapping(let pairs, _, let start, let anchor):
-                try finish(.mapping(pairs, start), size: size, anchor: anchor)
+                try finish(.mapping(pairs, start), size: size, height: height, anchor: anchor)
             }
         case YAML_ALIAS_EVENT:
             let name = Self.text(event.data.alias.anchor) ?? ""
@@ -82,7 +93,9 @@ private struct TreeBuilder {
                 throw YAMLError("unknown alias *\(name)", at: position)
             }
             try count(target.size, at: position)
-            try finish(target.node, size: target.size, anchor: nil)
+            // An alias puts a whole tree where it stands.
+            try checkDepth(stack.count + target.height, at: position)
+            try finish(target.node, size: target.size, height: target.height, anchor: nil)
         default:
             break
         }
@@ -95,9 +108,19 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func finish(_ node: YAMLNode, size: Int, anchor: String?) throws(YAMLError) {
-        if let anchor { anchors[anchor] = (node, size) }
+    /// Refuses `depth` collections, one inside another, past the limit.
+    private func checkDepth(_ depth: Int, at position: YAMLPosition) throws(YAMLError) {
+        if depth > YAMLReader.depthLimit {
+            throw YAMLError("nesting deeper than \(YAMLReader.depthLimit) levels", at: position)
+        }
+    }
+
+    /// Hands a finished node to the collection it is in; `height` is the most
+    /// collections nested in it, itself included.
+    private mutating func finish(_ node: YAMLNode, size: Int, height: Int, anchor: String?) throws(YAMLError) {
+        if let anchor { anchors[anchor] = (node, size, height) }
         if !sizes.isEmpty { sizes[sizes.count - 1] += size }
+        if !heights.isEmpty { heights[heights.count - 1] = max(heights[heights.count - 1], height + 1) }
         guard let open = stack.popLast() else {
             root = node
             return

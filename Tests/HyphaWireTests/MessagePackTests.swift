@@ -35,4 +35,25 @@ struct MessagePackTests {
     func deep() {
         #expect(MessagePack.json(Array(repeating: 0x91, count: 100_000) + [0x01]) == nil)
     }
+
+    @Test("a map key that is an array or a map is refused", arguments: [
+        [0x81, 0x80, 0xC0], [0x81, 0x91, 0x01, 0xC0], [0x81, 0xDC, 0x00, 0x00, 0xC0], [0x81, 0xDE, 0x00, 0x00, 0xC0],
+    ] as [[UInt8]])
+    func containerKeys(_ bytes: [UInt8]) {
+        #expect(MessagePack.json(bytes) == nil)
+    }
+
+    @Test("keys that are not strings but not containers are named by their JSON")
+    func scalarKeys() {
+        #expect(json([0x82, 0x01, 0xC3, 0xC0, 0x02]) == #"{"1":true,"null":2}"#)
+        #expect(json([0x81, 0xD4, 0x01, 0x7F, 0xC0]) == #"{"{\"$ext\":1,\"data\":\"fw==\"}":null}"#)
+    }
+
+    /// Found by fuzzing: a key's JSON text holds its own keys' text escaped, so
+    /// keys nested in keys doubled the output per level (81 bytes asked for 2^40).
+    @Test("keys nested in keys are refused")
+    func nestedKeys() {
+        let bytes = [UInt8](repeating: 0x81, count: 12) + [0x80] + [UInt8](repeating: 0xC0, count: 12)
+        #expect(MessagePack.json(bytes) == nil)
+    }
 }
