@@ -55,6 +55,11 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
             // same however long the tail (bench/run: 100,000 and 1,000,000 events).
             ("queued.min.messages", "20000"),
             ("queued.max.messages.kbytes", "4096"),
+            // At most 1 MB per fetch answer. Some brokers (Tansu) fill an answer up to
+            // fetch.max.bytes (50 MB) whatever max.partition.fetch.bytes says, and
+            // then peak memory depends on how the answers happened to fall; a
+            // message bigger than this still comes whole.
+            ("fetch.max.bytes", "1048576"),
         ]
         // A full local queue makes librdkafka pause fetching for a whole second
         // (fetch.queue.backoff.ms, from 2.1.0): a reader that drains in batches
