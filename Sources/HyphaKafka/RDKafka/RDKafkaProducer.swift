@@ -128,17 +128,26 @@ final class RDKafkaProducer: Sendable {
         client.serveMainQueue(timeoutMilliseconds: timeoutMilliseconds) { message in
             let tag = Int(bitPattern: message.pointee._private) - 1
             let code = message.pointee.err
-            let error: String? = code == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : String(cString: rd_kafka_err2str(code))
+            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else {
+                onDelivery(RDKafkaDelivery(tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: nil))
+                return
+            }
             onDelivery(RDKafkaDelivery(
-                tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: error,
-                brokerUnreachable: Self.unreachableCodes.contains(code)))
+                tag: tag, partition: message.pointee.partition, offset: message.pointee.offset,
+                error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code)))
         }
     }
 
-    private static let unreachableCodes: Set<rd_kafka_resp_err_t> = [
-        RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
-        RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
-    ]
+    /// Whether a delivery failed for want of a broker rather than a broker's refusal.
+    private static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
+        switch code {
+        case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
+            RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+            true
+        default:
+            false
+        }
+    }
 
     /// Stops waiting for messages still unacknowledged: each gets a failed report.
     func purge(onDelivery: (RDKafkaDelivery) -> Void) {
