@@ -60,7 +60,16 @@ struct BrokerFaultTests {
         let emit = try RunningCommand([
             "emit", event, "--lines", "--file", file.path, "--repeat", "30", "--timeout", "3", "-b", broker.bootstrap,
         ])
-        Thread.sleep(forTimeInterval: 1.0)
+        // Killed once the broker holds some of them (a sanitized build takes a while to start).
+        let deadline = Date().addingTimeInterval(60)
+        var stored = 0
+        while stored == 0 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            let list = try Hyphactl.run(["topics", "list", "-o", "json", "--timeout", "5"], bootstrap: broker.bootstrap)
+            let topics = (try? JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]]) ?? []
+            stored = topics.first { $0["event"] as? String == event }?["messages"] as? Int ?? 0
+        }
+        try #require(stored > 0, "emit stored nothing within 60 s")
         broker.kill()
         let result = try #require(emit.finish(timeout: 60), "emit still runs 60 s after its broker died")
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
