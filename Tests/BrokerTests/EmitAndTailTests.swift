@@ -223,19 +223,12 @@ struct EmitAndTailTests {
     func interrupt(_ signal: Int32) throws {
         let event = TestEnvironment.uniqueEvent()
         try Hyphactl.succeed(["emit", event, "x"])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Hyphactl.binary())
-        process.arguments = ["tail", event, "--from-beginning", "-f", "jsonl", "-b", try TestEnvironment.bootstrap()]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let firstLine = output.fileHandleForReading.availableLine(timeout: 20)
+        let tail = try RunningCommand(["tail", event, "--from-beginning", "-f", "jsonl", "-b", try TestEnvironment.bootstrap()])
+        let firstLine = tail.nextLine(timeout: 20)
         #expect(firstLine?.contains(#""data":"x""#) == true)
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        tail.signal(signal)
+        let result = try #require(tail.finish(timeout: 20))
+        #expect(result.status == 0, "\(result.stderr)")
     }
 }
 

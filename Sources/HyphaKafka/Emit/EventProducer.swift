@@ -140,12 +140,6 @@ public final class EventProducer: Sendable {
     }
 }
 
-/// Runs `body` on the bytes of `value`, or on nil.
-func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let value else { return body(nil) }
-    return value.withUnsafeBytes { body($0) }
-}
-
 /// Bookkeeping of what was sent and what the broker has acknowledged.
 struct DeliveryLedger {
     private struct Sent {

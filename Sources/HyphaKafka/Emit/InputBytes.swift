@@ -6,10 +6,10 @@ import Glibc
 /// copied (a million events are a hundred megabytes), anything else is read.
 public final class InputBytes: Sendable {
     // Sendable: the bytes are never written after init, and unmapped only in deinit.
+    /// The mapping, for a mapped file; nil when the bytes are `owned`.
     private nonisolated(unsafe) let base: UnsafeRawPointer?
     /// How many bytes there are.
     public let count: Int
-    private let mapped: Bool
     private let owned: [UInt8]
 
     /// Bytes already in memory.
@@ -17,18 +17,16 @@ public final class InputBytes: Sendable {
         owned = bytes
         base = nil
         count = bytes.count
-        mapped = false
     }
 
     private init(mapping base: UnsafeRawPointer, count: Int) {
         self.base = base
         self.count = count
         owned = []
-        mapped = true
     }
 
     deinit {
-        if mapped, let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
+        if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
     }
 
     /// The contents of the file at `path`: mapped when it is a regular file that

@@ -69,40 +69,20 @@ final class RDKafkaProducer: Sendable {
     /// Queues one message, waiting for room while librdkafka's queue is full.
     /// Delivery reports met while waiting go to `onDelivery`.
     func produce(
-        topic: String, key: [UInt8], value: [UInt8]?, tag: Int,
+        topic name: String, key: [UInt8], value: [UInt8]?, tag: Int,
         onDelivery: (RDKafkaDelivery) -> Void
     ) throws(KafkaFailure) {
-        let outcome: Result<Void, KafkaFailure> = key.withUnsafeBytes { keyBytes in
-            guard let value else {
-                return Result { () throws(KafkaFailure) in
-                    try produce(topic: topic, key: keyBytes, value: nil, tag: tag, onDelivery: onDelivery)
-                }
-            }
-            return value.withUnsafeBytes { valueBytes in
+        let topic = topic(name)
+        let outcome: Result<Void, KafkaFailure> = key.withUnsafeBytes { key in
+            withOptionalBytes(value) { value in
                 Result { () throws(KafkaFailure) in
-                    try produce(topic: topic, key: keyBytes, value: valueBytes, tag: tag, onDelivery: onDelivery)
+                    while try !tryProduce(to: topic, key: key, value: value, tag: tag) {
+                        serve(timeoutMilliseconds: 50, onDelivery: onDelivery)
+                    }
                 }
             }
         }
         try outcome.get()
-    }
-
-    /// Queues one message from borrowed bytes (copied before this returns).
-    func produce(
-        topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int,
-        onDelivery: (RDKafkaDelivery) -> Void
-    ) throws(KafkaFailure) {
-        try produce(to: self.topic(topic), key: key, value: value, tag: tag, onDelivery: onDelivery)
-    }
-
-    /// Queues one message to an opened topic from borrowed bytes (copied before this returns).
-    func produce(
-        to topic: Topic, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, tag: Int,
-        onDelivery: (RDKafkaDelivery) -> Void
-    ) throws(KafkaFailure) {
-        while try !tryProduce(to: topic, key: key, value: value, tag: tag) {
-            serve(timeoutMilliseconds: 50, onDelivery: onDelivery)
-        }
     }
 
     /// Queues one message from borrowed bytes (copied before this returns);
@@ -154,4 +134,10 @@ final class RDKafkaProducer: Sendable {
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
         serve(timeoutMilliseconds: 100, onDelivery: onDelivery)
     }
+}
+
+/// Runs `body` on the bytes of `value`, or on nil.
+func withOptionalBytes<R>(_ value: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let value else { return body(nil) }
+    return value.withUnsafeBytes { body($0) }
 }
