@@ -46,4 +46,34 @@ public final class MockKafkaCluster: @unchecked Sendable {
     public func setRoundTripTime(milliseconds: Int, broker id: Int32? = nil) {
         rd_kafka_mock_broker_set_rtt(cluster, id ?? -1, Int32(milliseconds))
     }
+
+    /// A Kafka protocol request type, for injecting errors into its answers.
+    public enum Request: Int16, Sendable, CaseIterable {
+        case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9
+        case findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
+    }
+
+    /// Makes the next `errors.count` answers to `request` (from any broker) carry
+    /// these Kafka error codes, in order, e.g. 16 NOT_COORDINATOR, 7 REQUEST_TIMED_OUT.
+    public func failNext(_ request: Request, with errors: [Int32]) {
+        let codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
+        codes.withUnsafeBufferPointer {
+            rd_kafka_mock_push_request_errors_array(cluster, request.rawValue, $0.count, $0.baseAddress)
+        }
+    }
+
+    /// Forgets the errors still queued for `request`.
+    public func clearErrors(_ request: Request) {
+        rd_kafka_mock_clear_request_errors(cluster, request.rawValue)
+    }
+
+    /// Moves the coordinator of consumer group `group` to broker `id`.
+    public func moveGroupCoordinator(_ group: String, to id: Int32) {
+        rd_kafka_mock_coordinator_set(cluster, "group", group, id)
+    }
+
+    /// Moves the leader of one partition to broker `id`.
+    public func moveLeader(topic: String, partition: Int32, to id: Int32) {
+        rd_kafka_mock_partition_set_leader(cluster, topic, partition, id)
+    }
 }
