@@ -17,12 +17,21 @@ public struct BusEvent: Sendable, Equatable {
     public let payload: EventPayload?
     /// Where it came from.
     public let origin: Origin
+    /// Which assignment of its partition to this bus it was read under (0 for a
+    /// local event): within one generation a partition's events come in offset
+    /// order; a later generation may bring an event again (at-least-once).
+    package let generation: UInt64
 
     /// An event.
     public init(name: String, payload: EventPayload?, origin: Origin) {
+        self.init(name: name, payload: payload, origin: origin, generation: 0)
+    }
+
+    package init(name: String, payload: EventPayload?, origin: Origin, generation: UInt64) {
         self.name = name
         self.payload = payload
         self.origin = origin
+        self.generation = generation
     }
 }
 
