@@ -65,6 +65,7 @@ let package = Package(
             name: "BrokerTests",
             dependencies: [
                 "HyphaKafka", "HyphaWire",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             exclude: ["Peers"]

@@ -53,7 +53,7 @@ struct EventBusTests {
         for payload in payloads { #expect(received.contains { $0.payload == payload }) }
         #expect(await single.wait(for: 1).count == 1)
 
-        bus.off(event, id)
+        await bus.off(event, id)
         try await bus.emit(event, .text("after off"))
         try await Task.sleep(for: .seconds(2))
         #expect(await all.events.count == 3)
@@ -165,7 +165,7 @@ struct EventBusTests {
         #expect(await remote.wait(for: 1).map(\.payload) == [.text("everywhere")])
         #expect(await local.events.map(\.payload) == [.text("only here"), .text("everywhere")])
         #expect(await once.events.count == 1)
-        bus.offLocal(event)
+        await bus.offLocal(event)
         await bus.emitLocal(event, .text("nobody"))
         #expect(await local.events.count == 2)
         await bus.stop()
@@ -206,6 +206,31 @@ struct EventBusTests {
         #expect(try canonical(byType["d"]?["data"]) == canonical(["from": "swift", "ü": true]))
         #expect(byType["s"]?["data"] as? String == "text from swift")
         #expect(byType["b"]?["data"] as? String == Data([0x00, 0x01, 0xFE]).base64EncodedString())
+        await bus.stop()
+    }
+
+    @Test("an undecodable message's offset is stored in turn, never past events still waiting for their handler")
+    func undecodableInOrder() async throws {
+        let event = TestEnvironment.uniqueEvent("bus")
+        let settings = KafkaClientSettings(bootstrapServers: try TestEnvironment.bootstrap(), logger: testLogger())
+        let bus = try TestBus.make("u-\(event)")
+        try await bus.start()
+        let inbox = Inbox()
+        try await bus.on(event) { event in
+            await inbox.add(event)
+            try await Task.sleep(for: .seconds(3))
+        }
+        let producer = try EventProducer(settings: settings)
+        // One at a time: Tansu counts a batch of several messages as one.
+        for index in 0..<5 { _ = try await producer.send([OutgoingEvent(name: event, payload: .text("\(index)"))]) }
+        _ = try await producer.send([OutgoingEvent(name: event, type: .json, value: Array("{not json".utf8))])
+        // Long enough for automatic commits (every second), short of the first handler call's end.
+        try await Task.sleep(for: .milliseconds(2500))
+        let lag = try #require(try await KafkaAdmin(settings: settings).describeGroups([HyphaGroup.forServer("u-\(event)")]).first)
+        let committed = lag.partitions.first { $0.topic == HyphaTopic.forEvent(event) }?.committed
+        let handled = await inbox.events.count
+        #expect(handled < 5)
+        #expect((committed ?? 0) <= Int64(handled), "committed \(committed ?? -1) with \(handled) of 5 events started")
         await bus.stop()
     }
 }

@@ -8,17 +8,6 @@ import Testing
 /// these tests use something other than the real test broker.
 @Suite("the event bus through a broker outage")
 struct FaultInjectionTests {
-    private static func bus(_ serverID: String, _ cluster: MockKafkaCluster, metrics: TestMetrics) -> KafkaEventBus {
-        let settings = KafkaClientSettings(
-            bootstrapServers: cluster.bootstrapServers,
-            properties: [("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000")],
-            timeout: .seconds(20), logger: testLogger())
-        return KafkaEventBus(
-            configuration: EventBusConfiguration(
-                kafka: settings, serverID: serverID, healthCheckInterval: .seconds(1), deliveryTimeout: .seconds(60)),
-            metricsFactory: metrics)
-    }
-
     @Test("brokers down for 10 s while 1,000 events are emitted: every one arrives; the breaker opens and closes")
     func outage() async throws {
         let cluster = try MockKafkaCluster(brokers: 1)
@@ -26,8 +15,8 @@ struct FaultInjectionTests {
         try cluster.createTopic("health_check_sender", partitions: 1)
         try cluster.createTopic("health_check_receiver", partitions: 1)
         let senderMetrics = TestMetrics()
-        let sender = Self.bus("sender", cluster, metrics: senderMetrics)
-        let receiver = Self.bus("receiver", cluster, metrics: TestMetrics())
+        let sender = MockBus.make("sender", cluster, metrics: senderMetrics, deliveryTimeout: .seconds(60))
+        let receiver = MockBus.make("receiver", cluster, deliveryTimeout: .seconds(60))
         try await sender.start()
         try await receiver.start()
         let inbox = Inbox()
@@ -89,7 +78,7 @@ struct FaultInjectionTests {
         let cluster = try MockKafkaCluster(brokers: 1)
         try cluster.createTopic("hypha_event_local", partitions: 1)
         try cluster.createTopic("health_check_lonely", partitions: 1)
-        let bus = Self.bus("lonely", cluster, metrics: TestMetrics())
+        let bus = MockBus.make("lonely", cluster, deliveryTimeout: .seconds(60))
         try await bus.start()
         let local = Inbox()
         bus.onLocal("local", local.handler)

@@ -48,9 +48,14 @@ public struct KafkaClientSettings: Sendable {
     }
 
     /// `timeout` in whole milliseconds, as librdkafka takes it.
-    var timeoutMilliseconds: Int32 {
-        let (seconds, attoseconds) = timeout.components
-        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    var timeoutMilliseconds: Int32 { timeout.wholeMilliseconds }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up, at least 1 and at most `Int32.max`: librdkafka's timeouts.
+    var wholeMilliseconds: Int32 {
+        let (seconds, attoseconds) = components
+        let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: max(1, millis))
     }
 }

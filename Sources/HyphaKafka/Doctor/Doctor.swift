@@ -188,7 +188,7 @@ enum TCPProbe {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return nil }
             var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, Int32(clamping: remaining.components.seconds * 1000 + 1)) == 1 else { return nil }
+            guard poll(&poller, 1, remaining.wholeMilliseconds) == 1 else { return nil }
             let got = bytes.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + filled, count - filled, 0) }
             guard got > 0 else { return nil }
             filled += got
@@ -211,7 +211,7 @@ enum TCPProbe {
             var poller = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
-            guard errno == EINPROGRESS, poll(&poller, 1, Int32(clamping: timeout.components.seconds * 1000)) == 1,
+            guard errno == EINPROGRESS, poll(&poller, 1, timeout.wholeMilliseconds) == 1,
                   getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0
             else {
                 close(socket)
@@ -242,9 +242,7 @@ enum TCPProbe {
         if Foundation.connect(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return .connected(ip) }
         guard errno == EINPROGRESS else { return .refused(ip, String(cString: strerror(errno))) }
         var poller = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-        let (seconds, attoseconds) = timeout.components
-        let millis = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        guard poll(&poller, 1, millis) == 1 else { return .refused(ip, "no answer within the timeout") }
+        guard poll(&poller, 1, timeout.wholeMilliseconds) == 1 else { return .refused(ip, "no answer within the timeout") }
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)

@@ -136,7 +136,7 @@ extension EventProducer {
             let topic = HyphaTopic.forEvent(event)
             let keys = (json: EventKey.encode(type: .json, event: event), text: EventKey.encode(type: .text, event: event),
                         bytes: EventKey.encode(type: .bytes, event: event))
-            let handle = producer.topic(topic)
+            let handle = try producer.topic(topic)
             let sent: Result<Void, KafkaFailure> = lines.input.withUnsafeBytes { buffer in
                 Result { () throws(KafkaFailure) in
                     for (range, type) in lines.lines {

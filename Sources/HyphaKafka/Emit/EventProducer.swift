@@ -89,8 +89,13 @@ public final class EventProducer: Sendable {
                     ledger.unsent += 1
                     continue
                 }
-                let topic = topics[event.name] ?? producer.topic(HyphaTopic.forEvent(event.name))
-                topics[event.name] = topic
+                let topic: RDKafkaProducer.Topic
+                if let known = topics[event.name] {
+                    topic = known
+                } else {
+                    topic = try producer.topic(HyphaTopic.forEvent(event.name))
+                    topics[event.name] = topic
+                }
                 let key = EventKey.encode(type: event.type, event: event.name)
                 let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
                     withOptionalBytes(event.value) { value in

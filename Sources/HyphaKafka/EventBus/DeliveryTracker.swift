@@ -2,69 +2,155 @@ import Foundation
 import Synchronization
 
 /// Sends messages for many concurrent callers and hands each one its own
-/// acknowledgement: a thread of its own reads the delivery reports.
+/// outcome. A thread of its own is the one reader of the producer's delivery
+/// reports; every send also has a deadline of its own, so that a report that
+/// never comes cannot hold its caller (or `close`) for longer than that.
 final class DeliveryTracker: Sendable {
+    /// What became of one message.
+    enum Outcome: Sendable {
+        /// The broker acknowledged it.
+        case delivered
+        /// Kafka did not take it: no broker, a broker error, no answer in time.
+        case failed(String)
+        /// The message itself was refused (too large, say): the sender's error, not Kafka's.
+        case refused(KafkaFailure)
+        /// The tracker was closed before the message was queued; nothing was sent.
+        case closed
+    }
+
     private let producer: RDKafkaProducer
-    private let pending = Mutex<(next: Int, waiting: [Int: CheckedContinuation<RDKafkaDelivery, Never>])>((0, [:]))
-    private let running = Atomic<Bool>(true)
-    private let finished = DispatchSemaphore(value: 0)
+    private let state = Mutex(State())
 
-    init(producer: RDKafkaProducer) {
+    private struct State {
+        var open = true
+        var finished = false
+        var next = 0
+        var pending: [Int: Pending] = [:]
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private struct Pending {
+        let deadline: ContinuousClock.Instant
+        let bound: Duration
+        var waiter: CheckedContinuation<Outcome, Never>?
+        var outcome: Outcome?
+    }
+
+    private init(producer: RDKafkaProducer) {
         self.producer = producer
-        // The thread holds the tracker (and so the producer) only while it serves,
-        // so the handle can be destroyed as soon as `close()` returns.
-        Thread.detachNewThread { [weak self, finished] in
-            while let tracker = self, tracker.serveOnce() {}
-            finished.signal()
+    }
+
+    /// A tracker reading `producer`'s reports until it is closed.
+    static func start(producer: RDKafkaProducer) -> DeliveryTracker {
+        let tracker = DeliveryTracker(producer: producer)
+        Thread.detachNewThread { tracker.serve() }
+        return tracker
+    }
+
+    private func serve() {
+        while true {
+            producer.serve(timeoutMilliseconds: 100) { delivery in
+                let outcome: Outcome =
+                    if let error = delivery.error {
+                        delivery.refusedMessage
+                            ? .refused(KafkaFailure(.invalidInput, "the broker refused the event: \(error)")) : .failed(error)
+                    } else {
+                        .delivered
+                    }
+                settle(delivery.tag, outcome)
+            }
+            let now = ContinuousClock.now
+            let expired = state.withLock { state in
+                state.pending.filter { $0.value.outcome == nil && $0.value.deadline <= now }.map { ($0.key, $0.value.bound) }
+            }
+            for (tag, bound) in expired { settle(tag, .failed("no acknowledgement within \(bound)")) }
+            let done = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
+                guard !state.open, state.pending.isEmpty else { return nil }
+                state.finished = true
+                defer { state.closeWaiters.removeAll() }
+                return state.closeWaiters
+            }
+            if let done {
+                for waiter in done { waiter.resume() }
+                return
+            }
         }
     }
 
-    /// Reads reports for a while; false once closed and nothing is pending.
-    private func serveOnce() -> Bool {
-        guard running.load(ordering: .relaxed) || !pending.withLock({ $0.waiting.isEmpty }) else { return false }
-        producer.serve(timeoutMilliseconds: 100) { settle($0) }
-        return true
-    }
-
-    private func settle(_ delivery: RDKafkaDelivery) {
-        let continuation = pending.withLock { $0.waiting.removeValue(forKey: delivery.tag) }
-        continuation?.resume(returning: delivery)
-    }
-
-    /// Sends one message and waits for the broker's answer; nil error means delivered.
-    /// With `waitAtMost`, an answer that takes longer counts as a failure (the
-    /// message itself stays queued until its message timeout).
-    func send(topic: String, key: [UInt8], value: [UInt8]?, waitAtMost: Duration? = nil) async -> RDKafkaDelivery {
-        await withCheckedContinuation { continuation in
-            let tag = pending.withLock { state in
-                state.next += 1
-                state.waiting[state.next] = continuation
-                return state.next
+    /// The first outcome of a message wins; the waiter gets it at once, or when it comes to wait.
+    private func settle(_ tag: Int, _ outcome: Outcome) {
+        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+            guard var pending = state.pending[tag], pending.outcome == nil else { return nil }
+            if let waiter = pending.waiter {
+                state.pending[tag] = nil
+                return waiter
             }
-            if let waitAtMost {
-                Task { [self] in
-                    try? await Task.sleep(for: waitAtMost)
-                    settle(RDKafkaDelivery(tag: tag, partition: -1, offset: -1, error: "no acknowledgement within \(waitAtMost)"))
+            pending.outcome = outcome
+            state.pending[tag] = pending
+            return nil
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    /// Sends one message and waits for its outcome, at most `waitAtMost` (then it
+    /// counts as failed; the message itself stays queued until its message
+    /// timeout). Waits asynchronously for room while librdkafka's queue is full.
+    func send(topic: String, key: [UInt8], value: [UInt8]?, waitAtMost: Duration) async -> Outcome {
+        let deadline = ContinuousClock.now + waitAtMost
+        let registered = state.withLock { state -> Int? in
+            guard state.open else { return nil }
+            state.next += 1
+            state.pending[state.next] = Pending(deadline: deadline, bound: waitAtMost)
+            return state.next
+        }
+        guard let tag = registered else { return .closed }
+        await queue(tag, topic: topic, key: key, value: value, until: deadline)
+        return await withCheckedContinuation { continuation in
+            let outcome = state.withLock { state -> Outcome? in
+                guard let pending = state.pending[tag] else { return .failed("no acknowledgement within \(waitAtMost)") }
+                if let outcome = pending.outcome {
+                    state.pending[tag] = nil
+                    return outcome
                 }
+                state.pending[tag]?.waiter = continuation
+                return nil
             }
-            do throws(KafkaFailure) {
-                try producer.produce(topic: topic, key: key, value: value, tag: tag) { settle($0) }
-            } catch {
-                settle(RDKafkaDelivery(tag: tag, partition: -1, offset: -1, error: error.description))
-            }
+            if let outcome { continuation.resume(returning: outcome) }
         }
     }
 
-    /// Waits until every message has been answered (each is bounded by its own
-    /// message timeout), then stops reading reports.
-    func close() async {
-        running.store(false, ordering: .relaxed)
-        let finished = finished
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                finished.wait()
-                continuation.resume()
+    private func queue(_ tag: Int, topic name: String, key: [UInt8], value: [UInt8]?, until deadline: ContinuousClock.Instant) async {
+        do throws(KafkaFailure) {
+            let topic = try producer.topic(name)
+            while true {
+                let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
+                    withOptionalBytes(value) { value in
+                        Result { () throws(KafkaFailure) in try producer.tryProduce(to: topic, key: key, value: value, tag: tag) }
+                    }
+                }
+                if try queued.get() { return }
+                guard ContinuousClock.now < deadline else {
+                    settle(tag, .failed("librdkafka's queue stayed full"))
+                    return
+                }
+                // The reading thread empties the queue meanwhile.
+                try? await Task.sleep(for: .milliseconds(5))
             }
+        } catch {
+            settle(tag, error.kind == .invalidInput ? .refused(error) : .failed(error.reason))
+        }
+    }
+
+    /// Refuses new messages, waits until every message sent has its outcome
+    /// (each bounded by its own deadline), then stops reading reports.
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let finished = state.withLock { state -> Bool in
+                state.open = false
+                if !state.finished { state.closeWaiters.append(continuation) }
+                return state.finished
+            }
+            if finished { continuation.resume() }
         }
     }
 }

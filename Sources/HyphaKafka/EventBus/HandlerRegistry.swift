@@ -1,25 +1,25 @@
-/// Who listens to what: Kafka handlers, local handlers and `waitFor` waiters.
-/// A plain value kept behind the bus's lock; it decides, the bus acts.
+/// Who listens to what: Kafka handlers, local handlers and `waitFor` waiters,
+/// and which handler calls are running. A plain value kept behind the bus's
+/// lock; it decides, the bus acts (and resumes what it returns outside the lock).
 struct HandlerRegistry {
     /// Kafka events or local events.
     enum Side { case kafka, local }
 
-    private struct Entry {
+    /// One registered handler.
+    struct Entry: Sendable {
         let id: HandlerID
         let once: Bool
         let handler: EventHandler
     }
 
-    struct Waiter {
-        let event: String
-        let predicate: @Sendable (BusEvent) -> Bool
-        let continuation: CheckedContinuation<BusEvent, any Error>
-    }
-
     private var nextID: UInt64 = 0
     private var kafka: [String: [Entry]] = [:]
     private var local: [String: [Entry]] = [:]
-    private var waiters: [UInt64: Waiter] = [:]
+    private var waiters: [UInt64: EventWaiter] = [:]
+    /// Calls running now, per handler.
+    private var running: [HandlerID: Int] = [:]
+    /// `off` calls waiting for a removed handler's running calls to end.
+    private var offWaiters: [HandlerID: [CheckedContinuation<Void, Never>]] = [:]
 
     mutating func makeID() -> HandlerID {
         nextID += 1
@@ -34,55 +34,88 @@ struct HandlerRegistry {
         }
     }
 
-    /// Removes one handler, or every handler of the event when `id` is nil.
-    mutating func remove(_ side: Side, _ event: String, id: HandlerID?) {
-        func prune(_ entries: inout [String: [Entry]]) {
-            if let id {
-                entries[event]?.removeAll { $0.id == id }
-            } else {
-                entries[event] = nil
-            }
-            if entries[event]?.isEmpty == true { entries[event] = nil }
-        }
-        switch side {
-        case .kafka: prune(&kafka)
-        case .local: prune(&local)
-        }
-    }
-
-    /// The handlers for one event now; `once` handlers are removed as they are taken.
-    mutating func take(_ side: Side, _ event: String) -> [EventHandler] {
-        func takeFrom(_ entries: inout [String: [Entry]]) -> [EventHandler] {
-            guard let current = entries[event] else { return [] }
-            let kept = current.filter { !$0.once }
+    /// Removes one handler, or every handler of the event when `id` is nil;
+    /// returns the ids removed.
+    mutating func remove(_ side: Side, _ event: String, id: HandlerID?) -> [HandlerID] {
+        func prune(_ entries: inout [String: [Entry]]) -> [HandlerID] {
+            let current = entries[event] ?? []
+            let removed = current.filter { id == nil || $0.id == id }
+            let kept = current.filter { id != nil && $0.id != id }
             entries[event] = kept.isEmpty ? nil : kept
-            return current.map(\.handler)
+            return removed.map(\.id)
         }
         switch side {
-        case .kafka: return takeFrom(&kafka)
-        case .local: return takeFrom(&local)
+        case .kafka: return prune(&kafka)
+        case .local: return prune(&local)
         }
     }
 
-    mutating func addWaiter(_ waiter: Waiter) -> UInt64 {
+    /// The handlers registered for one event now, in the order they were added.
+    func entries(_ side: Side, _ event: String) -> [Entry] {
+        switch side {
+        case .kafka: kafka[event] ?? []
+        case .local: local[event] ?? []
+        }
+    }
+
+    /// Whether `entry` is to be called for an event now: it is still registered
+    /// (a `once` handler is removed as it is claimed, so only one event gets it).
+    /// A claimed call counts as running until `finish`.
+    mutating func claim(_ side: Side, _ event: String, _ entry: Entry) -> Bool {
+        func take(_ entries: inout [String: [Entry]]) -> Bool {
+            guard let index = entries[event]?.firstIndex(where: { $0.id == entry.id }) else { return false }
+            if entry.once {
+                entries[event]?.remove(at: index)
+                if entries[event]?.isEmpty == true { entries[event] = nil }
+            }
+            return true
+        }
+        let claimed: Bool
+        switch side {
+        case .kafka: claimed = take(&kafka)
+        case .local: claimed = take(&local)
+        }
+        if claimed { running[entry.id, default: 0] += 1 }
+        return claimed
+    }
+
+    /// A claimed call ended (or was given up on after the handler timeout);
+    /// returns the `off` calls that may now return.
+    mutating func finish(_ id: HandlerID) -> [CheckedContinuation<Void, Never>] {
+        running[id, default: 1] -= 1
+        guard running[id] == 0 else { return [] }
+        running[id] = nil
+        return offWaiters.removeValue(forKey: id) ?? []
+    }
+
+    /// Whether a call of `id` is running.
+    func isRunning(_ id: HandlerID) -> Bool { running[id] != nil }
+
+    /// Parks `continuation` until every running call of `id` has ended; false
+    /// (nothing parked) when none is running.
+    mutating func awaitIdle(_ id: HandlerID, _ continuation: CheckedContinuation<Void, Never>) -> Bool {
+        guard running[id] != nil else { return false }
+        offWaiters[id, default: []].append(continuation)
+        return true
+    }
+
+    mutating func addWaiter(_ waiter: EventWaiter) -> UInt64 {
         nextID += 1
         waiters[nextID] = waiter
         return nextID
     }
 
-    mutating func removeWaiter(_ key: UInt64) -> Waiter? {
-        waiters.removeValue(forKey: key)
+    mutating func removeWaiter(_ key: UInt64) {
+        waiters[key] = nil
     }
 
-    /// Waiters this event satisfies, removed.
-    mutating func takeWaiters(for event: BusEvent) -> [Waiter] {
-        let matched = waiters.filter { $0.value.event == event.name && $0.value.predicate(event) }
-        for key in matched.keys { waiters[key] = nil }
-        return Array(matched.values)
+    /// The waiters for one event name (their predicates are run outside the lock).
+    func waiters(for event: String) -> [EventWaiter] {
+        waiters.values.filter { $0.event == event }
     }
 
     /// Every waiter, removed (the bus is stopping).
-    mutating func takeAllWaiters() -> [Waiter] {
+    mutating func takeAllWaiters() -> [EventWaiter] {
         defer { waiters.removeAll() }
         return Array(waiters.values)
     }

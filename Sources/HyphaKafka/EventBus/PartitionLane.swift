@@ -1,73 +1,103 @@
+import Dispatch
 import Synchronization
 
-/// One partition's events, handled one at a time in offset order by a task of
-/// its own; each event's offset is stored only after its handlers ran.
-/// Too many events waiting pauses the partition until the backlog halves.
+/// One partition's events under one assignment to this bus, handled one at a
+/// time in offset order by a task of its own. Each event's offset is stored only
+/// after its handlers ran, and only while the assignment lasts: once the
+/// partition is revoked nothing more is stored, and what was queued but not
+/// started is dropped, for the partition's next owner (this bus again, perhaps)
+/// reads it from the committed offset. Too many events waiting pauses the
+/// partition until the backlog halves.
 final class PartitionLane: Sendable {
-    private let partition: TopicPartition
-    private let consumer: RDKafkaGroupConsumer
-    private let continuation: AsyncStream<BusEvent>.Continuation
-    private let worker: Task<Void, Never>
-    private let waiting: Backlog
+    /// What the consumer's thread hands a lane.
+    enum Item: Sendable {
+        /// An event for the handlers.
+        case event(BusEvent, offset: Int64)
+        /// A message no handler can take (undecodable): only its offset is stored, in turn.
+        case skip(offset: Int64)
+    }
 
-    init(
-        partition: TopicPartition, backlog: Int, consumer: RDKafkaGroupConsumer,
-        handle: @escaping @Sendable (BusEvent) async -> Void
-    ) {
+    let partition: TopicPartition
+    /// The assignment this lane serves.
+    let generation: UInt64
+    private let consumer: RDKafkaGroupConsumer
+    private let continuation: AsyncStream<Item>.Continuation
+    private let stream: AsyncStream<Item>
+    private let state: Mutex<State>
+    private let stopped = DispatchSemaphore(value: 0)
+
+    private struct State {
+        let limit: Int
+        var waiting = 0
+        var paused = false
+        /// No further item is started (revoked, or the bus stops).
+        var closing = false
+        /// The assignment is over: no offset is stored any more.
+        var revoked = false
+    }
+
+    /// A lane; nothing runs before `run`.
+    init(partition: TopicPartition, generation: UInt64, backlog: Int, consumer: RDKafkaGroupConsumer) {
         self.partition = partition
+        self.generation = generation
         self.consumer = consumer
-        let (stream, continuation) = AsyncStream.makeStream(of: BusEvent.self)
-        self.continuation = continuation
-        let waiting = Backlog(limit: max(1, backlog))
-        self.waiting = waiting
-        worker = Task {
-            for await event in stream {
-                await handle(event)
-                if case .kafka(_, let offset, _) = event.origin {
-                    consumer.store(partition, next: offset + 1)
+        (stream, continuation) = AsyncStream.makeStream(of: Item.self)
+        state = Mutex(State(limit: max(1, backlog)))
+    }
+
+    /// Starts the lane's task: `handle` runs for each event; `resume` is asked for
+    /// once the backlog has halved after a pause.
+    func run(
+        handle: @escaping @Sendable (BusEvent) async -> Void,
+        resume: @escaping @Sendable (PartitionLane) -> Void
+    ) {
+        Task { [self] in
+            for await item in stream {
+                guard !state.withLock({ $0.closing }) else { break }
+                let offset: Int64
+                switch item {
+                case .event(let event, let at):
+                    await handle(event)
+                    offset = at
+                case .skip(let at):
+                    offset = at
                 }
-                if waiting.leave() { consumer.setPaused(false, [partition]) }
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.revoked { consumer.store(partition, next: offset + 1) }
+                    state.waiting -= 1
+                    guard state.paused, state.waiting <= state.limit / 2 else { return false }
+                    state.paused = false
+                    return true
+                }
+                if resumeNow { resume(self) }
             }
+            stopped.signal()
         }
     }
 
-    /// Queues an event (called from the consumer's thread).
-    func enqueue(_ event: BusEvent) {
-        if waiting.enter() { consumer.setPaused(true, [partition]) }
-        continuation.yield(event)
-    }
-
-    /// No more events will come.
-    func finish() { continuation.finish() }
-
-    /// Returns when every queued event has been handled.
-    func drained() async { await worker.value }
-}
-
-/// How many events wait in a lane, and whether that has paused the partition.
-private final class Backlog: Sendable {
-    private let limit: Int
-    private let state = Mutex<(count: Int, paused: Bool)>((0, false))
-
-    init(limit: Int) { self.limit = limit }
-
-    /// One more event; true when the partition must pause now.
-    func enter() -> Bool {
-        state.withLock { state in
-            state.count += 1
-            guard !state.paused, state.count > limit else { return false }
+    /// Queues an item (on the consumer's thread); true when the partition must be paused now.
+    func enqueue(_ item: Item) -> Bool {
+        let pause = state.withLock { state -> Bool in
+            state.waiting += 1
+            guard !state.paused, state.waiting > state.limit else { return false }
             state.paused = true
             return true
         }
+        continuation.yield(item)
+        return pause
     }
 
-    /// One event handled; true when the partition may resume now.
-    func leave() -> Bool {
-        state.withLock { state in
-            state.count -= 1
-            guard state.paused, state.count <= limit / 2 else { return false }
-            state.paused = false
-            return true
-        }
+    /// Starts nothing more: the event in hand finishes, the rest are dropped.
+    func close() {
+        state.withLock { $0.closing = true }
+        continuation.finish()
+    }
+
+    /// Waits (blocking the caller's thread) until the lane's task has ended, or
+    /// `deadline`; then stores nothing more, so that a handler still running past
+    /// it cannot move the offset of a partition this bus no longer owns.
+    func awaitStop(until deadline: DispatchTime) {
+        _ = stopped.wait(timeout: deadline)
+        state.withLock { $0.revoked = true }
     }
 }

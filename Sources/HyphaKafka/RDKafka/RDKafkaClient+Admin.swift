@@ -110,11 +110,11 @@ extension RDKafkaClient {
         send(options, queue)
         // A little beyond the request timeout, so librdkafka's own timeout answers first.
         guard let event = rd_kafka_queue_poll(queue, timeout + 500) else {
-            serveMainQueue()
+            serveLogs()
             throw unreachable(while: action)
         }
         defer { rd_kafka_event_destroy(event) }
-        serveMainQueue()
+        serveLogs()
         let code = rd_kafka_event_error(event)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""

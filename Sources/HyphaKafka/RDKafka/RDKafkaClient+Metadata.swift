@@ -68,7 +68,7 @@ extension RDKafkaClient {
     func metadata(allTopics: Bool = true) throws(KafkaFailure) -> ClusterMetadata {
         var pointer: UnsafePointer<rd_kafka_metadata>?
         let code = rd_kafka_metadata(handle, allTopics ? 1 : 0, nil, &pointer, settings.timeoutMilliseconds)
-        serveMainQueue()
+        serveLogs()
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer else {
             throw failure(code, while: "read the cluster's metadata")
         }
@@ -98,13 +98,15 @@ extension RDKafkaClient {
     /// Makes sure a topic exists: a Metadata request naming it lets the broker's
     /// auto-create make it, as the Python server's first use does.
     func ensureTopic(_ name: String, timeout: Duration) throws(KafkaFailure) {
-        let topic = rd_kafka_topic_new(handle, name, nil)!
+        guard let topic = rd_kafka_topic_new(handle, name, nil) else {
+            throw KafkaFailure(.invalidInput, "\(name) is not a topic name librdkafka accepts")
+        }
         defer { rd_kafka_topic_destroy(topic) }
         let deadline = ContinuousClock.now + timeout
         var lastCode = RD_KAFKA_RESP_ERR_NO_ERROR
         repeat {
             var pointer: UnsafePointer<rd_kafka_metadata>?
-            let remaining = max(Int32(1), Int32(clamping: (deadline - ContinuousClock.now).components.seconds * 1000 + 1))
+            let remaining = (deadline - ContinuousClock.now).wholeMilliseconds
             let code = rd_kafka_metadata(handle, 0, topic, &pointer, min(remaining, settings.timeoutMilliseconds))
             if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
                 defer { rd_kafka_metadata_destroy(pointer) }
@@ -137,7 +139,7 @@ extension RDKafkaClient {
             rd_kafka_topic_partition_list_add(list, entry.topic, entry.partition).pointee.offset = query.requestValue
         }
         let code = rd_kafka_offsets_for_times(handle, list, settings.timeoutMilliseconds)
-        serveMainQueue()
+        serveLogs()
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw failure(code, while: "query partition offsets")
         }

@@ -18,6 +18,10 @@ final class RDKafkaClient: @unchecked Sendable {
 
     let handle: OpaquePointer
     let mainQueue: OpaquePointer
+    /// librdkafka's log lines, apart from the main queue so that reading them
+    /// (as every failure path does, for the latest diagnosis) never consumes a
+    /// delivery report that a producer's owner is waiting for.
+    private let logQueue: OpaquePointer
     let settings: KafkaClientSettings
     let logger: Logger
     /// The main queue is forwarded to the consumer queue, whose owner serves it.
@@ -30,14 +34,17 @@ final class RDKafkaClient: @unchecked Sendable {
         var apiVersionUnderflow = false
         /// Set while librdkafka reports every broker down.
         var allBrokersDown = false
+        /// A fatal error: the handle is unusable from now on.
+        var fatalError: String?
     }
 
     private init(
-        handle: OpaquePointer, mainQueue: OpaquePointer, settings: KafkaClientSettings, logger: Logger,
-        mainQueueForwarded: Bool
+        handle: OpaquePointer, mainQueue: OpaquePointer, logQueue: OpaquePointer, settings: KafkaClientSettings,
+        logger: Logger, mainQueueForwarded: Bool
     ) {
         self.handle = handle
         self.mainQueue = mainQueue
+        self.logQueue = logQueue
         self.settings = settings
         self.logger = logger
         self.mainQueueForwarded = mainQueueForwarded
@@ -50,6 +57,7 @@ final class RDKafkaClient: @unchecked Sendable {
         // Log lines written while the handle is destroyed must not go to a queue
         // we have let go of: back to librdkafka's own main queue with them.
         rd_kafka_set_log_queue(handle, nil)
+        rd_kafka_queue_destroy(logQueue)
         rd_kafka_queue_destroy(mainQueue)
         rd_kafka_destroy(handle)
     }
@@ -88,10 +96,11 @@ final class RDKafkaClient: @unchecked Sendable {
             throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(settings.redacted(errorText.terminatedText))")
         }
         let mainQueue = rd_kafka_queue_get_main(handle)!
-        rd_kafka_set_log_queue(handle, mainQueue)
+        let logQueue = rd_kafka_queue_new(handle)!
+        rd_kafka_set_log_queue(handle, logQueue)
         if forwardMainQueueToConsumer { rd_kafka_poll_set_consumer(handle) }
         return RDKafkaClient(
-            handle: handle, mainQueue: mainQueue, settings: settings, logger: settings.logger,
+            handle: handle, mainQueue: mainQueue, logQueue: logQueue, settings: settings, logger: settings.logger,
             mainQueueForwarded: forwardMainQueueToConsumer)
     }
 
@@ -109,12 +118,23 @@ final class RDKafkaClient: @unchecked Sendable {
 
     // MARK: - Events of the main queue
 
-    /// Handles every event now on the main queue, waiting at most `timeoutMilliseconds`
-    /// for the first one. Delivery reports go to `onDelivery`.
+    /// Handles the log lines now queued.
+    func serveLogs() {
+        while let event = rd_kafka_queue_poll(logQueue, 0) {
+            defer { rd_kafka_event_destroy(event) }
+            serveEvent(event)
+        }
+    }
+
+    /// Handles every event now on the main queue (and the log lines), waiting at
+    /// most `timeoutMilliseconds` for the first one. Delivery reports go to
+    /// `onDelivery`: only a producer's owner, the one reader of its reports, calls
+    /// this; a client that produces nothing may leave it out.
     func serveMainQueue(
         timeoutMilliseconds: Int32 = 0,
         onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void = { _ in }
     ) {
+        serveLogs()
         guard !mainQueueForwarded else { return }
         var wait = timeoutMilliseconds
         while let event = rd_kafka_queue_poll(mainQueue, wait) {
@@ -162,10 +182,16 @@ final class RDKafkaClient: @unchecked Sendable {
     private func handleError(_ event: OpaquePointer) {
         let code = rd_kafka_event_error(event)
         let text = settings.redacted(String(cString: rd_kafka_event_error_string(event)))
+        let fatal = rd_kafka_event_error_is_fatal(event) != 0
         observed.withLock {
             if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }
+            if fatal { $0.fatalError = $0.fatalError ?? text }
         }
-        logger.debug("librdkafka error: \(text)")
+        if fatal {
+            logger.error("librdkafka fatal error: \(text)")
+        } else {
+            logger.debug("librdkafka error: \(text)")
+        }
     }
 
     /// A snapshot of what the main queue has reported so far.
@@ -180,7 +206,7 @@ final class RDKafkaClient: @unchecked Sendable {
 
     /// A failure for a librdkafka error code met while doing `action`.
     func failure(_ code: rd_kafka_resp_err_t, while action: String, file: String = #fileID, line: Int = #line) -> KafkaFailure {
-        serveMainQueue()
+        serveLogs()
         let text = String(cString: rd_kafka_err2str(code))
         switch code {
         case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
@@ -191,6 +217,11 @@ final class RDKafkaClient: @unchecked Sendable {
             return KafkaFailure(.notFound, "\(action): \(text)", file: file, line: line)
         case RD_KAFKA_RESP_ERR__INVALID_ARG:
             return KafkaFailure(.invalidInput, "\(action): \(text)", file: file, line: line)
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+            // librdkafka refuses these itself, before anything is sent.
+            return KafkaFailure(
+                .invalidInput, "\(action): the message is larger than message.max.bytes (\(property("message.max.bytes") ?? "?") bytes)",
+                file: file, line: line)
         default:
             if code.rawValue < 0 {
                 return KafkaFailure(.client, "\(action): \(text)", file: file, line: line)
@@ -204,7 +235,7 @@ final class RDKafkaClient: @unchecked Sendable {
     func unreachable(
         while action: String, waited: Duration? = nil, file: String = #fileID, line: Int = #line
     ) -> KafkaFailure {
-        serveMainQueue()
+        serveLogs()
         let seconds = waited.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
             ?? Double(settings.timeoutMilliseconds) / 1000
         if observedEvents.apiVersionUnderflow && rd_kafka_version() < 0x0202_0000 {
@@ -219,6 +250,15 @@ final class RDKafkaClient: @unchecked Sendable {
             "\(action): no answer from Kafka at \(settings.bootstrapServers) within \(seconds.formatted1) s",
             hint: "check -b/--bootstrap-servers and that the broker is up, or raise --timeout",
             file: file, line: line)
+    }
+
+    /// A configuration property as the handle has it, e.g. `message.max.bytes`.
+    func property(_ name: String) -> String? {
+        guard let conf = rd_kafka_conf(handle) else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        var size = buffer.count
+        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return buffer.terminatedText
     }
 
     /// The loaded librdkafka's version, e.g. `2.16.1`.
@@ -269,6 +309,12 @@ enum Blocking {
             }
         }
         return try result.get()
+    }
+
+    /// Lets go of `handles` on a thread of its own: destroying a librdkafka
+    /// handle blocks until its threads have ended.
+    static func release(_ handles: Handles) async {
+        _ = try? await run { () throws(KafkaFailure) in handles.releaseAll() }
     }
 
     /// The body, dropped as soon as it has run.

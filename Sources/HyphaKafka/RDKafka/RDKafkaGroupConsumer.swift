@@ -1,21 +1,30 @@
 import CRdKafka
+import Foundation
 
 /// A consumer in a group: subscribes, is assigned partitions, stores offsets only
 /// once their events are handled, and commits what was stored.
 ///
+/// Every call but `store` and `wake` is made from the one thread that polls it.
 /// Rebalances arrive as events on the consumer queue and are answered here: a
-/// newly assigned partition starts at the group's committed offset or, with none,
-/// at the log end, fixed (and committed) before the assignment is announced, so
-/// that an event produced after `assigned` is never skipped.
+/// newly assigned partition starts at the group's committed offset or, where the
+/// group has none, at the log end, fixed (and committed) before the assignment is
+/// announced, so that an event produced after `assigned` is never skipped. The
+/// cooperative-sticky assignor keeps a rebalance from revoking what it need not:
+/// subscribing to one more topic only adds that topic's partitions.
 final class RDKafkaGroupConsumer: @unchecked Sendable {
-    // @unchecked Sendable: `poll` runs on one thread; every other method calls
-    // thread-safe librdkafka functions only.
+    // @unchecked Sendable: `store` and `wake` call thread-safe librdkafka
+    // functions; everything else is called from the polling thread only.
 
-    /// What one poll of the consumer queue brought.
-    enum Event {
-        case message(RawMessage)
-        case assigned([TopicPartition])
-        case revoked([TopicPartition])
+    /// What the polling thread is told about, in the order it happens.
+    struct Listener {
+        /// A message (its bytes valid only during the call).
+        var message: (RawMessage) -> Void
+        /// Partitions were added to the assignment, each placed where reading resumes.
+        var assigned: ([TopicPartition]) -> Void
+        /// Partitions are about to be taken away: whatever their events hold must
+        /// be settled before this returns (their stored offsets are committed
+        /// next, unless `lost`: then another member may already own them).
+        var revoking: (_ partitions: [TopicPartition], _ lost: Bool) -> Void
     }
 
     let client: RDKafkaClient
@@ -32,6 +41,7 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
                 ("enable.auto.offset.store", "false"),
                 ("auto.offset.reset", "latest"),
                 ("allow.auto.create.topics", "true"),
+                ("partition.assignment.strategy", "cooperative-sticky"),
                 // Events should reach handlers promptly even where a broker does not long-poll.
                 ("fetch.wait.max.ms", "100"),
             ] + overrides,
@@ -53,9 +63,15 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw client.failure(code, while: "subscribe") }
     }
 
+    /// Ends a `poll` that is waiting (from any thread).
+    func wake() {
+        rd_kafka_queue_yield(queue)
+    }
+
     /// Waits up to `timeoutMilliseconds` for the next event; handles log lines,
-    /// errors and rebalances itself and hands on what the caller needs.
-    func poll(timeoutMilliseconds: Int32, _ body: (Event) -> Void) {
+    /// errors, commit results and rebalances itself and tells `listener` the rest.
+    func poll(timeoutMilliseconds: Int32, _ listener: Listener) {
+        client.serveLogs()
         guard let event = rd_kafka_queue_poll(queue, timeoutMilliseconds) else { return }
         defer { rd_kafka_event_destroy(event) }
         switch rd_kafka_event_type(event) {
@@ -69,59 +85,123 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
                 client.markBrokersReachable()
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
                 let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-                body(.message(RawMessage(
+                listener.message(RawMessage(
                     topic: String(cString: rd_kafka_topic_name(rkt)), partition: raw.partition, offset: raw.offset,
                     timestampMillis: timestamp >= 0 ? timestamp : nil,
                     key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
-                    value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) })))
+                    value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) }))
             }
         case Int32(RD_KAFKA_EVENT_REBALANCE):
-            rebalance(event, body)
+            rebalance(event, listener)
+        case Int32(RD_KAFKA_EVENT_OFFSET_COMMIT):
+            let code = rd_kafka_event_error(event)
+            if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                client.logger.warning("commit: \(String(cString: rd_kafka_err2str(code))); retried with the next commit")
+            }
         default:
             client.serveEvent(event)
         }
     }
 
-    private func rebalance(_ event: OpaquePointer, _ body: (Event) -> Void) {
+    private var cooperative: Bool {
+        String(cString: rd_kafka_rebalance_protocol(client.handle)) == "COOPERATIVE"
+    }
+
+    private func rebalance(_ event: OpaquePointer, _ listener: Listener) {
         let list = rd_kafka_event_topic_partition_list(event)!
         let partitions = Self.partitions(list)
         if rd_kafka_event_error(event) == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
             let copy = rd_kafka_topic_partition_list_copy(list)!
             defer { rd_kafka_topic_partition_list_destroy(copy) }
-            placeAtCommittedOrEnd(copy)
-            rd_kafka_assign(client.handle, copy)
-            body(.assigned(partitions))
+            let ends = placeAtCommittedOrEnd(copy)
+            if cooperative {
+                report(rd_kafka_incremental_assign(client.handle, copy), while: "assign")
+            } else {
+                report(code: rd_kafka_assign(client.handle, copy), while: "assign")
+            }
+            // Stored as well as committed: should that commit fail, the next
+            // automatic one carries the start position.
+            if let ends {
+                defer { rd_kafka_topic_partition_list_destroy(ends) }
+                _ = rd_kafka_offsets_store(client.handle, ends)
+            }
+            listener.assigned(partitions)
         } else {
-            body(.revoked(partitions))
-            rd_kafka_commit(client.handle, nil, 0)
-            rd_kafka_assign(client.handle, nil)
+            let lost = rd_kafka_assignment_lost(client.handle) != 0
+            listener.revoking(partitions, lost)
+            if !lost { commitStored() }
+            if cooperative {
+                report(rd_kafka_incremental_unassign(client.handle, list), while: "unassign")
+            } else {
+                report(code: rd_kafka_assign(client.handle, nil), while: "unassign")
+            }
         }
     }
 
-    /// Committed offsets where the group has them; the log end, committed at once,
-    /// where it has none (auto.offset.reset=latest, made explicit).
-    private func placeAtCommittedOrEnd(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
-        let timeout = client.settings.timeoutMilliseconds
-        rd_kafka_committed(client.handle, list, timeout)
+    private func report(_ error: OpaquePointer?, while action: String) {
+        guard let error else { return }
+        defer { rd_kafka_error_destroy(error) }
+        client.logger.error("\(action): \(client.settings.redacted(String(cString: rd_kafka_error_string(error))))")
+    }
+
+    private func report(code: rd_kafka_resp_err_t, while action: String) {
+        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        client.logger.error("\(action): \(String(cString: rd_kafka_err2str(code)))")
+    }
+
+    /// Places each partition at the group's committed offset; where the lookup
+    /// succeeded and found none, at the log end, committed at once
+    /// (auto.offset.reset=latest, made explicit). Returns those log ends, to be
+    /// stored too once assigned. When the lookup keeps failing (the coordinator
+    /// moving, say), every partition is left for librdkafka to place at the
+    /// committed offset it fetches itself, and nothing is committed: a failed
+    /// lookup must never read as "never committed".
+    private func placeAtCommittedOrEnd(
+        _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    ) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? {
+        let elements = { UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)) }
+        let deadline = ContinuousClock.now + client.settings.timeout
+        var lookedUp = false
+        while !lookedUp {
+            for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
+            let code = rd_kafka_committed(client.handle, list, (deadline - .now).wholeMilliseconds)
+            lookedUp = code == RD_KAFKA_RESP_ERR_NO_ERROR && elements().allSatisfy { $0.err == RD_KAFKA_RESP_ERR_NO_ERROR }
+            if !lookedUp {
+                let failed = code != RD_KAFKA_RESP_ERR_NO_ERROR ? code : elements().first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }!.err
+                client.logger.debug("committed offsets: \(String(cString: rd_kafka_err2str(failed)))")
+                guard ContinuousClock.now + .milliseconds(200) < deadline else { break }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        guard lookedUp else {
+            for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
+            client.logger.warning(
+                "the group's committed offsets could not be read within \(client.settings.timeout); librdkafka reads them when fetching starts")
+            return nil
+        }
         let fresh = rd_kafka_topic_partition_list_new(list.pointee.cnt)!
-        defer { rd_kafka_topic_partition_list_destroy(fresh) }
-        for index in 0..<Int(list.pointee.cnt) where list.pointee.elems[index].offset < 0 {
-            let element = list.pointee.elems[index]
+        for element in elements() where element.offset < 0 {
             rd_kafka_topic_partition_list_add(fresh, element.topic, element.partition).pointee.offset = -1
         }
-        guard fresh.pointee.cnt > 0 else { return }
-        guard rd_kafka_offsets_for_times(client.handle, fresh, timeout) == RD_KAFKA_RESP_ERR_NO_ERROR else {
+        guard fresh.pointee.cnt > 0,
+              rd_kafka_offsets_for_times(client.handle, fresh, (deadline - .now).wholeMilliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR
+        else {
             // Leave those to auto.offset.reset.
-            return
+            rd_kafka_topic_partition_list_destroy(fresh)
+            return nil
         }
+        let ends = rd_kafka_topic_partition_list_new(fresh.pointee.cnt)!
         for index in 0..<Int(fresh.pointee.cnt) {
             let end = fresh.pointee.elems[index]
             guard end.err == RD_KAFKA_RESP_ERR_NO_ERROR, end.offset >= 0 else { continue }
             if let target = rd_kafka_topic_partition_list_find(list, end.topic, end.partition) {
                 target.pointee.offset = end.offset
+                rd_kafka_topic_partition_list_add(ends, end.topic, end.partition).pointee.offset = end.offset
             }
         }
-        rd_kafka_commit(client.handle, fresh, 1)
+        rd_kafka_topic_partition_list_destroy(fresh)
+        rd_kafka_commit(client.handle, ends, 1)
+        return ends
     }
 
     private static func partitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartition] {
@@ -130,7 +210,8 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
         }
     }
 
-    /// Marks everything before `offset` as handled; committed with the next auto commit.
+    /// Marks everything before `offset` as handled; committed with the next
+    /// automatic commit. Thread-safe and never blocks.
     func store(_ partition: TopicPartition, next offset: Int64) {
         let list = rd_kafka_topic_partition_list_new(1)!
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -141,27 +222,42 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
 
     /// Stops or restarts fetching some partitions (backpressure from slow handlers).
     func setPaused(_ paused: Bool, _ partitions: [TopicPartition]) {
+        guard !partitions.isEmpty else { return }
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
         _ = paused ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
     }
 
-    /// Commits the stored offsets and waits for the answer.
+    /// Commits the stored offsets, waiting at most the Kafka timeout for the
+    /// answer; a failed commit is logged (its events may come again).
     func commitStored() {
-        _ = rd_kafka_commit(client.handle, nil, 0)
-    }
-
-    /// Leaves the group: revokes, commits, and closes, serving the queue meanwhile.
-    func close(_ body: (Event) -> Void) {
-        if let error = rd_kafka_consumer_close_queue(client.handle, queue) {
-            client.logger.debug("close: \(String(cString: rd_kafka_error_string(error)))")
-            rd_kafka_error_destroy(error)
+        let answers = rd_kafka_queue_new(client.handle)!
+        defer { rd_kafka_queue_destroy(answers) }
+        let code = rd_kafka_commit_queue(client.handle, nil, answers, nil, nil)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if code != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: code, while: "commit") }
             return
         }
-        let deadline = ContinuousClock.now + .milliseconds(Int(client.settings.timeoutMilliseconds))
+        guard let answer = rd_kafka_queue_poll(answers, client.settings.timeoutMilliseconds) else {
+            client.logger.warning("commit: no answer within \(client.settings.timeout); the events since the last commit may come again")
+            return
+        }
+        defer { rd_kafka_event_destroy(answer) }
+        let result = rd_kafka_event_error(answer)
+        if result != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: result, while: "commit") }
+    }
+
+    /// Leaves the group: revokes (through `listener`), commits, and closes,
+    /// serving the queue meanwhile, for at most the Kafka timeout.
+    func close(_ listener: Listener) {
+        if let error = rd_kafka_consumer_close_queue(client.handle, queue) {
+            report(error, while: "close")
+            return
+        }
+        let deadline = ContinuousClock.now + client.settings.timeout
         while rd_kafka_consumer_closed(client.handle) == 0 && ContinuousClock.now < deadline {
-            poll(timeoutMilliseconds: 100, body)
+            poll(timeoutMilliseconds: 100, listener)
         }
     }
 }

@@ -11,6 +11,9 @@ struct RDKafkaDelivery {
     let error: String?
     /// It failed because no broker took it in time (timed out, connection lost).
     var brokerUnreachable = false
+    /// It failed because of the message itself (too large, an invalid record),
+    /// not because of Kafka: the sender's error.
+    var refusedMessage = false
 }
 
 /// A producer handle and the topic handles it has opened.
@@ -45,7 +48,7 @@ final class RDKafkaProducer: Sendable {
     deinit {
         // Whatever was never acknowledged is dropped: the caller already counted it.
         rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
-        client.serveMainQueue()
+        client.serveMainQueue { _ in }
         topics.withLock { $0.values.forEach { rd_kafka_topic_destroy($0.pointer) } }
     }
 
@@ -57,32 +60,17 @@ final class RDKafkaProducer: Sendable {
     }
 
     /// The handle of `name`, opened on first use and kept until the producer goes.
-    func topic(_ name: String) -> Topic {
-        topics.withLock { topics in
-            if let existing = topics[name] { return Topic(name: name, pointer: existing.pointer) }
-            let created = rd_kafka_topic_new(client.handle, name, nil)!
+    func topic(_ name: String) throws(KafkaFailure) -> Topic {
+        let opened = topics.withLock { topics -> OpaquePointer? in
+            if let existing = topics[name] { return existing.pointer }
+            guard let created = rd_kafka_topic_new(client.handle, name, nil) else { return nil }
             topics[name] = TopicHandle(pointer: created)
-            return Topic(name: name, pointer: created)
+            return created
         }
-    }
-
-    /// Queues one message, waiting for room while librdkafka's queue is full.
-    /// Delivery reports met while waiting go to `onDelivery`.
-    func produce(
-        topic name: String, key: [UInt8], value: [UInt8]?, tag: Int,
-        onDelivery: (RDKafkaDelivery) -> Void
-    ) throws(KafkaFailure) {
-        let topic = topic(name)
-        let outcome: Result<Void, KafkaFailure> = key.withUnsafeBytes { key in
-            withOptionalBytes(value) { value in
-                Result { () throws(KafkaFailure) in
-                    while try !tryProduce(to: topic, key: key, value: value, tag: tag) {
-                        serve(timeoutMilliseconds: 50, onDelivery: onDelivery)
-                    }
-                }
-            }
+        guard let opened else {
+            throw KafkaFailure(.invalidInput, "\(name) is not a topic name librdkafka accepts (at most 249 characters)")
         }
-        try outcome.get()
+        return Topic(name: name, pointer: opened)
     }
 
     /// Queues one message from borrowed bytes (copied before this returns);
@@ -114,15 +102,27 @@ final class RDKafkaProducer: Sendable {
             }
             onDelivery(RDKafkaDelivery(
                 tag: tag, partition: message.pointee.partition, offset: message.pointee.offset,
-                error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code)))
+                error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code),
+                refusedMessage: Self.meansBadMessage(code)))
         }
     }
 
     /// Whether a delivery failed for want of a broker rather than a broker's refusal.
-    private static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
+    static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
         switch code {
         case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
             RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Whether the broker refused the message itself rather than failing to take it.
+    private static func meansBadMessage(_ code: rd_kafka_resp_err_t) -> Bool {
+        switch code {
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+            RD_KAFKA_RESP_ERR_INVALID_MSG:
             true
         default:
             false
