@@ -51,6 +51,37 @@ struct BrokerFaultTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    @Test("brokers down and back on an idle topic: tail still follows long after --timeout")
+    func tailIdleBrokersBack() throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        let event = TestEnvironment.uniqueEvent()
+        try cluster.createTopic("hypha_event_\(event)", partitions: 1)
+        let bootstrap = cluster.bootstrapServers
+        let tail = try RunningCommand(["tail", event, "-f", "jsonl", "--timeout", "4", "-b", bootstrap])
+        // tail starts at the end: send until it shows one, so it surely reads before the outage.
+        var ready = false
+        for _ in 0..<15 where !ready {
+            #expect(try Hyphactl.run(["emit", event, "ready"], bootstrap: bootstrap).status == 0)
+            ready = tail.nextLine(timeout: 2)?.contains(#""data":"ready""#) == true
+        }
+        try #require(ready, "tail showed none of the events sent to it")
+        // The fetch after that event brings the end of the partition; after it, nothing
+        // comes from the brokers (no message, no new end) to say they are back.
+        Thread.sleep(forTimeInterval: 1)
+        cluster.takeDown()
+        Thread.sleep(forTimeInterval: 2)
+        cluster.bringUp()
+        Thread.sleep(forTimeInterval: 7)
+        let emitted = try Hyphactl.run(["emit", event, "after"], bootstrap: bootstrap)
+        #expect(emitted.status == 0, "\(emitted.stderr)")
+        var next = tail.nextLine(timeout: 30)
+        while next?.contains(#""data":"ready""#) == true { next = tail.nextLine(timeout: 30) }
+        #expect(next?.contains(#""data":"after""#) == true, "\(next ?? "tail ended")")
+        tail.signal(SIGINT)
+        let result = try #require(tail.finish(timeout: 20))
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+    }
+
     @Test("the broker killed while emit --lines sends: exit 1 with the count of undelivered events")
     func emitBrokerKilled() throws {
         let broker = try PrivateBroker()

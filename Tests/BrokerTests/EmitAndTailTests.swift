@@ -82,6 +82,27 @@ struct EmitAndTailTests {
         #expect(tailed.count == 6)
     }
 
+    @Test("an event librdkafka refuses fails alone: the others are delivered, exit 1 counts it", arguments: ["--lines", "--jsonl"])
+    func oneEventRefused(_ mode: String) throws {
+        let event = TestEnvironment.uniqueEvent()
+        let small = (0..<10).map { "small \($0)" }
+        // Over message.max.bytes: librdkafka refuses it when it is queued.
+        let sent = small[..<5] + [String(repeating: "x", count: 2_000_000)] + small[5...]
+        let input = mode == "--lines"
+            ? sent.joined(separator: "\n")
+            : sent.map { #"{"event":"\#(event)","type":"s","data":"\#($0)"}"# }.joined(separator: "\n")
+        let emitted = try Hyphactl.run(
+            ["emit"] + (mode == "--lines" ? [event] : []) + [mode, "-X", "message.max.bytes=1000000"],
+            stdin: Data(input.utf8))
+        #expect(emitted.status == 1, "exit \(emitted.status): \(emitted.stderr)")
+        #expect(emitted.stderr.hasPrefix("hyphactl: 1 of 11 events were not delivered: "), "\(emitted.stderr)")
+        #expect(emitted.stderr.lowercased().contains("large"), "no reason given: \(emitted.stderr)")
+        #expect(emitted.stderr.split(separator: "\n").count == 1)
+        #expect(emitted.output == "delivered 10 of 11 events\n")
+        let tailed = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "raw"])
+        #expect(tailed.lines.sorted() == small)
+    }
+
     @Test("invalid DATA for its type exits 65 and sends nothing")
     func invalidData() throws {
         let event = TestEnvironment.uniqueEvent()

@@ -1,9 +1,11 @@
 import Foundation
+import HyphaKafka
+import HyphaWire
 import Testing
 
 @Suite("probe against the test broker")
 struct ProbeTests {
-    @Test("probe --count 20 prints round-trip latencies and exits 0, leaving no health topic behind")
+    @Test("probe --count 20 prints round-trip latencies and exits 0, leaving no health topic or group behind")
     func probe() throws {
         let broker = try PrivateBroker()
         let result = try Hyphactl.run(["probe", "--count", "20", "-o", "json"], bootstrap: broker.bootstrap)
@@ -19,6 +21,44 @@ struct ProbeTests {
         #expect(topics.status == 0)
         #expect(topics.output.contains("hypha_event_hyphactl-probe"))
         #expect(!topics.output.contains("health_check_\(serverID)"))
+        let groups = try Hyphactl.run(["groups", "list", "--all"], bootstrap: broker.bootstrap)
+        #expect(groups.status == 0, "\(groups.stderr)")
+        #expect(!groups.output.contains(serverID), "the probe's group is left: \(groups.output)")
+    }
+
+    @Test("two probes at once among another's probe events: each times its own probes, and only those")
+    func concurrentProbes() async throws {
+        let broker = try PrivateBroker()
+        let settings = KafkaClientSettings(bootstrapServers: broker.bootstrap, timeout: .seconds(20), logger: testLogger())
+        let count = 10
+        // Probe events of another server, with the same indexes, all the while.
+        let foreign = (0..<count).map { index in
+            OutgoingEvent(name: BusProbe.event, payload: .json(.object([
+                ("probe", .number(String(index))), ("server", .string("hyphactl-probe-elsewhere")),
+            ])))
+        }
+        let intruder = Task {
+            let producer = try EventProducer(settings: settings)
+            var rounds = 0
+            while !Task.isCancelled {
+                let report = try await producer.send(foreign, keepDeliveries: false)
+                #expect(report.undelivered == 0, "\(report.firstError ?? "")")
+                rounds += 1
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return rounds
+        }
+        async let first = BusProbe.run(settings: settings, count: count, timeout: .seconds(20))
+        async let second = BusProbe.run(settings: settings, count: count, timeout: .seconds(20))
+        let results = try await [first, second]
+        intruder.cancel()
+        #expect(try await intruder.value > 0)
+        #expect(results[0].serverID != results[1].serverID)
+        for result in results {
+            #expect(result.roundTrips.count == count)
+            // A foreign event taken for one of its own would have come back before it was sent.
+            #expect(result.roundTrips.allSatisfy { $0 > .zero }, "\(result.serverID): \(result.roundTrips)")
+        }
     }
 
     @Test("probe --metrics prints the bus's metrics in Prometheus' text format")

@@ -35,6 +35,27 @@ struct DeliveryLedgerTests {
         #expect(report.deliveredCount == 3 && report.undelivered == 0 && report.delivered.isEmpty)
     }
 
+    @Test("an event the producer refuses fails alone, with its reason; the ones around it still count")
+    func refused() {
+        var ledger = DeliveryLedger(keep: true)
+        _ = ledger.record(event: "a", topic: "hypha_event_a", type: .text)
+        _ = ledger.record(event: "big", topic: "hypha_event_big", type: .text)
+        ledger.refuseLast(because: "queue an event for hypha_event_big: 2000000 bytes, larger than message.max.bytes")
+        #expect(!ledger.brokerGone, "a refused event says nothing about the brokers")
+        _ = ledger.record(event: "c", topic: "hypha_event_c", type: .text)
+        _ = ledger.record(event: "d", topic: "hypha_event_d", type: .text)
+        #expect(ledger.pending == 3, "the refused event waits for no report")
+        ledger.settle(RDKafkaDelivery(tag: 2, partition: 0, offset: 1, error: nil))
+        ledger.settle(RDKafkaDelivery(tag: 0, partition: 0, offset: 0, error: nil))
+        ledger.settle(RDKafkaDelivery(tag: 3, partition: 0, offset: -1, error: "Broker: Not enough in-sync replicas"))
+        let report = ledger.report()
+        #expect(ledger.pending == 0)
+        #expect(report.sent == 4 && report.total == 4 && report.deliveredCount == 2 && report.undelivered == 2)
+        #expect(report.firstError == "queue an event for hypha_event_big: 2000000 bytes, larger than message.max.bytes")
+        #expect(report.delivered.map(\.event) == ["a", "c"])
+        #expect(report.delivered.map(\.offset) == [0, 1])
+    }
+
     @Test("a report of no broker stops the count of what is sent; the rest count as undelivered")
     func brokerGone() {
         var ledger = DeliveryLedger(keep: true)

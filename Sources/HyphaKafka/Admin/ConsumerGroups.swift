@@ -114,6 +114,13 @@ extension KafkaAdmin {
         }
     }
 
+    /// Deletes groups and their committed offsets, e.g. those of servers that are
+    /// gone. A group with members is `.refused`; an unknown one is `.notFound`.
+    public func deleteGroups(_ groups: [String]) async throws(KafkaFailure) {
+        let client = client
+        try await Blocking.run { () throws(KafkaFailure) in try client.deleteGroups(groups) }
+    }
+
     /// Every group id the cluster knows.
     public func groupNames() async throws(KafkaFailure) -> [String] {
         let client = client

@@ -127,7 +127,7 @@ public struct EventLines: Sendable {
 
 extension EventProducer {
     /// Sends every line as an event named `event`, each `repeat` times, and waits
-    /// for every acknowledgement.
+    /// for every acknowledgement. A line the producer refuses fails alone.
     public func send(lines: EventLines, event: String, repeat count: Int = 1, keepDeliveries: Bool) async throws(KafkaFailure) -> EmitReport {
         let producer = producer
         let timeout = settings.timeout
@@ -137,32 +137,27 @@ extension EventProducer {
             let keys = (json: EventKey.encode(type: .json, event: event), text: EventKey.encode(type: .text, event: event),
                         bytes: EventKey.encode(type: .bytes, event: event))
             let handle = try producer.topic(topic)
-            let sent: Result<Void, KafkaFailure> = lines.input.withUnsafeBytes { buffer in
-                Result { () throws(KafkaFailure) in
-                    for (range, type) in lines.lines {
-                        let key = switch type {
-                        case .json: keys.json
-                        case .text: keys.text
-                        case .bytes: keys.bytes
+            lines.input.withUnsafeBytes { buffer in
+                for (range, type) in lines.lines {
+                    let key = switch type {
+                    case .json: keys.json
+                    case .text: keys.text
+                    case .bytes: keys.bytes
+                    }
+                    let value = UnsafeRawBufferPointer(rebasing: buffer[range])
+                    for _ in 0..<count {
+                        if ledger.brokerGone {
+                            ledger.unsent += 1
+                            continue
                         }
-                        let value = UnsafeRawBufferPointer(rebasing: buffer[range])
-                        for _ in 0..<count {
-                            if ledger.brokerGone {
-                                ledger.unsent += 1
-                                continue
-                            }
-                            let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
-                                Result { () throws(KafkaFailure) in
-                                    try EventProducer.queue(
-                                        producer, &ledger, topic: handle, event: event, type: type, key: key, value: value)
-                                }
-                            }
-                            if try !queued.get() { ledger.unsent += 1 }
+                        let queued = key.withUnsafeBytes { key in
+                            EventProducer.queue(
+                                producer, &ledger, topic: handle, event: event, type: type, key: key, value: value)
                         }
+                        if !queued { ledger.unsent += 1 }
                     }
                 }
             }
-            try sent.get()
             return EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
         }
     }

@@ -39,7 +39,8 @@ public struct DeliveredEvent: Sendable, Equatable {
 
 /// The outcome of one `send`.
 public struct EmitReport: Sendable {
-    /// How many events were handed to the producer.
+    /// How many events were handed to the producer, those it refused at once
+    /// (e.g. larger than `message.max.bytes`) included.
     public let sent: Int
     /// How many events there were to send: `sent`, and those not sent because
     /// no broker took the ones before them.
@@ -48,9 +49,10 @@ public struct EmitReport: Sendable {
     public let delivered: [DeliveredEvent]
     /// How many were acknowledged.
     public let deliveredCount: Int
-    /// The first delivery error, if any event failed.
+    /// Why the first event to fail did (a delivery error, or the producer's
+    /// refusal), if any failed.
     public let firstError: String?
-    /// Events that were not acknowledged, or never sent.
+    /// Events that failed (refused, not acknowledged), or were never sent.
     public var undelivered: Int { total - deliveredCount }
 }
 
@@ -74,8 +76,9 @@ public final class EventProducer: Sendable {
     }
 
     /// Sends every event and waits until each is acknowledged or has failed.
-    /// With `keepDeliveries`, the report lists where each one landed. Once
-    /// reports say no broker takes events any more, the rest are not sent.
+    /// With `keepDeliveries`, the report lists where each one landed. An event the
+    /// producer refuses fails alone; once reports say no broker takes events any
+    /// more, the rest are not sent.
     public func send<Events: Sequence & Sendable>(
         _ events: Events, keepDeliveries: Bool = true
     ) async throws(KafkaFailure) -> EmitReport where Events.Element == OutgoingEvent {
@@ -97,34 +100,39 @@ public final class EventProducer: Sendable {
                     topics[event.name] = topic
                 }
                 let key = EventKey.encode(type: event.type, event: event.name)
-                let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
+                let queued = key.withUnsafeBytes { key in
                     withOptionalBytes(event.value) { value in
-                        Result { () throws(KafkaFailure) in
-                            try EventProducer.queue(
-                                producer, &ledger, topic: topic, event: event.name, type: event.type, key: key, value: value)
-                        }
+                        EventProducer.queue(
+                            producer, &ledger, topic: topic, event: event.name, type: event.type, key: key, value: value)
                     }
                 }
-                if try !queued.get() { ledger.unsent += 1 }
+                if !queued { ledger.unsent += 1 }
             }
             return EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
         }
     }
 
     /// Queues one event, waiting for room in librdkafka's queue while reading
-    /// reports; false, with nothing queued, once the reports say no broker takes
-    /// events any more (each waited the whole message timeout).
+    /// reports. An event librdkafka refuses (too large, …) is recorded as failed
+    /// at once, and the caller goes on with the next. False, with nothing
+    /// recorded, once the reports say no broker takes events any more (each
+    /// waited the whole message timeout).
     static func queue(
         _ producer: RDKafkaProducer, _ ledger: inout DeliveryLedger, topic: RDKafkaProducer.Topic,
         event: String, type: PayloadType, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?
-    ) throws(KafkaFailure) -> Bool {
+    ) -> Bool {
         let tag = ledger.record(event: event, topic: topic.name, type: type)
-        while try !producer.tryProduce(to: topic, key: key, value: value, tag: tag) {
-            producer.serve(timeoutMilliseconds: 50) { ledger.settle($0) }
-            if ledger.brokerGone {
-                ledger.withdrawLast()
-                return false
+        do throws(KafkaFailure) {
+            while try !producer.tryProduce(to: topic, key: key, value: value, tag: tag) {
+                producer.serve(timeoutMilliseconds: 50) { ledger.settle($0) }
+                if ledger.brokerGone {
+                    ledger.withdrawLast()
+                    return false
+                }
             }
+        } catch {
+            ledger.refuseLast(because: error.reason)
+            return true
         }
         // Reports are read now and then, not after every message.
         if tag & 0x3FF == 0 { producer.serve(timeoutMilliseconds: 0) { ledger.settle($0) } }
@@ -186,6 +194,13 @@ struct DeliveryLedger {
             sent.removeLast()
             landed.removeLast()
         }
+    }
+
+    /// Notes that the producer refused to queue the last recorded event: it
+    /// failed, with no report to come.
+    mutating func refuseLast(because reason: String) {
+        settled += 1
+        firstError = firstError ?? reason
     }
 
     /// Notes one delivery report.

@@ -27,12 +27,27 @@ public enum BusProbe {
         }
     }
 
-    /// Deletes the probe's health topic, again if a late metadata request from the
-    /// closing clients let the broker's auto-create bring it back.
-    private static func removeHealthTopic(of serverID: String, settings: KafkaClientSettings) async {
+    /// Deletes what the probe's server leaves on the cluster once its bus stopped,
+    /// which would make it look like a departed server (`servers`, `groups list`):
+    /// its consumer group, and its health topic, again if a late metadata request
+    /// from the closing clients let the broker's auto-create bring it back. Best
+    /// effort: a failure is only logged.
+    private static func removeTraces(of serverID: String, settings: KafkaClientSettings) async {
+        let admin: KafkaAdmin
+        do {
+            admin = try KafkaAdmin(settings: settings)
+        } catch {
+            settings.logger.debug("probe: could not clean up after server \(serverID): \(error)")
+            return
+        }
+        let group = HyphaGroup.forServer(serverID)
+        do {
+            try await admin.deleteGroups([group])
+        } catch {
+            settings.logger.debug("probe: could not delete its group \(group): \(error)")
+        }
         let topic = HyphaTopic.healthCheck(serverID: serverID)
         do {
-            let admin = try KafkaAdmin(settings: settings)
             for _ in 0..<3 {
                 try await admin.deleteTopics([topic])
                 try? await Task.sleep(for: .milliseconds(500))
@@ -60,8 +75,10 @@ public enum BusProbe {
         var roundTrips: [Duration] = []
         do throws(KafkaFailure) {
             try await bus.start()
+            // Only this probe's own events: other probes may run on the same bus.
             try await bus.on(event) { received in
                 guard case .json(.object(let fields))? = received.payload,
+                      fields.first(where: { $0.0 == "server" })?.1 == .string(serverID),
                       case .number(let text)? = fields.first(where: { $0.0 == "probe" })?.1,
                       let index = Int(text)
                 else { return }
@@ -82,8 +99,7 @@ public enum BusProbe {
             throw error
         }
         await bus.stop()
-        // The probe's own health topic would make it look like a departed server.
-        await removeHealthTopic(of: serverID, settings: settings)
+        await removeTraces(of: serverID, settings: settings)
         return Result(serverID: serverID, roundTrips: roundTrips, sent: count)
     }
 }

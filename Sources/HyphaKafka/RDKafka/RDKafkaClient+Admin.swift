@@ -57,6 +57,26 @@ extension RDKafkaClient {
         }
     }
 
+    /// Deletes consumer groups with their committed offsets; a group that still
+    /// has members is `.refused`, one the cluster does not know `.notFound`.
+    func deleteGroups(_ ids: [String]) throws(KafkaFailure) {
+        var deletions: [OpaquePointer?] = ids.map { rd_kafka_DeleteGroup_new($0) }
+        defer { deletions.forEach { rd_kafka_DeleteGroup_destroy($0) } }
+        try runAdmin(RD_KAFKA_ADMIN_OP_DELETEGROUPS, action: "delete consumer groups") { options, queue in
+            rd_kafka_DeleteGroups(handle, &deletions, deletions.count, options, queue)
+        } results: { event throws(KafkaFailure) in
+            var count = 0
+            guard let results = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count)
+            else { return }
+            for index in 0..<count {
+                guard let error = rd_kafka_group_result_error(results[index]) else { continue }
+                let name = String(cString: rd_kafka_group_result_name(results[index]))
+                let kind = failure(rd_kafka_error_code(error), while: "delete consumer group").kind
+                throw KafkaFailure(kind, "delete consumer group \(name): \(String(cString: rd_kafka_error_string(error)))")
+            }
+        }
+    }
+
     /// A topic's configuration, as far as the broker returns it.
     func describeTopicConfigs(_ topic: String) throws(KafkaFailure) -> [TopicConfigEntry] {
         var resources: [OpaquePointer?] = [rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)]

@@ -76,7 +76,8 @@ public final class TailConsumer: Sendable {
 
     /// Tails until the request's end, its limit, or `stop`. `onMessage` gets each
     /// message (its bytes valid only during the call); `onBatch` runs after each
-    /// batch, to flush output. Both run on the reading thread.
+    /// batch, to flush output. Both run on the reading thread. Throws `.unreachable`
+    /// once every broker has been down for longer than the settings' timeout.
     public func run(
         _ request: TailRequest, stop: TailStopSignal,
         onMessage: @escaping @Sendable (RawMessage) -> Void,
@@ -84,12 +85,14 @@ public final class TailConsumer: Sendable {
     ) async throws(KafkaFailure) -> TailOutcome {
         let reader = reader
         let downLimit = settings.timeout
+        let askBound = min(1000, settings.timeoutMilliseconds)
         return try await Blocking.run { () throws(KafkaFailure) in
             var plan = try TailPlan(request, client: reader.client)
             if plan.isFinished { return .reachedEnd }
             try reader.start(plan.startOffsets)
             defer { reader.stop() }
             var downSince: ContinuousClock.Instant?
+            var lastAsked = ContinuousClock.now
             while true {
                 if stop.isRaised { return .stopped }
                 let read = try reader.read(timeoutMilliseconds: 100) { item in
@@ -107,13 +110,19 @@ public final class TailConsumer: Sendable {
                 if plan.limitReached { return .limitReached }
                 if plan.isFinished { return .reachedEnd }
                 // No answer from any broker for longer than --timeout: give up.
-                if read == 0 && reader.client.observedEvents.allBrokersDown {
-                    let now = ContinuousClock.now
-                    downSince = downSince ?? now
-                    if now - downSince! > downLimit { throw reader.client.unreachable(while: "tail") }
-                } else if read > 0 {
+                guard read == 0 && reader.client.observedEvents.allBrokersDown else {
                     downSince = nil
+                    continue
                 }
+                let now = ContinuousClock.now
+                downSince = downSince ?? now
+                // On an idle topic nothing arrives to clear the mark once the brokers
+                // are back: ask them, about once a second.
+                if now - lastAsked >= .seconds(1) {
+                    lastAsked = now
+                    if reader.client.brokerAnswers(timeoutMilliseconds: askBound) { continue }
+                }
+                if ContinuousClock.now - downSince! > downLimit { throw reader.client.unreachable(while: "tail") }
             }
         }
     }
