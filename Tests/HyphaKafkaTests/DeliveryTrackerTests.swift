@@ -1,0 +1,78 @@
+import HyphaWire
+import Testing
+
+@testable import HyphaKafka
+
+/// The event bus's sender on librdkafka's in-process mock cluster (no broker needed).
+@Suite("one reader of delivery reports")
+struct DeliveryTrackerTests {
+    @Test("a failure path that reads the client's events meanwhile takes no delivery report away from its sender")
+    func failurePathsLeaveReports() async throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        try cluster.createTopic("hypha_event_reports", partitions: 2)
+        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers))
+        let tracker = DeliveryTracker.start(producer: producer)
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    let outcome = await tracker.send(
+                        topic: "hypha_event_reports", key: Array("s:reports".utf8), value: Array("\(index)".utf8),
+                        waitAtMost: .seconds(20))
+                    if case .delivered = outcome { return "delivered" }
+                    return "\(outcome)"
+                }
+            }
+            // What every failure path does: describe the failure, reading the client's latest events.
+            group.addTask {
+                for _ in 0..<100 {
+                    _ = producer.client.unreachable(while: "a failing admin call")
+                    try? await Task.sleep(for: .microseconds(200))
+                }
+                return "delivered"
+            }
+            var outcomes: [String: Int] = [:]
+            for await outcome in group { outcomes[outcome, default: 0] += 1 }
+            return outcomes
+        }
+        #expect(outcomes == ["delivered": 301], "\(outcomes)")
+        await tracker.close()
+    }
+
+    @Test("a send after close is refused at once; close waits for what was sent")
+    func closeRefusesLateSends() async throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        try cluster.createTopic("hypha_event_late", partitions: 1)
+        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers))
+        let tracker = DeliveryTracker.start(producer: producer)
+        let sent = await tracker.send(topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x31], waitAtMost: .seconds(20))
+        guard case .delivered = sent else {
+            Issue.record("not delivered: \(sent)")
+            return
+        }
+        await tracker.close()
+        let late = await tracker.send(topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x32], waitAtMost: .seconds(20))
+        guard case .closed = late else {
+            Issue.record("a send after close: \(late)")
+            return
+        }
+    }
+
+    @Test("a report that never comes fails its send at the send's own deadline")
+    func deadline() async throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        try cluster.createTopic("hypha_event_silent", partitions: 1)
+        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(60)))
+        let tracker = DeliveryTracker.start(producer: producer)
+        cluster.takeDown()
+        let started = ContinuousClock.now
+        let outcome = await tracker.send(topic: "hypha_event_silent", key: Array("s:silent".utf8), value: [0x31], waitAtMost: .seconds(1))
+        guard case .failed(let reason) = outcome else {
+            Issue.record("expected a failure, got \(outcome)")
+            return
+        }
+        #expect(reason.contains("no acknowledgement within"))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        cluster.bringUp()
+        await tracker.close()
+    }
+}
