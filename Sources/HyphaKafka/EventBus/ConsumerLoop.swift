@@ -124,7 +124,7 @@ final class ConsumerLoop: Sendable {
             consumer.poll(timeoutMilliseconds: 100, listener)
         }
         revoking(Array(confined.lanes.keys))
-        consumer.commitStored()
+        // Leaving revokes every partition, and that commits what was stored.
         consumer.close(listener)
         let waiters = shared.withLock { shared in
             shared.finished = true

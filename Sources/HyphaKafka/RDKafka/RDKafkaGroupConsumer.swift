@@ -249,10 +249,11 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
     }
 
     /// Leaves the group: revokes (through `listener`), commits, and closes,
-    /// serving the queue meanwhile, for at most the Kafka timeout.
+    /// serving the queue meanwhile, for at most the Kafka timeout (and one commit).
     func close(_ listener: Listener) {
         if let error = rd_kafka_consumer_close_queue(client.handle, queue) {
             report(error, while: "close")
+            commitStored()
             return
         }
         let deadline = ContinuousClock.now + client.settings.timeout
