@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "HyphaKafka", targets: ["HyphaWire", "HyphaYAML", "HyphaKafka", "HyphaManifests"]),
         .executable(name: "hyphactl", targets: ["hyphactl"]),
+        .executable(name: "event-bus-soak", targets: ["EventBusSoak"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +56,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        // bench/soak: many event buses on librdkafka's mock cluster, a seeded schedule of
+        // calls and faults, and the checks (at-least-once, order, off, bounded calls).
+        .executableTarget(
+            name: "EventBusSoak",
+            dependencies: [
+                "HyphaKafka",
+                "HyphaWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Soak"
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
         .testTarget(name: "HyphaKafkaTests", dependencies: ["HyphaKafka", "HyphaWire", "HyphaYAML"]),
