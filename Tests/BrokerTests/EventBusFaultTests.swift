@@ -89,7 +89,7 @@ struct EventBusFaultTests {
         let bus = MockBus.make("emitter", cluster)
         try await bus.start()
         let big = String(repeating: "x", count: 2_000_000)
-        let results = try await within(.seconds(90), "400 concurrent emits") {
+        let results = try await within(.seconds(180), "400 concurrent emits") {
             await withTaskGroup(of: (Bool, Result<Void, KafkaFailure>).self) { group in
                 for index in 0..<400 {
                     let oversized = index % 50 == 7
@@ -131,7 +131,7 @@ struct EventBusFaultTests {
         let cluster = try Self.cluster(topics: ["racing": 2], servers: ["stopper"])
         let bus = MockBus.make("stopper", cluster)
         try await bus.start()
-        let outcome = try await within(.seconds(90), "350 emits around stop") {
+        let outcome = try await within(.seconds(180), "350 emits around stop") {
             await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<350 {
                     group.addTask {
@@ -165,7 +165,7 @@ struct EventBusFaultTests {
         let cluster = try Self.cluster(topics: ["awaited": 1], servers: ["waiter"])
         let bus = MockBus.make("waiter", cluster)
         try await bus.start()
-        let timedOut = try await within(.seconds(60), "200 waitFor calls with tiny timeouts") {
+        let timedOut = try await within(.seconds(180), "200 waitFor calls with tiny timeouts") {
             var count = 0
             for index in 0..<200 {
                 do {
@@ -181,7 +181,7 @@ struct EventBusFaultTests {
         let waiting = Task { try await bus.waitFor("awaited", timeout: .seconds(120)) }
         try await Task.sleep(for: .milliseconds(200))
         waiting.cancel()
-        let cancelled = try await within(.seconds(10), "a cancelled waitFor") { await waiting.result }
+        let cancelled = try await within(.seconds(60), "a cancelled waitFor") { await waiting.result }
         if case .success? = cancelled { Issue.record("a cancelled waitFor returned an event") }
         #expect(cancelled.map { if case .failure(let error) = $0 { error is CancellationError } else { false } } == true)
         await bus.stop()
@@ -195,13 +195,13 @@ struct EventBusFaultTests {
         let waiting = Task { try await bus.waitFor("inner", where: { _ in !bus.isCircuitOpen }, timeout: .seconds(60)) }
         try await Task.sleep(for: .milliseconds(200))
         await bus.emitLocal("inner", .text("check"))
-        let found = try await within(.seconds(10), "waitFor with a predicate that reads the bus") { try await waiting.value }
+        let found = try await within(.seconds(60), "waitFor with a predicate that reads the bus") { try await waiting.value }
         #expect(found?.payload == .text("check"))
 
         let orphan = Task { try await bus.waitFor("inner", timeout: .seconds(60)) }
         try await Task.sleep(for: .milliseconds(200))
         await bus.stop()
-        let ended = try await within(.seconds(10), "a waitFor when the bus stops") { await orphan.result }
+        let ended = try await within(.seconds(60), "a waitFor when the bus stops") { await orphan.result }
         if case .success? = ended { Issue.record("waitFor returned an event after stop") }
     }
 
@@ -299,7 +299,7 @@ struct EventBusFaultTests {
             kafka: KafkaClientSettings(bootstrapServers: "127.0.0.1:1", timeout: .seconds(1), logger: testLogger()),
             serverID: "nowhere"))
         await #expect(throws: KafkaFailure.self) { try await nowhere.start() }
-        _ = try await within(.seconds(10), "stop after a failed start") { await nowhere.stop() }
+        _ = try await within(.seconds(60), "stop after a failed start") { await nowhere.stop() }
 
         // Kafka refuses topic names over 249 characters; librdkafka refuses to open one over 512.
         let cluster = try Self.cluster(topics: [:], servers: [])
@@ -308,7 +308,7 @@ struct EventBusFaultTests {
             let error = await #expect(throws: KafkaFailure.self) { try await bus.start() }
             #expect(error?.kind == .invalidInput)
             #expect(error?.reason.contains("server id") == true)
-            _ = try await within(.seconds(10), "stop after a refused start") { await bus.stop() }
+            _ = try await within(.seconds(60), "stop after a refused start") { await bus.stop() }
         }
     }
 }

@@ -64,14 +64,13 @@ struct DeliveryTrackerTests {
         let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(60)))
         let tracker = DeliveryTracker.start(producer: producer)
         cluster.takeDown()
-        let started = ContinuousClock.now
         let outcome = await tracker.send(topic: "hypha_event_silent", key: Array("s:silent".utf8), value: [0x31], waitAtMost: .seconds(1))
         guard case .failed(let reason) = outcome else {
             Issue.record("expected a failure, got \(outcome)")
             return
         }
-        #expect(reason.contains("no acknowledgement within"))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The send's own bound ended it, not the message timeout (60 s) of librdkafka.
+        #expect(reason.contains("no acknowledgement within 1"), "\(reason)")
         cluster.bringUp()
         await tracker.close()
     }
