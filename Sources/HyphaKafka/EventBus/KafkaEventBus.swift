@@ -23,8 +23,9 @@ import Synchronization
 ///   failure is counted, not retried: one poison event must not stop its
 ///   partition). After a crash or a rebalance an event may come again, never
 ///   not at all; within one assignment of a partition (`BusEvent.generation`)
-///   never twice and never out of order. Adding a handler for a new event does
-///   not revoke the partitions already read (cooperative rebalancing);
+///   never twice and never out of order. A rebalance (a handler for a new
+///   event, say) waits for the event each partition has in hand, at most the
+///   handler timeout, and hands no event to a handler twice;
 /// - no call hangs: `emit` is bounded by the delivery timeout, `waitFor` by its
 ///   timeout (and ends at once when its task is cancelled or the bus stops),
 ///   `on` by the Kafka timeout, `stop` by the handler, delivery and Kafka timeouts.

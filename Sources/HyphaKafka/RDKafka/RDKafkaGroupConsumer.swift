@@ -8,9 +8,14 @@ import Foundation
 /// Rebalances arrive as events on the consumer queue and are answered here: a
 /// newly assigned partition starts at the group's committed offset or, where the
 /// group has none, at the log end, fixed (and committed) before the assignment is
-/// announced, so that an event produced after `assigned` is never skipped. The
-/// cooperative-sticky assignor keeps a rebalance from revoking what it need not:
-/// subscribing to one more topic only adds that topic's partitions.
+/// announced, so that an event produced after `assigned` is never skipped.
+///
+/// The group uses librdkafka's default (eager) assignors: every rebalance revokes
+/// the whole assignment first. The cooperative-sticky assignor would revoke less,
+/// but librdkafka (2.16) aborts the process when a subscription changes while a
+/// member fenced by its coordinator rejoins (an assertion in
+/// `rd_kafka_cgrp_modify_subscription`), which a Hypha server, subscribing to new
+/// events all the time, would meet on the first coordinator failover.
 final class RDKafkaGroupConsumer: @unchecked Sendable {
     // @unchecked Sendable: `store` and `wake` call thread-safe librdkafka
     // functions; everything else is called from the polling thread only.
@@ -41,7 +46,6 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
                 ("enable.auto.offset.store", "false"),
                 ("auto.offset.reset", "latest"),
                 ("allow.auto.create.topics", "true"),
-                ("partition.assignment.strategy", "cooperative-sticky"),
                 // Events should reach handlers promptly even where a broker does not long-poll.
                 ("fetch.wait.max.ms", "100"),
             ] + overrides,
@@ -200,8 +204,25 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
             }
         }
         rd_kafka_topic_partition_list_destroy(fresh)
-        rd_kafka_commit(client.handle, ends, 1)
+        commitStart(ends, until: deadline)
         return ends
+    }
+
+    /// Commits where reading starts in partitions the group never committed,
+    /// retrying until `deadline`: until it is committed, a restart would start
+    /// at the log end again and skip what was sent meanwhile.
+    private func commitStart(_ ends: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant) {
+        guard ends.pointee.cnt > 0 else { return }
+        while true {
+            let code = rd_kafka_commit(client.handle, ends, 0)
+            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+            guard ContinuousClock.now + .milliseconds(200) < deadline else {
+                client.logger.warning(
+                    "committing where reading starts: \(String(cString: rd_kafka_err2str(code))); stored for the next automatic commit")
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
     }
 
     private static func partitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartition] {
