@@ -43,9 +43,15 @@ final class ConsumerLoop: Sendable {
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
+    /// How long an assignment is left to work before a subscription change (and
+    /// the rebalance it brings) is applied: while handlers come and go faster than
+    /// the group rebalances, it still reads between two rebalances.
+    static let steadyPeriod: Duration = .seconds(1)
+
     /// State only the loop's thread touches.
     private final class Confined: @unchecked Sendable {
         // @unchecked Sendable: read and written on the loop's thread only.
+        var lastAssigned: ContinuousClock.Instant?
         var lanes: [TopicPartition: PartitionLane] = [:]
         var paused: Set<TopicPartition> = []
         var generations: [TopicPartition: UInt64] = [:]
@@ -102,12 +108,12 @@ final class ConsumerLoop: Sendable {
             assigned: { [self] in assigned($0) },
             revoking: { [self] partitions, _ in revoking(partitions) })
         while true {
+            let settled = confined.lastAssigned.map { ContinuousClock.now - $0 >= Self.steadyPeriod } ?? true
             let (stopping, topics, resumes) = shared.withLock { shared in
-                defer {
-                    shared.topicsChanged = false
-                    shared.resumes.removeAll()
-                }
-                return (shared.stopping, shared.topicsChanged ? shared.topics : nil, shared.resumes)
+                let topics = shared.topicsChanged && settled ? shared.topics : nil
+                if topics != nil { shared.topicsChanged = false }
+                defer { shared.resumes.removeAll() }
+                return (shared.stopping, topics, shared.resumes)
             }
             if stopping { break }
             if let topics {
@@ -135,6 +141,7 @@ final class ConsumerLoop: Sendable {
     }
 
     private func assigned(_ partitions: [TopicPartition]) {
+        confined.lastAssigned = .now
         confined.generation += 1
         for partition in partitions { confined.generations[partition] = confined.generation }
         context.logger.debug("event bus \(context.serverID): assigned \(partitions.count) partitions (generation \(confined.generation))")
