@@ -83,6 +83,32 @@ struct EventBusFaultTests {
         await bus.stop()
     }
 
+    @Test("leader moves while events flow: a position librdkafka has to reset resumes at the earliest kept offset, nothing is skipped")
+    func leaderMoves() async throws {
+        let cluster = try MockKafkaCluster(brokers: 3)
+        try cluster.createTopic(HyphaTopic.forEvent("moving"), partitions: 1, replicationFactor: 3)
+        for server in ["follower", "mover"] {
+            try cluster.createTopic(HyphaTopic.healthCheck(serverID: server), partitions: 1, replicationFactor: 3)
+        }
+        let bus = MockBus.make("follower", cluster)
+        let sender = MockBus.make("mover", cluster)
+        try await bus.start()
+        try await sender.start()
+        let inbox = Inbox()
+        cluster.moveLeader(topic: HyphaTopic.forEvent("moving"), partition: 0, to: 2)
+        try await bus.on("moving", inbox.handler)
+        for round in 0..<6 {
+            // A new leader: the consumer validates its position, while events keep coming.
+            cluster.moveLeader(topic: HyphaTopic.forEvent("moving"), partition: 0, to: Int32(round % 3 + 1))
+            for index in 0..<10 { try await sender.emit("moving", .text("\(round * 10 + index)")) }
+        }
+        let received = await inbox.wait(for: 60, timeout: .seconds(30))
+        let missing = Set((0..<60).map(String.init)).subtracting(Self.texts(received))
+        #expect(missing.isEmpty, "\(missing.count) of 60 events never arrived")
+        await bus.stop()
+        await sender.stop()
+    }
+
     @Test("an event too large for Kafka is the caller's error: valid emits beside it all succeed, the breaker stays closed")
     func oversizedEmits() async throws {
         let cluster = try Self.cluster(topics: ["sized": 4], servers: ["emitter"])

@@ -8,7 +8,8 @@ import Synchronization
 /// process can join a Hypha deployment.
 ///
 /// On the wire it is the Python server's: group `hypha_server_<id>` (every server
-/// sees every event), `auto.offset.reset=latest`, one topic per event subscribed as
+/// sees every event), starting at the log end where it never committed (Python's
+/// `auto.offset.reset=latest`), one topic per event subscribed as
 /// handlers are added, a health check every 5 s to `health_check_<id>`, a circuit
 /// breaker after 3 consecutive Kafka failures with reconnection backoff from 1 s to 30 s.
 ///

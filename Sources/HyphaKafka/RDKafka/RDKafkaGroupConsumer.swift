@@ -44,7 +44,12 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
                 ("auto.commit.interval.ms", "1000"),
                 // An offset is stored by hand once the event's handlers have run.
                 ("enable.auto.offset.store", "false"),
-                ("auto.offset.reset", "latest"),
+                // Hypha's `latest` for a group that never committed is placed
+                // explicitly below; what librdkafka resets by itself is a position
+                // the log no longer has (retention, or a truncation found by leader
+                // epoch validation): read on from the earliest offset kept, for
+                // "latest" there would skip events (at-least-once).
+                ("auto.offset.reset", "earliest"),
                 ("allow.auto.create.topics", "true"),
                 // Events should reach handlers promptly even where a broker does not long-poll.
                 ("fetch.wait.max.ms", "100"),
@@ -154,12 +159,13 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
     }
 
     /// Places each partition at the group's committed offset; where the lookup
-    /// succeeded and found none, at the log end, committed at once
-    /// (auto.offset.reset=latest, made explicit). Returns those log ends, to be
+    /// succeeded and found none, at the log end, committed at once (Hypha's
+    /// auto.offset.reset=latest, made explicit). Returns those log ends, to be
     /// stored too once assigned. When the lookup keeps failing (the coordinator
     /// moving, say), every partition is left for librdkafka to place at the
     /// committed offset it fetches itself, and nothing is committed: a failed
-    /// lookup must never read as "never committed".
+    /// lookup must never read as "never committed" (should the group have none
+    /// after all, librdkafka then starts at the earliest offset: duplicates, not gaps).
     private func placeAtCommittedOrEnd(
         _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
     ) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? {
@@ -190,7 +196,10 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
         guard fresh.pointee.cnt > 0,
               rd_kafka_offsets_for_times(client.handle, fresh, (deadline - .now).wholeMilliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR
         else {
-            // Leave those to auto.offset.reset.
+            // The end as librdkafka finds it when fetching starts (not committed).
+            for index in elements().indices where elements()[index].offset < 0 {
+                elements()[index].offset = Int64(RD_KAFKA_OFFSET_END)
+            }
             rd_kafka_topic_partition_list_destroy(fresh)
             return nil
         }

@@ -49,11 +49,13 @@ actor Inbox {
 enum MockBus {
     static func make(
         _ serverID: String, _ cluster: MockKafkaCluster, metrics: (any MetricsFactory)? = nil,
-        handlerTimeout: Duration = .seconds(30), healthEvery: Duration = .seconds(1), deliveryTimeout: Duration = .seconds(30)
+        handlerTimeout: Duration = .seconds(30), healthEvery: Duration = .seconds(1), deliveryTimeout: Duration = .seconds(30),
+        properties: [(String, String)] = []
     ) -> KafkaEventBus {
         let settings = KafkaClientSettings(
             bootstrapServers: cluster.bootstrapServers,
-            properties: [("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000")],
+            properties: [("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000")]
+                + properties,
             timeout: .seconds(20), logger: testLogger())
         return KafkaEventBus(
             configuration: EventBusConfiguration(
