@@ -161,6 +161,11 @@ enum Checks {
                     }
                     if let highest = read.map(\.offset).max(), let last = read.last {
                         line += "; it read \(name) up to @\(highest), last at \(fixed(last.at)) s"
+                        // Where reading stood around the gap: offset, generation, time.
+                        let low = (offsets.min() ?? 0) - 3
+                        let around = read.filter { $0.offset >= low }.prefix(6)
+                            .map { "@\($0.offset) g\($0.generation) \(fixed($0.at)) s" }
+                        if !around.isEmpty { line += "; from @\(low) on it read " + around.joined(separator: ", ") }
                     } else {
                         line += "; it never read \(name)"
                     }

@@ -120,7 +120,8 @@ final class ConsumerLoop: Sendable {
                 do throws(KafkaFailure) {
                     try consumer.subscribe(topics.sorted())
                 } catch {
-                    context.logger.error("event bus \(context.serverID): \(error)")
+                    context.logger.error("event bus \(context.serverID): \(error); trying again")
+                    shared.withLock { $0.topicsChanged = true }
                 }
             }
             for (partition, generation) in resumes

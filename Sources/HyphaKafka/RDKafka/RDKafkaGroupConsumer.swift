@@ -193,24 +193,37 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
         for element in elements() where element.offset < 0 {
             rd_kafka_topic_partition_list_add(fresh, element.topic, element.partition).pointee.offset = -1
         }
-        guard fresh.pointee.cnt > 0,
-              rd_kafka_offsets_for_times(client.handle, fresh, (deadline - .now).wholeMilliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR
-        else {
-            // The end as librdkafka finds it when fetching starts (not committed).
-            for index in elements().indices where elements()[index].offset < 0 {
-                elements()[index].offset = Int64(RD_KAFKA_OFFSET_END)
-            }
+        guard fresh.pointee.cnt > 0 else {
             rd_kafka_topic_partition_list_destroy(fresh)
             return nil
         }
+        // The log ends, asked again while a leader does not answer: a partition
+        // left without one is read from the earliest offset (duplicates), since an
+        // end found later, uncommitted, would skip what is sent meanwhile.
         let ends = rd_kafka_topic_partition_list_new(fresh.pointee.cnt)!
-        for index in 0..<Int(fresh.pointee.cnt) {
-            let end = fresh.pointee.elems[index]
-            guard end.err == RD_KAFKA_RESP_ERR_NO_ERROR, end.offset >= 0 else { continue }
-            if let target = rd_kafka_topic_partition_list_find(list, end.topic, end.partition) {
-                target.pointee.offset = end.offset
-                rd_kafka_topic_partition_list_add(ends, end.topic, end.partition).pointee.offset = end.offset
+        var missing = Int(fresh.pointee.cnt)
+        while missing > 0 {
+            let code = rd_kafka_offsets_for_times(client.handle, fresh, (deadline - .now).wholeMilliseconds)
+            missing = 0
+            for index in 0..<Int(fresh.pointee.cnt) {
+                let end = fresh.pointee.elems[index]
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR, end.err == RD_KAFKA_RESP_ERR_NO_ERROR, end.offset >= 0 else {
+                    fresh.pointee.elems[index].offset = -1
+                    missing += 1
+                    continue
+                }
+                guard rd_kafka_topic_partition_list_find(ends, end.topic, end.partition) == nil else { continue }
+                if let target = rd_kafka_topic_partition_list_find(list, end.topic, end.partition) {
+                    target.pointee.offset = end.offset
+                    rd_kafka_topic_partition_list_add(ends, end.topic, end.partition).pointee.offset = end.offset
+                }
             }
+            guard missing > 0 else { break }
+            guard ContinuousClock.now + .milliseconds(200) < deadline else {
+                client.logger.warning("the log end of \(missing) partitions could not be read; they are read from their earliest offset")
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.2)
         }
         rd_kafka_topic_partition_list_destroy(fresh)
         commitStart(ends, until: deadline)
