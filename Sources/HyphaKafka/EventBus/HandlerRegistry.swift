@@ -88,9 +88,6 @@ struct HandlerRegistry {
         return offWaiters.removeValue(forKey: id) ?? []
     }
 
-    /// Whether a call of `id` is running.
-    func isRunning(_ id: HandlerID) -> Bool { running[id] != nil }
-
     /// Parks `continuation` until every running call of `id` has ended; false
     /// (nothing parked) when none is running.
     mutating func awaitIdle(_ id: HandlerID, _ continuation: CheckedContinuation<Void, Never>) -> Bool {

@@ -108,7 +108,7 @@ final class RDKafkaProducer: Sendable {
     }
 
     /// Whether a delivery failed for want of a broker rather than a broker's refusal.
-    static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
+    private static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
         switch code {
         case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
             RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
