@@ -16,7 +16,7 @@ struct SoakCommand: AsyncParsableCommand {
             The same seed replays the same schedule (--print-schedule shows it); timing varies.
             """)
 
-    @Option(help: "How long the schedule runs, in seconds (the whole run takes up to about 90 s more).")
+    @Option(help: "How long the schedule runs, in seconds (then it waits while due deliveries still arrive).")
     var seconds = 60
 
     @Option(help: "The schedule's seed (default: a random one, printed).")
