@@ -29,7 +29,7 @@ import Synchronization
 ///   handler timeout, and hands no event to a handler twice;
 /// - no call hangs: `emit` is bounded by the delivery timeout, `waitFor` by its
 ///   timeout (and ends at once when its task is cancelled or the bus stops),
-///   `on` by the Kafka timeout, `stop` by the handler, delivery and Kafka timeouts.
+///   `on` by twice the Kafka timeout, `stop` by the handler, delivery and Kafka timeouts.
 ///
 /// `on` handlers get events from Kafka, sent by any server, this one included;
 /// `onLocal` handlers get events emitted in this process. `emit` does both:
