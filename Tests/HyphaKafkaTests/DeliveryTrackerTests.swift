@@ -6,12 +6,21 @@ import Testing
 /// The event bus's sender on librdkafka's in-process mock cluster (no broker needed).
 @Suite("one reader of delivery reports")
 struct DeliveryTrackerTests {
+    /// A mock cluster with one topic, and a tracker over a producer for it (the cluster
+    /// is returned too: it must live as long as the tracker).
+    private static func tracker(
+        topic: String, timeout: Duration = .seconds(10)
+    ) throws -> (MockKafkaCluster, RDKafkaProducer, DeliveryTracker) {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        try cluster.createTopic(topic, partitions: 2)
+        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: timeout))
+        return (cluster, producer, DeliveryTracker.start(producer: producer))
+    }
+
     @Test("a failure path that reads the client's events meanwhile takes no delivery report away from its sender")
     func failurePathsLeaveReports() async throws {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        try cluster.createTopic("hypha_event_reports", partitions: 2)
-        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers))
-        let tracker = DeliveryTracker.start(producer: producer)
+        let (cluster, producer, tracker) = try Self.tracker(topic: "hypha_event_reports")
+        defer { withExtendedLifetime(cluster) {} }
         let outcomes = await withTaskGroup(of: String.self) { group in
             for index in 0..<300 {
                 group.addTask {
@@ -40,10 +49,8 @@ struct DeliveryTrackerTests {
 
     @Test("a send after close is refused at once; close waits for what was sent")
     func closeRefusesLateSends() async throws {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        try cluster.createTopic("hypha_event_late", partitions: 1)
-        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers))
-        let tracker = DeliveryTracker.start(producer: producer)
+        let (cluster, _, tracker) = try Self.tracker(topic: "hypha_event_late")
+        defer { withExtendedLifetime(cluster) {} }
         let sent = await tracker.send(topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x31], waitAtMost: .seconds(20))
         guard case .delivered = sent else {
             Issue.record("not delivered: \(sent)")
@@ -59,10 +66,7 @@ struct DeliveryTrackerTests {
 
     @Test("a report that never comes fails its send at the send's own deadline")
     func deadline() async throws {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        try cluster.createTopic("hypha_event_silent", partitions: 1)
-        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(60)))
-        let tracker = DeliveryTracker.start(producer: producer)
+        let (cluster, _, tracker) = try Self.tracker(topic: "hypha_event_silent", timeout: .seconds(60))
         cluster.takeDown()
         let outcome = await tracker.send(topic: "hypha_event_silent", key: Array("s:silent".utf8), value: [0x31], waitAtMost: .seconds(1))
         guard case .failed(let reason) = outcome else {

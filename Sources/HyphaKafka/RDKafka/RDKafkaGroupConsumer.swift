@@ -122,17 +122,17 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
         if rd_kafka_event_error(event) == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
             let copy = rd_kafka_topic_partition_list_copy(list)!
             defer { rd_kafka_topic_partition_list_destroy(copy) }
-            let ends = placeAtCommittedOrEnd(copy)
+            let uncommitted = placeAtCommittedOrEnd(copy)
             if cooperative {
                 report(rd_kafka_incremental_assign(client.handle, copy), while: "assign")
             } else {
                 report(code: rd_kafka_assign(client.handle, copy), while: "assign")
             }
-            // Stored as well as committed: should that commit fail, the next
-            // automatic one carries the start position.
-            if let ends {
-                defer { rd_kafka_topic_partition_list_destroy(ends) }
-                _ = rd_kafka_offsets_store(client.handle, ends)
+            // A start position that could not be committed goes with the next
+            // automatic commit.
+            if let uncommitted {
+                defer { rd_kafka_topic_partition_list_destroy(uncommitted) }
+                _ = rd_kafka_offsets_store(client.handle, uncommitted)
             }
             listener.assigned(partitions)
         } else {
@@ -160,8 +160,8 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
 
     /// Places each partition at the group's committed offset; where the lookup
     /// succeeded and found none, at the log end, committed at once (Hypha's
-    /// auto.offset.reset=latest, made explicit). Returns those log ends, to be
-    /// stored too once assigned. When the lookup keeps failing (the coordinator
+    /// auto.offset.reset=latest, made explicit). Returns those log ends when
+    /// they could not be committed, to be stored once assigned. When the lookup keeps failing (the coordinator
     /// moving, say), every partition is left for librdkafka to place at the
     /// committed offset it fetches itself, and nothing is committed: a failed
     /// lookup must never read as "never committed" (should the group have none
@@ -226,22 +226,25 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.2)
         }
         rd_kafka_topic_partition_list_destroy(fresh)
-        commitStart(ends, until: deadline)
+        guard !commitStart(ends, until: deadline) else {
+            rd_kafka_topic_partition_list_destroy(ends)
+            return nil
+        }
         return ends
     }
 
     /// Commits where reading starts in partitions the group never committed,
     /// retrying until `deadline`: until it is committed, a restart would start
-    /// at the log end again and skip what was sent meanwhile.
-    private func commitStart(_ ends: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant) {
-        guard ends.pointee.cnt > 0 else { return }
+    /// at the log end again and skip what was sent meanwhile. False when it could not.
+    private func commitStart(_ ends: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant) -> Bool {
+        guard ends.pointee.cnt > 0 else { return true }
         while true {
             let code = rd_kafka_commit(client.handle, ends, 0)
-            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return true }
             guard ContinuousClock.now + .milliseconds(200) < deadline else {
                 client.logger.warning(
                     "committing where reading starts: \(String(cString: rd_kafka_err2str(code))); stored for the next automatic commit")
-                return
+                return false
             }
             Thread.sleep(forTimeInterval: 0.2)
         }
