@@ -32,7 +32,10 @@ final class RDKafkaClient: @unchecked Sendable {
     struct ObservedEvents {
         /// The ApiVersions reply could not be parsed: 2.0.2 meeting tagged fields.
         var apiVersionUnderflow = false
-        /// Set while librdkafka reports every broker down.
+        /// Set when librdkafka reports every broker down; cleared only by a request
+        /// answered after that (a metadata or admin round trip). Messages do not
+        /// clear it: one fetched before the brokers went may still be queued behind
+        /// the report, and would hide the outage until librdkafka reports it again.
         var allBrokersDown = false
         /// A fatal error: the handle is unusable from now on.
         var fatalError: String?
@@ -197,7 +200,7 @@ final class RDKafkaClient: @unchecked Sendable {
     /// A snapshot of what the main queue has reported so far.
     var observedEvents: ObservedEvents { observed.withLock { $0 } }
 
-    /// Clears the all-brokers-down mark (a message or answer arrived since).
+    /// Clears the all-brokers-down mark: a request sent after it was answered.
     func markBrokersReachable() {
         observed.withLock { $0.allBrokersDown = false }
     }

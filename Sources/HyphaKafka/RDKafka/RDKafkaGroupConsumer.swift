@@ -91,7 +91,6 @@ final class RDKafkaGroupConsumer: @unchecked Sendable {
                     client.logger.debug("consume: \(String(cString: rd_kafka_err2str(raw.err)))")
                     continue
                 }
-                client.markBrokersReachable()
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
                 let timestamp = rd_kafka_message_timestamp(message, &timestampType)
                 listener.message(RawMessage(

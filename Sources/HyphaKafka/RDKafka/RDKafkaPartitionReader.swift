@@ -130,7 +130,6 @@ final class RDKafkaPartitionReader: @unchecked Sendable {
         client.serveMainQueue()
         guard count > 0 else { return 0 }
         var answered = 0
-        defer { if answered > 0 { client.markBrokersReachable() } }
         var failure: KafkaFailure?
         for index in 0..<count {
             guard let message = batch[index] else { continue }

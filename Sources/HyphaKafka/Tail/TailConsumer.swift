@@ -109,15 +109,18 @@ public final class TailConsumer: Sendable {
                 onBatch()
                 if plan.limitReached { return .limitReached }
                 if plan.isFinished { return .reachedEnd }
-                // No answer from any broker for longer than --timeout: give up.
+                // Every broker reported down, and nothing read for longer than
+                // --timeout: give up. Messages still coming reset the clock (they may
+                // have been fetched before the outage) but not the mark: only an
+                // answer to a request sent since clears it.
                 guard read == 0 && reader.client.observedEvents.allBrokersDown else {
                     downSince = nil
                     continue
                 }
                 let now = ContinuousClock.now
                 downSince = downSince ?? now
-                // On an idle topic nothing arrives to clear the mark once the brokers
-                // are back: ask them, about once a second.
+                // Ask the brokers about once a second: once they are back, on an idle
+                // topic nothing else would say so.
                 if now - lastAsked >= .seconds(1) {
                     lastAsked = now
                     if reader.client.brokerAnswers(timeoutMilliseconds: askBound) { continue }
