@@ -5,7 +5,10 @@ let package = Package(
     name: "hyphactl",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "HyphaKafka", targets: ["HyphaWire", "HyphaYAML", "HyphaKafka", "HyphaManifests"]),
+        // The event bus a Swift server runs on: Hypha's wire format on Kafka, no libyaml.
+        .library(name: "HyphaEventBus", targets: ["HyphaEventBus", "HyphaWire"]),
+        // What hyphactl shares beyond the bus: admin queries, emit, tail, probe.
+        .library(name: "HyphaKafkaAdmin", targets: ["HyphaKafkaAdmin"]),
         .executable(name: "hyphactl", targets: ["hyphactl"]),
         .executable(name: "event-bus-soak", targets: ["EventBusSoak"]),
     ],
@@ -14,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The C boundary: each system library is imported by one folder only.
@@ -33,22 +39,35 @@ let package = Package(
         .target(name: "HyphaYAML", dependencies: ["CYAML"]),
         // Compose and Kubernetes manifests from one hypha.yaml.
         .target(name: "HyphaManifests", dependencies: ["HyphaYAML"]),
-        // Kafka itself: the librdkafka wrapper, admin queries, producing, tailing.
+        // The event bus: KafkaEventBus, its settings and failures, and the librdkafka
+        // wrapper (RDKafka/, the only importer of CRdKafka).
         .target(
-            name: "HyphaKafka",
+            name: "HyphaEventBus",
             dependencies: [
                 "CRdKafka",
                 "HyphaWire",
-                "HyphaYAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            ]
+        ),
+        // Admin queries, emit, tail, probe and doctor, on the bus's librdkafka wrapper.
+        .target(
+            name: "HyphaKafkaAdmin",
+            dependencies: [
+                "HyphaEventBus",
+                "HyphaWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .executableTarget(
             name: "hyphactl",
             dependencies: [
-                "HyphaKafka",
+                "HyphaEventBus",
+                "HyphaKafkaAdmin",
                 "HyphaManifests",
                 "HyphaWire",
                 "HyphaYAML",
@@ -62,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "EventBusSoak",
             dependencies: [
-                "HyphaKafka",
+                "HyphaEventBus",
                 "HyphaWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,16 +89,18 @@ let package = Package(
             path: "bench/Soak"
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
-        .testTarget(name: "HyphaKafkaTests", dependencies: ["HyphaKafka", "HyphaWire", "HyphaYAML"]),
+        .testTarget(name: "HyphaEventBusTests", dependencies: ["HyphaEventBus", "HyphaWire"]),
+        .testTarget(name: "HyphaKafkaAdminTests", dependencies: ["HyphaKafkaAdmin", "HyphaEventBus", "HyphaWire"]),
         .testTarget(name: "HyphaYAMLTests", dependencies: ["HyphaYAML"]),
         .testTarget(name: "HyphaManifestsTests", dependencies: ["HyphaManifests", "HyphaYAML"]),
         // Needs a real broker: scripts/test starts one and says where.
         .testTarget(
             name: "BrokerTests",
             dependencies: [
-                "HyphaKafka", "HyphaWire",
+                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             exclude: ["Peers"]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The root command: lists the subcommands, does nothing itself.
 @main
@@ -24,6 +25,28 @@ struct HyphaCtl: AsyncParsableCommand {
             VersionCommand.self,
         ]
     )
+
+    /// Parses the command line, runs the command, and is the one place where a
+    /// failure becomes an exit code: hyphactl's own failures print one line on
+    /// stderr and exit with their code (`ExitCodes.report(for:)`); the rest
+    /// (help, --version, usage errors: 64) exit as ArgumentParser has them.
+    static func main() async {
+        do {
+            let command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+            fflush(nil)
+        } catch {
+            fflush(nil)
+            guard let (line, code) = ExitCodes.report(for: error) else { exit(withError: error) }
+            Terminal.printError(line)
+            exit(withError: ExitCode(code))
+        }
+    }
 }
 
 /// This build's version.

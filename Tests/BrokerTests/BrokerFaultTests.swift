@@ -1,5 +1,6 @@
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import Testing
 
 /// The broker dies or goes away while hyphactl works: a Tansu broker of the

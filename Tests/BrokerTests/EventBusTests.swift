@@ -1,5 +1,6 @@
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
 import Testing

@@ -59,6 +59,30 @@ struct CommandLineTests {
         }
     }
 
+    @Test("-o is one option group: its values and default per command")
+    func outputOptions() throws {
+        let list = try #require(try HyphaCtl.parseAsRoot(["topics", "list", "-o", "json"]) as? TopicsList)
+        #expect(list.output.format == .json)
+        let servers = try #require(try HyphaCtl.parseAsRoot(["servers"]) as? ServersCommand)
+        #expect(servers.output.format == .table)
+        let contexts = try #require(try HyphaCtl.parseAsRoot(["config", "get-contexts", "-o", "json"]) as? ConfigGetContexts)
+        #expect(contexts.output.format == .json)
+        let emit = try #require(try HyphaCtl.parseAsRoot(["emit", "x", "d"]) as? EmitCommand)
+        #expect(emit.output.format == .text)
+        let probe = try #require(try HyphaCtl.parseAsRoot(["probe", "-o", "json"]) as? ProbeCommand)
+        #expect(probe.output.format == .json)
+        #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(["emit", "x", "d", "-o", "table"]) }
+    }
+
+    @Test("-o keeps its help: value name o, the format's own line")
+    func outputHelp() {
+        let list = HyphaCtl.helpMessage(for: TopicsList.self, columns: 200)
+        #expect(list.contains("[--all] [-o <o>]"))
+        #expect(list.contains("-o <o>                  Output format. (values: table, json; default: table)"))
+        let emit = HyphaCtl.helpMessage(for: EmitCommand.self, columns: 200)
+        #expect(emit.contains("-o <o>                  Output: a summary line, or one JSON line per event. (values: text, json; default: text)"))
+    }
+
     @Test("tail's flags")
     func tailFlags() throws {
         let command = try #require(

@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import Testing
 
 @testable import hyphactl

@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+
 
 /// What the ledger says about the bus.
 struct Verdict {

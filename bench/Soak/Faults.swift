@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+
 import HyphaWire
 
 /// The faults of the plan, on librdkafka's mock cluster, and their cure.

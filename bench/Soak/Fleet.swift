@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+
 import HyphaWire
 import Logging
 import Synchronization

@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+
 import Synchronization
 
 /// Seconds since the soak started, on the monotonic clock.

@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+
 
 /// What the soak does and when, all decided up front from the seed: the same seed
 /// gives the same plan (`--print-schedule` shows it); only the timing of the run varies.

@@ -1,5 +1,6 @@
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+
 import HyphaWire
 import Logging
 import Synchronization

@@ -1,6 +1,6 @@
-import ArgumentParser
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 
 /// A failure found by the CLI itself (bad input data, a refused confirmation).
 struct CommandFailure: Error, CustomStringConvertible {
@@ -27,16 +27,32 @@ enum ExitCodes {
         }
     }
 
-    /// Runs a command's body; a failure prints one line on stderr and exits with its code.
-    static func run(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let failure as KafkaFailure {
-            Terminal.printError(failure.description)
-            throw ExitCode(code(for: failure))
-        } catch let failure as CommandFailure {
-            Terminal.printError(failure.description)
-            throw ExitCode(failure.exitCode)
+    /// What to try with hyphactl, added to the library's own words by kind.
+    static func advice(for failure: KafkaFailure) -> String? {
+        switch (failure.kind, failure.subject) {
+        case (.unreachable, _): "check -b/--bootstrap-servers and that the broker is up, or raise --timeout"
+        case (.incompatibleClient, _):
+            "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH; scripts/setup makes one in .venv/rdkafka"
+        case (.notFound, .topic?): "see `hyphactl topics list --all`"
+        case (.notFound, .group?): "see `hyphactl groups list --all`"
+        default: nil
+        }
+    }
+
+    /// One line for stderr: the failure, its hint, and hyphactl's advice.
+    static func line(for failure: KafkaFailure) -> String {
+        let hints = [failure.hint, advice(for: failure)].compactMap { $0 }
+        return hints.isEmpty ? failure.reason : "\(failure.reason) (\(hints.joined(separator: "; ")))"
+    }
+
+    /// The line for stderr and the exit code of a failure hyphactl reports
+    /// itself; nil for any other error (usage errors, help), which
+    /// ArgumentParser reports. `HyphaCtl.main()` is its one caller.
+    static func report(for error: any Error) -> (line: String, code: Int32)? {
+        switch error {
+        case let failure as KafkaFailure: (line(for: failure), code(for: failure))
+        case let failure as CommandFailure: (failure.description, failure.exitCode)
+        default: nil
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import Logging
 
 /// The options every command takes (cli.md, "Global options").

@@ -2,9 +2,31 @@ import ArgumentParser
 import HyphaWire
 
 /// `-o table|json` for listing commands.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum OutputFormat: String, OutputChoice {
     case table, json
+
+    static let standard = table
+    static let help = ArgumentHelp("Output format.")
 }
+
+/// `emit -o text|json`.
+enum EmitOutput: String, OutputChoice {
+    case text, json
+
+    static let standard = text
+    static let help = ArgumentHelp("Output: a summary line, or one JSON line per event.")
+}
+
+/// `probe -o text|json`.
+enum ProbeOutput: String, OutputChoice {
+    case text, json
+
+    static let standard = text
+    static let help = ArgumentHelp("Output format.")
+}
+
+/// `tail -f pretty|jsonl|raw`.
+enum TailFormat: String, ExpressibleByArgument, CaseIterable { case pretty, jsonl, raw }
 
 /// Builds the JSON documents of `-o json` (snake_case fields, numbers as numbers,
 /// field order fixed).

@@ -1,4 +1,5 @@
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import HyphaWire
 
 /// Tables and JSON for `topics list` and `topics describe`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 
 /// `hyphactl doctor`: what stands between this machine and a working bus.
 struct DoctorCommand: AsyncParsableCommand {
@@ -12,46 +13,28 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        try await ExitCodes.run {
-            let style = Style(enabled: global.colorEnabled)
-            var findings: [DoctorFinding] = []
-            let path = ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)
-            let settings: KafkaClientSettings
-            do {
-                settings = try global.clientSettings()
-                let context = global.context ?? (try? ConfigFile.load(path: path))??.currentContext
-                findings.append(DoctorFinding(
-                    .ok, "config",
-                    FileManager.default.fileExists(atPath: path)
-                        ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapServers)"
-                        : "no config file; bootstrap \(settings.bootstrapServers)"))
-            } catch let error as KafkaFailure {
-                findings.append(DoctorFinding(.fail, "config", error.reason, fix: error.hint ?? "fix the file, or pass -b"))
-                Terminal.write(DoctorRendering.render(findings, style: style))
-                throw CommandFailure.failed("doctor: the configuration cannot be used; the fix is above")
-            }
-            findings += await Doctor.examine(settings: settings, nowMillis: Clock.nowMillis())
+        let style = Style(enabled: global.colorEnabled)
+        var findings: [DoctorFinding] = []
+        let path = ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let settings: KafkaClientSettings
+        do throws(KafkaFailure) {
+            settings = try global.clientSettings()
+            let context = global.context ?? (try? ConfigFile.load(path: path))??.currentContext
+            findings.append(DoctorFinding(
+                .ok, "config",
+                FileManager.default.fileExists(atPath: path)
+                    ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapServers)"
+                    : "no config file; bootstrap \(settings.bootstrapServers)"))
+        } catch {
+            findings.append(DoctorFinding(.fail, "config", error.reason, fix: error.hint ?? "fix the file, or pass -b"))
             Terminal.write(DoctorRendering.render(findings, style: style))
-            let failed = findings.filter { $0.status == .fail }.count
-            if failed > 0 {
-                throw CommandFailure.failed("doctor: \(failed) of \(findings.count) checks failed; each fix is above")
-            }
+            throw CommandFailure.failed("doctor: the configuration cannot be used; the fix is above")
         }
-    }
-}
-
-/// `doctor`'s lines: status, check, detail, then the fix indented.
-enum DoctorRendering {
-    static func render(_ findings: [DoctorFinding], style: Style) -> String {
-        findings.map { finding in
-            let status = switch finding.status {
-            case .ok: style.green("ok  ")
-            case .warn: style.yellow("warn")
-            case .fail: style.red("fail")
-            }
-            var line = "\(status)  \(finding.check): \(finding.detail)\n"
-            if let fix = finding.fix { line += "      → \(fix)\n" }
-            return line
-        }.joined()
+        findings += await Doctor.examine(settings: settings, nowMillis: WallClock.nowMillis())
+        Terminal.write(DoctorRendering.render(findings, style: style))
+        let failed = findings.filter { $0.status == .fail }.count
+        if failed > 0 {
+            throw CommandFailure.failed("doctor: \(failed) of \(findings.count) checks failed; each fix is above")
+        }
     }
 }

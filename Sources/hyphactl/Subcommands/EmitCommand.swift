@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import HyphaWire
 
 /// `hyphactl emit EVENT [DATA]`: sends events the way a Hypha server does.
@@ -24,7 +25,7 @@ struct EmitCommand: AsyncParsableCommand {
     @Flag(help: "Each input line is one event.") var lines = false
     @Flag(help: "Each input line is a record of `tail -f jsonl`: replay a recorded stream.") var jsonl = false
     @Option(help: ArgumentHelp("Send each event this many times.", valueName: "n")) var `repeat`: Int = 1
-    @Option(name: .short, help: "Output: a summary line, or one JSON line per event.") var output: EmitOutput = .text
+    @OptionGroup var output: OutputOptions<EmitOutput>
 
     enum ForcedType: String, EnumerableFlag {
         case json, string, binary
@@ -38,8 +39,6 @@ struct EmitCommand: AsyncParsableCommand {
         }
     }
 
-    enum EmitOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
-
     func validate() throws {
         if jsonl {
             if event != nil { throw ValidationError("--jsonl takes no EVENT: each record names its event") }
@@ -52,14 +51,12 @@ struct EmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ExitCodes.run {
-            if lines && !jsonl { return try await sendLines() }
-            let events = try readEvents()
-            let producer = try EventProducer(settings: global.clientSettings())
-            try await producer.checkReachable()
-            let report = try await producer.send(events, keepDeliveries: output == .json || events.count == 1)
-            try finish(report)
-        }
+        if lines && !jsonl { return try await sendLines() }
+        let events = try readEvents()
+        let producer = try EventProducer(settings: global.clientSettings())
+        try await producer.checkReachable()
+        let report = try await producer.send(events, keepDeliveries: output.format == .json || events.count == 1)
+        try finish(report)
     }
 
     /// `--lines`: every line checked first, then sent from the input's own bytes.
@@ -75,12 +72,12 @@ struct EmitCommand: AsyncParsableCommand {
         }
         try await producer.checkReachable()
         let report = try await producer.send(
-            lines: checked, event: event ?? "", repeat: `repeat`, keepDeliveries: output == .json || checked.lines.count == 1)
+            lines: checked, event: event ?? "", repeat: `repeat`, keepDeliveries: output.format == .json || checked.lines.count == 1)
         try finish(report)
     }
 
     private func finish(_ report: EmitReport) throws {
-        Terminal.write(EmitRendering.report(report, as: output))
+        Terminal.write(EmitRendering.report(report, as: output.format))
         if report.undelivered > 0 {
             throw CommandFailure.failed(
                 "\(report.undelivered) of \(report.total) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
@@ -121,29 +118,6 @@ struct EmitCommand: AsyncParsableCommand {
             return try InputBytes.standardInput()
         } catch {
             throw CommandFailure.badInput("\(error.description)")
-        }
-    }
-}
-
-/// What `emit` prints.
-enum EmitRendering {
-    static func report(_ report: EmitReport, as format: EmitCommand.EmitOutput) -> String {
-        switch format {
-        case .json:
-            return report.delivered.map { delivered in
-                JSONDocument.line(.object([
-                    ("event", .string(delivered.event)),
-                    ("topic", .string(delivered.topic)),
-                    ("type", .string(delivered.type.rawValue)),
-                    ("partition", JSONDocument.number(delivered.partition)),
-                    ("offset", JSONDocument.number(delivered.offset)),
-                ]))
-            }.joined()
-        case .text:
-            if report.deliveredCount == 1, let one = report.delivered.first {
-                return "delivered \(one.type.rawValue): event \(one.event) to \(one.topic) [\(one.partition)] at offset \(one.offset)\n"
-            }
-            return "delivered \(report.deliveredCount) of \(report.total) events\n"
         }
     }
 }

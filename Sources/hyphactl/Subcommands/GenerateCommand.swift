@@ -29,33 +29,31 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ExitCodes.run {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CommandFailure.badInput("cannot read \(file): no such file or not readable (see examples/)")
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CommandFailure.badInput("cannot read \(file): no such file or not readable (see examples/)")
+        }
+        guard let text = String(validating: data, as: UTF8.self), !data.contains(0) else {
+            throw CommandFailure.badInput("\(file): not UTF-8 text")
+        }
+        let (deployment, warnings): (HyphaDeployment, [DeploymentReader.Warning])
+        do throws(SpecError) {
+            (deployment, warnings) = try DeploymentReader.read(text, file: file)
+        } catch {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw CommandFailure.badInput("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"); nothing was generated")
+        }
+        for warning in warnings { Terminal.printError("warning: \(warning)") }
+        let manifest = target == .compose ? ComposeManifest.render(deployment) : KubernetesManifest.render(deployment)
+        if let check {
+            let existing = FileManager.default.contents(atPath: check).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if let diff = ManifestDiff.unified(old: existing, new: manifest, oldName: check, newName: "generated from \(file)") {
+                Terminal.write(diff)
+                throw CommandFailure.failed("\(check) differs from what \(file) generates (regenerate it with -o \(check))")
             }
-            guard let text = String(validating: data, as: UTF8.self), !data.contains(0) else {
-                throw CommandFailure.badInput("\(file): not UTF-8 text")
-            }
-            let (deployment, warnings): (HyphaDeployment, [DeploymentReader.Warning])
-            do {
-                (deployment, warnings) = try DeploymentReader.read(text, file: file)
-            } catch let error as SpecError {
-                FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-                throw CommandFailure.badInput("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"); nothing was generated")
-            }
-            for warning in warnings { Terminal.printError("warning: \(warning)") }
-            let manifest = target == .compose ? ComposeManifest.render(deployment) : KubernetesManifest.render(deployment)
-            if let check {
-                let existing = FileManager.default.contents(atPath: check).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                if let diff = ManifestDiff.unified(old: existing, new: manifest, oldName: check, newName: "generated from \(file)") {
-                    Terminal.write(diff)
-                    throw CommandFailure.failed("\(check) differs from what \(file) generates (regenerate it with -o \(check))")
-                }
-            } else if let output {
-                try AtomicFile.write(manifest, to: output)
-            } else {
-                Terminal.write(manifest)
-            }
+        } else if let output {
+            try AtomicFile.write(manifest, to: output)
+        } else {
+            Terminal.write(manifest)
         }
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import HyphaKafka
+import HyphaEventBus
+import HyphaKafkaAdmin
 import HyphaWire
 
 /// `hyphactl tail [EVENT…]`: reads and decodes events without joining a group.
@@ -46,23 +47,21 @@ struct TailCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await ExitCodes.run {
-            let settings = try global.clientSettings()
-            let topics = try await resolveTopics(settings)
-            let request = TailRequest(
-                topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
-            let consumer = try TailConsumer(settings: settings, catchingUp: exitAtEnd)
-            let printer = SharedTailPrinter(TailPrinter(
-                format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc))
-            let stop = TailStopSignal()
-            let signals = SignalWatch(stop)
-            defer { signals.cancel() }
-            _ = try await consumer.run(
-                request, stop: stop,
-                onMessage: { message in printer.print(message) },
-                onBatch: { printer.flush() })
-            printer.flush()
-        }
+        let settings = try global.clientSettings()
+        let topics = try await resolveTopics(settings)
+        let request = TailRequest(
+            topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
+        let consumer = try TailConsumer(settings: settings, catchingUp: exitAtEnd)
+        let printer = SharedTailPrinter(TailPrinter(
+            format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc))
+        let stop = TailStopSignal()
+        let signals = SignalWatch(stop)
+        defer { signals.cancel() }
+        _ = try await consumer.run(
+            request, stop: stop,
+            onMessage: { message in printer.print(message) },
+            onBatch: { printer.flush() })
+        printer.flush()
     }
 
     private func start() -> TailStart {
@@ -97,9 +96,6 @@ struct TailCommand: AsyncParsableCommand {
 
 /// `--decode msgpack`.
 enum TailDecoding: String, ExpressibleByArgument, CaseIterable { case msgpack }
-
-/// `-f pretty|jsonl|raw`.
-enum TailFormat: String, ExpressibleByArgument, CaseIterable { case pretty, jsonl, raw }
 
 /// Shell-style globs over event names.
 enum EventGlob {

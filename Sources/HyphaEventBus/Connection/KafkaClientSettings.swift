@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+
+/// How to reach a Kafka cluster: everything a command's global options say.
+public struct KafkaClientSettings: Sendable {
+    /// `host:port[,host:port…]`.
+    public var bootstrapServers: String
+    /// librdkafka properties, applied in order after this library's own defaults.
+    public var properties: [(String, String)]
+    /// Bound on connecting and on every admin call.
+    public var timeout: Duration
+    /// Where librdkafka's own log lines and this library's debug lines go.
+    public var logger: Logger
+    /// librdkafka's `client.id`.
+    public var clientID: String
+    /// Properties whose values are secrets: never shown in output, logs or errors.
+    public var secretKeys: Set<String> = []
+
+    /// librdkafka properties that hold secrets whatever their source (`-X` too).
+    public static let sensitiveProperties: Set<String> = [
+        "sasl.password", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.config", "ssl.key.password",
+        "ssl.key.pem", "ssl.keystore.password", "ssl_key",
+    ]
+
+    /// The values of the secret properties, to be masked wherever text is shown.
+    package var secretValues: [String] {
+        properties.filter { secretKeys.contains($0.0) && !$0.1.isEmpty }.map(\.1)
+    }
+
+    /// `text` with every secret value replaced by `***`.
+    package func redacted(_ text: String) -> String {
+        secretValues.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    /// Settings for one cluster.
+    public init(
+        bootstrapServers: String,
+        properties: [(String, String)] = [],
+        timeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "hyphactl.kafka"),
+        clientID: String = "hyphactl"
+    ) {
+        self.bootstrapServers = bootstrapServers
+        self.properties = properties
+        self.timeout = timeout
+        self.logger = logger
+        self.clientID = clientID
+    }
+
+    /// `timeout` in whole milliseconds, as librdkafka takes it.
+    package var timeoutMilliseconds: Int32 { timeout.wholeMilliseconds }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up, at least 1 and at most `Int32.max`: librdkafka's timeouts.
+    package var wholeMilliseconds: Int32 {
+        let (seconds, attoseconds) = components
+        let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: max(1, millis))
+    }
+}

@@ -1,0 +1,489 @@
+import CoreMetrics
+import Foundation
+import HyphaWire
+import Logging
+import Synchronization
+
+/// Hypha's event bus on Kafka, as a Python Hypha server runs it, so that a Swift
+/// process can join a Hypha deployment.
+///
+/// On the wire it is the Python server's: group `hypha_server_<id>` (every server
+/// sees every event), starting at the log end where it never committed (Python's
+/// `auto.offset.reset=latest`), one topic per event subscribed as
+/// handlers are added, a health check every 5 s to `health_check_<id>`, a circuit
+/// breaker after 3 consecutive Kafka failures with reconnection backoff from 1 s to 30 s.
+///
+/// Beyond it:
+/// - events of one partition reach handlers in order, one event at a time;
+///   partitions are handled independently, so a slow handler holds up only its own
+///   partition, and at most for `handlerTimeout` per event (the bus then moves on
+///   and counts `handler_timeout`); a partition with more than `partitionBacklog`
+///   events waiting is paused until its handlers catch up;
+/// - at-least-once: an event's offset is stored for commit only after every
+///   handler has returned, thrown or run past the handler timeout (a handler's
+///   failure is counted, not retried: one poison event must not stop its
+///   partition). After a crash or a rebalance an event may come again, never
+///   not at all; within one assignment of a partition (`BusEvent.generation`)
+///   never twice and never out of order. A rebalance (a handler for a new
+///   event, say) waits for the event each partition has in hand, at most the
+///   handler timeout, and hands no event to a handler twice;
+/// - no call hangs: `emit` is bounded by the delivery timeout, `waitFor` by its
+///   timeout (and ends at once when its task is cancelled or the bus stops),
+///   `on` by twice the Kafka timeout, `stop` by the handler, delivery and Kafka timeouts.
+///
+/// `on` handlers get events from Kafka, sent by any server, this one included;
+/// `onLocal` handlers get events emitted in this process. `emit` does both:
+/// local handlers at once, then Kafka, returning after the broker's acknowledgement.
+public final class KafkaEventBus: Sendable {
+    /// The configuration it was made with.
+    public let configuration: EventBusConfiguration
+    private let logger: Logger
+    private let metrics: BusMetrics
+    private let state: Mutex<BusState>
+    private let healthTopic: String
+    private let lifecycle = SerialGate()
+
+    private struct BusState {
+        var registry = HandlerRegistry()
+        var breaker: CircuitBreaker
+        var running: Connection?
+        var breakerOpenings = 0
+        var breakerClosings = 0
+    }
+
+    /// What a running bus holds.
+    private struct Connection: Sendable {
+        let loop: ConsumerLoop
+        let producer: RDKafkaProducer
+        let tracker: DeliveryTracker
+        let handles: Handles
+    }
+
+    /// A bus; nothing connects before `start()`.
+    public init(configuration: EventBusConfiguration, metricsFactory: (any MetricsFactory)? = nil) {
+        self.configuration = configuration
+        logger = configuration.kafka.logger
+        metrics = BusMetrics(factory: metricsFactory ?? MetricsSystem.factory)
+        healthTopic = HyphaTopic.healthCheck(serverID: configuration.serverID)
+        state = Mutex(BusState(breaker: CircuitBreaker(
+            threshold: configuration.failureThreshold, first: configuration.backoff.first,
+            longest: configuration.backoff.longest)))
+    }
+
+    /// A bus dropped while running leaves as `stop()` would, on a task of its own:
+    /// nothing it started keeps a reference to it, so no thread of it runs on.
+    deinit {
+        guard let (connection, waiters) = state.withLock({ state in state.running.map { ($0, state.registry.takeAllWaiters()) } })
+        else { return }
+        logger.warning("event bus \(configuration.serverID): dropped without stop(); leaving the group")
+        Task.detached { await Self.tearDown(connection, waiters: waiters) }
+    }
+
+    /// This server's id.
+    public var serverID: String { configuration.serverID }
+
+    /// Whether the bus is started (and not stopped since).
+    public var isRunning: Bool { state.withLock { $0.running != nil } }
+
+    /// Whether the circuit breaker is open now.
+    public var isCircuitOpen: Bool { state.withLock { $0.breaker.isOpen } }
+
+    /// How often the breaker has opened and closed since `start()`.
+    public var circuitTransitions: (opened: Int, closed: Int) {
+        state.withLock { ($0.breakerOpenings, $0.breakerClosings) }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Connects: producer, consumer in group `hypha_server_<id>` (subscribed to the
+    /// health topic and every event with a handler), health checks. A bus that
+    /// was stopped may be started again, with the handlers it still has.
+    public func start() async throws(KafkaFailure) {
+        try await lifecycle.serialize { () throws(KafkaFailure) in try await connect() }
+    }
+
+    private func connect() async throws(KafkaFailure) {
+        guard state.withLock({ $0.running == nil }) else {
+            throw KafkaFailure(.invalidInput, "the event bus \(serverID) was already started")
+        }
+        guard HyphaTopic.isLegal(healthTopic) else {
+            throw KafkaFailure(
+                .invalidInput,
+                "server id \(serverID.debugDescription) makes the health topic a name Kafka refuses (at most 249 characters of a-z, A-Z, 0-9, '.', '_', '-')")
+        }
+        var settings = configuration.kafka
+        settings.timeout = configuration.deliveryTimeout
+        let handles = Handles()
+        do throws(KafkaFailure) {
+            let producer = try RDKafkaProducer(settings: settings)
+            handles.keep(producer)
+            let consumer = try RDKafkaGroupConsumer(
+                settings: configuration.kafka, groupID: HyphaGroup.forServer(serverID))
+            handles.keep(consumer)
+            let (healthTopic, timeout) = (healthTopic, configuration.kafka.timeout)
+            try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(healthTopic, timeout: timeout) }
+            let loop = ConsumerLoop(consumer: consumer, context: .init(
+                serverID: serverID, healthTopic: healthTopic, backlog: configuration.partitionBacklog,
+                settleBound: configuration.handlerTimeout + .seconds(1), logger: logger, metrics: metrics,
+                dispatch: { [weak self] event in await self?.dispatch(event, side: .kafka) }))
+            let tracker = DeliveryTracker.start(producer: producer)
+            let connection = Connection(loop: loop, producer: producer, tracker: tracker, handles: handles)
+            handles.keep(loop)
+            handles.keep(tracker)
+            // Nothing below can fail: once running, `stop()` undoes all of it.
+            loop.start()
+            state.withLock { state in
+                state.running = connection
+                state.breaker = CircuitBreaker(
+                    threshold: configuration.failureThreshold, first: configuration.backoff.first,
+                    longest: configuration.backoff.longest)
+                loop.subscribe(wantedTopics(state.registry))
+            }
+            handles.keepTask(Task { [weak self] in await Self.healthLoop(of: WeakBus(self), tracker) })
+        } catch {
+            await Blocking.release(handles)
+            throw error
+        }
+    }
+
+    /// Leaves the bus: the event each partition has in hand finishes (bounded
+    /// by the handler timeout; what was queued behind it is read again by the
+    /// next run), the handled offsets are committed, the group is left, and every
+    /// emitted event gets its acknowledgement or its failure. Waiting `waitFor`
+    /// calls end with `CancellationError`. Handlers stay registered.
+    public func stop() async {
+        await lifecycle.serialize { await disconnect() }
+    }
+
+    private func disconnect() async {
+        guard let (connection, waiters) = state.withLock({ state -> (Connection, [EventWaiter])? in
+            guard let running = state.running else { return nil }
+            state.running = nil
+            return (running, state.registry.takeAllWaiters())
+        }) else { return }
+        await Self.tearDown(connection, waiters: waiters)
+    }
+
+    /// Ends what `connect()` started. librdkafka's handles are destroyed off the
+    /// cooperative pool and outside any lock: `handles` holds the last references.
+    private static func tearDown(_ connection: Connection, waiters: [EventWaiter]) async {
+        for waiter in waiters { waiter.settle(.failure(CancellationError())) }
+        connection.handles.cancelTasks()
+        await connection.loop.stop()
+        await connection.handles.awaitTasks()
+        await connection.tracker.close()
+        await Blocking.release(connection.handles)
+    }
+
+    // MARK: - Handlers
+
+    /// Runs `handler` for every Kafka event named `event`; returns once this bus's
+    /// group has been assigned the event's topic, so that any event sent after
+    /// that reaches it (before `start()`, it only registers). Throws
+    /// `.unreachable` (and removes the handler) when the assignment does not
+    /// come within the Kafka timeout.
+    @discardableResult
+    public func on(_ event: String, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
+        try await addKafkaHandler(event, once: false, handler)
+    }
+
+    /// Like `on`, for the next event only.
+    @discardableResult
+    public func once(_ event: String, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
+        try await addKafkaHandler(event, once: true, handler)
+    }
+
+    /// Removes one Kafka handler, or all of the event's when `id` is nil; the
+    /// event's topic is unsubscribed when nothing listens to it any more. Returns
+    /// once no call of a removed handler is running (a call past the handler
+    /// timeout no longer counts; nor does the call this is made from): after
+    /// that, none starts.
+    public func off(_ event: String, _ id: HandlerID? = nil) async {
+        await remove(.kafka, event, id)
+    }
+
+    /// Runs `handler` for every local event named `event`.
+    @discardableResult
+    public func onLocal(_ event: String, _ handler: @escaping EventHandler) -> HandlerID {
+        register(.local, event, once: false, handler)
+    }
+
+    /// Like `onLocal`, for the next local event only.
+    @discardableResult
+    public func onceLocal(_ event: String, _ handler: @escaping EventHandler) -> HandlerID {
+        register(.local, event, once: true, handler)
+    }
+
+    /// How many Kafka handlers `event` has now.
+    public func handlerCount(_ event: String) -> Int {
+        state.withLock { $0.registry.entries(.kafka, event).count }
+    }
+
+    /// Removes one local handler, or all of the event's when `id` is nil; returns
+    /// as `off` does.
+    public func offLocal(_ event: String, _ id: HandlerID? = nil) async {
+        await remove(.local, event, id)
+    }
+
+    private func register(_ side: HandlerRegistry.Side, _ event: String, once: Bool, _ handler: @escaping EventHandler) -> HandlerID {
+        state.withLock { state in
+            let id = state.registry.makeID()
+            state.registry.add(side, event, once: once, id: id, handler)
+            return id
+        }
+    }
+
+    private func remove(_ side: HandlerRegistry.Side, _ event: String, _ id: HandlerID?) async {
+        let removed = state.withLock { state in
+            defer { resubscribe(state) }
+            return state.registry.remove(side, event, id: id)
+        }
+        let current = HandlerCall.current
+        for removedID in removed where removedID != current {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let parked = state.withLock { $0.registry.awaitIdle(removedID, continuation) }
+                if !parked { continuation.resume() }
+            }
+        }
+    }
+
+    private func addKafkaHandler(_ event: String, once: Bool, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
+        let id = register(.kafka, event, once: once, handler)
+        let topic = HyphaTopic.forEvent(event)
+        do throws(KafkaFailure) {
+            try await ensureTopic(topic)
+            state.withLock { resubscribe($0) }
+            try await waitForAssignment(of: topic)
+        } catch {
+            _ = state.withLock { state in
+                defer { resubscribe(state) }
+                return state.registry.remove(.kafka, event, id: id)
+            }
+            throw error
+        }
+        return id
+    }
+
+    // MARK: - Emitting
+
+    /// Runs this process's local handlers for the event, and resolves waiters.
+    public func emitLocal(_ event: String, _ payload: EventPayload) async {
+        await dispatch(BusEvent(name: event, payload: payload, origin: .local), side: .local)
+    }
+
+    /// Delivers the event locally, then sends it to Kafka the way a Hypha server
+    /// does and returns after the broker's acknowledgement (or the delivery
+    /// timeout). While the circuit breaker is open the local delivery still
+    /// happens and the Kafka failure is thrown. An event Kafka refuses for
+    /// itself (larger than `message.max.bytes`) is the caller's error
+    /// (`.invalidInput`) and does not count towards the breaker.
+    public func emit(_ event: String, _ payload: EventPayload) async throws(KafkaFailure) {
+        await emitLocal(event, payload)
+        let (running, open) = state.withLock { ($0.running, $0.breaker.isOpen) }
+        guard let running else {
+            throw KafkaFailure(.invalidInput, "emit \(event): the event bus \(serverID) is not running")
+        }
+        if let fatal = running.producer.client.observedEvents.fatalError {
+            metrics.count(event, .emitFailed)
+            throw KafkaFailure(.client, "emit \(event): the producer met a fatal error: \(fatal)")
+        }
+        if open {
+            metrics.count(event, .emitFailed)
+            throw KafkaFailure(
+                .unreachable, "emit \(event): Kafka's circuit breaker is open after \(configuration.failureThreshold) consecutive failures",
+                hint: "the event was delivered locally; retry once the bus has reconnected")
+        }
+        let outcome = await running.tracker.send(
+            topic: HyphaTopic.forEvent(event), key: EventKey.encode(type: payload.type, event: event),
+            value: payload.encodedValue(), waitAtMost: configuration.deliveryTimeout + .seconds(5))
+        switch outcome {
+        case .delivered:
+            metrics.count(event, .emitted)
+            recordKafka(success: true)
+        case .refused(let failure):
+            metrics.count(event, .emitFailed)
+            throw KafkaFailure(
+                failure.kind, "emit \(event): \(failure.reason)", hint: "the event was delivered locally", code: failure.code,
+                subject: failure.subject, isRetriable: failure.isRetriable, isFatal: failure.isFatal)
+        case .failed(let reason):
+            metrics.count(event, .emitFailed)
+            recordKafka(success: false)
+            throw KafkaFailure(.deliveryFailed, "emit \(event): not delivered: \(reason)", hint: "the event was delivered locally")
+        case .closed:
+            metrics.count(event, .emitFailed)
+            throw KafkaFailure(.invalidInput, "emit \(event): the event bus \(serverID) stopped before the event was sent")
+        }
+    }
+
+    /// The next event named `event` that `matches` accepts, from Kafka or from this
+    /// process, whichever comes first. While it waits the bus also reads the
+    /// event's topic. Throws `KafkaFailure(.notFound)` when nothing matched within
+    /// `timeout`, `CancellationError` when the calling task is cancelled or the
+    /// bus stops. `matches` runs outside the bus's lock and may use the bus.
+    public func waitFor(
+        _ event: String, where matches: @escaping @Sendable (BusEvent) -> Bool = { _ in true }, timeout: Duration
+    ) async throws -> BusEvent {
+        let waiter = EventWaiter(event: event, matches: matches)
+        let key = state.withLock { state -> UInt64? in
+            guard state.running != nil else { return nil }
+            defer { resubscribe(state) }
+            return state.registry.addWaiter(waiter)
+        }
+        guard let key else {
+            throw KafkaFailure(.invalidInput, "waitFor \(event): the event bus \(serverID) is not running")
+        }
+        defer { state.withLock { state in
+            state.registry.removeWaiter(key)
+            resubscribe(state)
+        } }
+        // The waiter exists before either of these can settle it.
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            waiter.settle(.failure(KafkaFailure(.notFound, "waitFor \(event): no matching event within \(timeout)")))
+        }
+        let topicReady = Task { [self] in
+            try? await ensureTopic(HyphaTopic.forEvent(event))
+            state.withLock { resubscribe($0) }
+        }
+        defer {
+            timer.cancel()
+            topicReady.cancel()
+        }
+        return try await withTaskCancellationHandler {
+            try await waiter.value()
+        } onCancel: {
+            waiter.settle(.failure(CancellationError()))
+        }
+    }
+
+    // MARK: - Dispatch
+
+    /// Hands an event to the waiters it satisfies and to the side's handlers, in order.
+    private func dispatch(_ event: BusEvent, side: HandlerRegistry.Side) async {
+        if case .kafka(_, _, let timestamp?) = event.origin { metrics.recordLatency(sinceMillis: timestamp) }
+        for waiter in state.withLock({ $0.registry.waiters(for: event.name) }) where waiter.matches(event) {
+            waiter.settle(.success(event))
+        }
+        for entry in state.withLock({ $0.registry.entries(side, event.name) }) {
+            let claimed = state.withLock { state in
+                let claimed = state.registry.claim(side, event.name, entry)
+                if claimed && entry.once && side == .kafka { resubscribe(state) }
+                return claimed
+            }
+            guard claimed else { continue }
+            await runHandler(entry, event)
+            let offWaiters = state.withLock { $0.registry.finish(entry.id) }
+            for waiter in offWaiters { waiter.resume() }
+        }
+    }
+
+    /// Runs one handler, waiting at most the handler timeout for it.
+    private func runHandler(_ entry: HandlerRegistry.Entry, _ event: BusEvent) async {
+        let outcome = await HandlerCall.run(entry, event, timeout: configuration.handlerTimeout)
+        switch outcome {
+        case .finished: break
+        case .failed(let error):
+            metrics.count(event.name, .handlerFailed)
+            logger.warning("event bus \(serverID): a handler of \(event.name) failed: \(error)")
+        case .timedOut:
+            metrics.count(event.name, .handlerTimeout)
+            logger.warning("event bus \(serverID): a handler of \(event.name) ran past \(configuration.handlerTimeout); moving on")
+        }
+    }
+
+    // MARK: - Kafka side
+
+    /// The topics the registry wants read, with the health topic.
+    private func wantedTopics(_ registry: HandlerRegistry) -> Set<String> {
+        Set(registry.kafkaInterest.map(HyphaTopic.forEvent)).union([healthTopic])
+    }
+
+    /// Hands the consumer the topics the registry wants now. Called under the
+    /// lock right after each change, so that the latest change always wins.
+    private func resubscribe(_ state: borrowing BusState) {
+        state.running?.loop.subscribe(wantedTopics(state.registry))
+    }
+
+    /// Subscribing to a missing topic would wait for the next metadata refresh
+    /// (minutes): let the broker create it first.
+    private func ensureTopic(_ topic: String) async throws(KafkaFailure) {
+        guard let producer = state.withLock({ $0.running?.producer }) else { return }
+        let timeout = configuration.kafka.timeout
+        try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(topic, timeout: timeout) }
+    }
+
+    private func waitForAssignment(of topic: String) async throws(KafkaFailure) {
+        let deadline = ContinuousClock.now + configuration.kafka.timeout
+        while ContinuousClock.now < deadline {
+            guard let loop = state.withLock({ $0.running?.loop }), !loop.isAssigned(topic) else { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        throw KafkaFailure(
+            .unreachable,
+            "subscribe to \(topic): the group \(HyphaGroup.forServer(serverID)) was not assigned it within \(configuration.kafka.timeout)",
+            hint: "check that the broker is up and the group can rebalance")
+    }
+
+    // MARK: - Health and the circuit breaker
+
+    /// Health checks until cancelled or the bus is gone; holds the bus only while
+    /// one check runs.
+    private static func healthLoop(of weakBus: WeakBus, _ tracker: DeliveryTracker) async {
+        while !Task.isCancelled {
+            guard let delay = weakBus.bus?.nextHealthCheckDelay else { return }
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled, let bus = weakBus.bus else { return }
+            guard await bus.healthCheck(tracker) else { return }
+        }
+    }
+
+    private struct WeakBus: Sendable {
+        weak var bus: KafkaEventBus?
+        init(_ bus: KafkaEventBus?) { self.bus = bus }
+    }
+
+    private var nextHealthCheckDelay: Duration {
+        let (open, backoff) = state.withLock { ($0.breaker.isOpen, $0.breaker.backoff) }
+        return open ? backoff : configuration.healthCheckInterval
+    }
+
+    /// One health check; false once the tracker is closed.
+    private func healthCheck(_ tracker: DeliveryTracker) async -> Bool {
+        let value = String(format: "%.3f", Date().timeIntervalSince1970)
+        let outcome = await tracker.send(
+            topic: healthTopic, key: Array(healthTopic.utf8), value: Array(value.utf8),
+            waitAtMost: min(configuration.healthCheckInterval, .seconds(5)))
+        switch outcome {
+        case .delivered: recordKafka(success: true)
+        case .failed(let reason):
+            logger.debug("event bus \(serverID): health check failed: \(reason)")
+            recordKafka(success: false)
+        case .refused(let failure):
+            logger.debug("event bus \(serverID): health check failed: \(failure)")
+            recordKafka(success: false)
+        case .closed: return false
+        }
+        return true
+    }
+
+    private func recordKafka(success: Bool) {
+        let transition = state.withLock { state -> CircuitBreaker.Transition? in
+            let transition = success ? state.breaker.recordSuccess() : state.breaker.recordFailure()
+            if transition == .opened { state.breakerOpenings += 1 }
+            if transition == .closed { state.breakerClosings += 1 }
+            return transition
+        }
+        switch transition {
+        case .opened?:
+            metrics.circuit(open: true)
+            metrics.count(healthTopic, .circuitOpened)
+            logger.warning("event bus \(serverID): circuit breaker open after \(configuration.failureThreshold) consecutive Kafka failures; reconnecting")
+        case .closed?:
+            metrics.circuit(open: false)
+            metrics.count(healthTopic, .circuitClosed)
+            logger.info("event bus \(serverID): Kafka reachable again; circuit breaker closed")
+        case nil:
+            break
+        }
+    }
+}

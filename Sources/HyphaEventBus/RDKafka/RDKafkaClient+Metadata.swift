@@ -1,0 +1,137 @@
+import CRdKafka
+import Foundation
+
+/// The cluster as one Metadata answer describes it, copied out of C memory.
+package struct ClusterMetadata: Sendable {
+    package struct Broker: Sendable {
+        package let id: Int32
+        package let host: String
+        package let port: Int32
+    }
+
+    package struct Partition: Sendable {
+        package let id: Int32
+        package let leader: Int32
+        package let replicas: [Int32]
+        package let isr: [Int32]
+    }
+
+    package struct Topic: Sendable {
+        package let name: String
+        /// Non-zero when the broker reported an error for this topic.
+        package let errorCode: Int32
+        package let partitions: [Partition]
+    }
+
+    package let brokers: [Broker]
+    package let topics: [Topic]
+}
+
+/// Which end of a partition, or which moment, an offset query asks about.
+package enum OffsetQuery {
+    case earliest
+    case latest
+    /// The first offset whose timestamp is at or after this many ms since the epoch.
+    case timestamp(Int64)
+
+    /// The timestamp field of a ListOffsets request: -2 earliest, -1 latest.
+    package var requestValue: Int64 {
+        switch self {
+        case .earliest: -2
+        case .latest: -1
+        case .timestamp(let millis): millis
+        }
+    }
+}
+
+extension RDKafkaClient {
+    /// Metadata for every topic, or for the cluster's brokers only.
+    package func metadata(allTopics: Bool = true) throws(KafkaFailure) -> ClusterMetadata {
+        var pointer: UnsafePointer<rd_kafka_metadata>?
+        let code = rd_kafka_metadata(handle, allTopics ? 1 : 0, nil, &pointer, settings.timeoutMilliseconds)
+        serveLogs()
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer else {
+            throw failure(code, while: "read the cluster's metadata")
+        }
+        defer { rd_kafka_metadata_destroy(pointer) }
+        markBrokersReachable()
+        let raw = pointer.pointee
+        let brokers = (0..<Int(raw.broker_cnt)).map { index in
+            let broker = raw.brokers[index]
+            return ClusterMetadata.Broker(id: broker.id, host: String(cString: broker.host), port: broker.port)
+        }
+        let topics = (0..<Int(raw.topic_cnt)).map { index in
+            let topic = raw.topics[index]
+            let partitions = (0..<Int(topic.partition_cnt)).map { partIndex in
+                let partition = topic.partitions[partIndex]
+                return ClusterMetadata.Partition(
+                    id: partition.id, leader: partition.leader,
+                    replicas: Array(UnsafeBufferPointer(start: partition.replicas, count: Int(partition.replica_cnt))),
+                    isr: Array(UnsafeBufferPointer(start: partition.isrs, count: Int(partition.isr_cnt))))
+            }
+            return ClusterMetadata.Topic(
+                name: String(cString: topic.topic), errorCode: topic.err.rawValue,
+                partitions: partitions.sorted { $0.id < $1.id })
+        }
+        return ClusterMetadata(brokers: brokers, topics: topics)
+    }
+
+    /// Makes sure a topic exists: a Metadata request naming it lets the broker's
+    /// auto-create make it, as the Python server's first use does.
+    package func ensureTopic(_ name: String, timeout: Duration) throws(KafkaFailure) {
+        guard let topic = rd_kafka_topic_new(handle, name, nil) else {
+            throw KafkaFailure(.invalidInput, "\(name) is not a topic name librdkafka accepts")
+        }
+        defer { rd_kafka_topic_destroy(topic) }
+        let deadline = ContinuousClock.now + timeout
+        var lastCode = RD_KAFKA_RESP_ERR_NO_ERROR
+        repeat {
+            var pointer: UnsafePointer<rd_kafka_metadata>?
+            let remaining = (deadline - ContinuousClock.now).wholeMilliseconds
+            let code = rd_kafka_metadata(handle, 0, topic, &pointer, min(remaining, settings.timeoutMilliseconds))
+            if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
+                defer { rd_kafka_metadata_destroy(pointer) }
+                let raw = pointer.pointee
+                if raw.topic_cnt > 0 && raw.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR && raw.topics[0].partition_cnt > 0 {
+                    return
+                }
+                lastCode = raw.topic_cnt > 0 ? raw.topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+            } else {
+                lastCode = code
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while ContinuousClock.now < deadline
+        if lastCode == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
+            throw KafkaFailure(
+                .notFound, "topic \(name) does not exist and the broker did not create it",
+                hint: "create the topic, or enable auto.create.topics.enable on the broker",
+                code: .unknownTopicOrPartition, subject: .topic(name), isRetriable: false)
+        }
+        throw unreachable(while: "create topic \(name) on first use", waited: timeout)
+    }
+
+    /// Offsets for many partitions at once: librdkafka sends one ListOffsets
+    /// request per leader broker, whatever the number of partitions.
+    /// Partitions the broker could not answer for are left out.
+    package func offsets(_ partitions: [TopicPartition], at query: OffsetQuery) throws(KafkaFailure) -> [TopicPartition: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for entry in partitions {
+            rd_kafka_topic_partition_list_add(list, entry.topic, entry.partition).pointee.offset = query.requestValue
+        }
+        let code = rd_kafka_offsets_for_times(handle, list, settings.timeoutMilliseconds)
+        serveLogs()
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw failure(code, while: "query partition offsets")
+        }
+        var result: [TopicPartition: Int64] = [:]
+        result.reserveCapacity(partitions.count)
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            result[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+        }
+        return result
+    }
+}

@@ -1,0 +1,19 @@
+import CRdKafka
+
+extension RDKafkaClient {
+    /// Whether some broker answers a Metadata request (about the topics this handle
+    /// already knows, so a small one) within `timeoutMilliseconds`; clears the
+    /// all-brokers-down mark when one does.
+    ///
+    /// For a reader that nothing reaches while its brokers are marked down: on an
+    /// idle topic no message or end of partition comes to say they are back.
+    package func brokerAnswers(timeoutMilliseconds: Int32) -> Bool {
+        var pointer: UnsafePointer<rd_kafka_metadata>?
+        let code = rd_kafka_metadata(handle, 0, nil, &pointer, timeoutMilliseconds)
+        if let pointer { rd_kafka_metadata_destroy(pointer) }
+        serveMainQueue()
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+        markBrokersReachable()
+        return true
+    }
+}

@@ -1,0 +1,350 @@
+import CRdKafka
+import Dispatch
+import Logging
+import Synchronization
+
+/// The one owner of an `rd_kafka_t` handle and its main event queue.
+///
+/// librdkafka's events (log lines, errors, delivery reports) are read from the
+/// main queue and turned into Swift values here; nothing is handed to C callbacks.
+/// Every other file of this folder extends this class; nothing outside the
+/// folder sees a C type.
+package final class RDKafkaClient: @unchecked Sendable {
+    // @unchecked Sendable: `rd_kafka_t` and its queues are thread-safe by
+    // librdkafka's contract; the only Swift state is behind a Mutex.
+
+    /// Producer or consumer: librdkafka's two kinds of handle.
+    package enum Role { case producer, consumer }
+
+    package let handle: OpaquePointer
+    package let mainQueue: OpaquePointer
+    /// librdkafka's log lines, apart from the main queue so that reading them
+    /// (as every failure path does, for the latest diagnosis) never consumes a
+    /// delivery report that a producer's owner is waiting for.
+    private let logQueue: OpaquePointer
+    package let settings: KafkaClientSettings
+    package let logger: Logger
+    /// The main queue is forwarded to the consumer queue, whose owner serves it.
+    private let mainQueueForwarded: Bool
+    private let observed = Mutex(ObservedEvents())
+
+    /// What the main queue told us that later decisions depend on.
+    package struct ObservedEvents {
+        /// The ApiVersions reply could not be parsed: 2.0.2 meeting tagged fields.
+        package var apiVersionUnderflow = false
+        /// Set when librdkafka reports every broker down; cleared only by a request
+        /// answered after that (a metadata or admin round trip). Messages do not
+        /// clear it: one fetched before the brokers went may still be queued behind
+        /// the report, and would hide the outage until librdkafka reports it again.
+        package var allBrokersDown = false
+        /// A fatal error: the handle is unusable from now on.
+        package var fatalError: String?
+    }
+
+    private init(
+        handle: OpaquePointer, mainQueue: OpaquePointer, logQueue: OpaquePointer, settings: KafkaClientSettings,
+        logger: Logger, mainQueueForwarded: Bool
+    ) {
+        self.handle = handle
+        self.mainQueue = mainQueue
+        self.logQueue = logQueue
+        self.settings = settings
+        self.logger = logger
+        self.mainQueueForwarded = mainQueueForwarded
+    }
+
+    deinit {
+        // While a handle is destroyed librdkafka may print log lines to stderr
+        // itself, bypassing the log queue: quiet it unless debug output is wanted.
+        if logger.logLevel > .debug { rd_kafka_set_log_level(handle, 0) }
+        // Log lines written while the handle is destroyed must not go to a queue
+        // we have let go of: back to librdkafka's own main queue with them.
+        rd_kafka_set_log_queue(handle, nil)
+        rd_kafka_queue_destroy(logQueue)
+        rd_kafka_queue_destroy(mainQueue)
+        rd_kafka_destroy(handle)
+    }
+
+    /// A new handle; `overrides` are our defaults for this role, applied before
+    /// the user's `-X` properties so that those win.
+    package static func make(
+        _ role: Role, settings: KafkaClientSettings, overrides: [(String, String)] = [], events: Int32 = 0,
+        forwardMainQueueToConsumer: Bool = false
+    ) throws(KafkaFailure) -> RDKafkaClient {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaFailure(.client, "librdkafka could not allocate a configuration")
+        }
+        let properties: [(String, String)] =
+            [
+                ("bootstrap.servers", settings.bootstrapServers),
+                ("client.id", settings.clientID),
+                ("log.queue", "true"),
+                ("socket.connection.setup.timeout.ms", String(max(1000, settings.timeoutMilliseconds))),
+            ] + overrides + settings.properties
+        for (key, value) in properties {
+            if let problem = RDKafkaClient.set(key, value, on: conf) {
+                rd_kafka_conf_destroy(conf)
+                throw KafkaFailure(
+                    .invalidInput, "librdkafka property \(key): \(settings.redacted(problem))",
+                    hint: "see librdkafka's CONFIGURATION.md for valid properties")
+            }
+        }
+        rd_kafka_conf_set_events(conf, RDKafkaClient.eventMask(role) | events)
+
+        var errorText = [CChar](repeating: 0, count: 512)
+        let kind = role == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        // On success rd_kafka_new takes ownership of conf; on failure it stays ours.
+        guard let handle = rd_kafka_new(kind, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(settings.redacted(errorText.terminatedText))")
+        }
+        let mainQueue = rd_kafka_queue_get_main(handle)!
+        let logQueue = rd_kafka_queue_new(handle)!
+        rd_kafka_set_log_queue(handle, logQueue)
+        if forwardMainQueueToConsumer { rd_kafka_poll_set_consumer(handle) }
+        return RDKafkaClient(
+            handle: handle, mainQueue: mainQueue, logQueue: logQueue, settings: settings, logger: settings.logger,
+            mainQueueForwarded: forwardMainQueueToConsumer)
+    }
+
+    private static func eventMask(_ role: Role) -> Int32 {
+        let base = Int32(RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR)
+        return role == .producer ? base | Int32(RD_KAFKA_EVENT_DR) : base
+    }
+
+    /// nil when set, else librdkafka's complaint.
+    private static func set(_ key: String, _ value: String, on conf: OpaquePointer) -> String? {
+        var errorText = [CChar](repeating: 0, count: 512)
+        let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+        return result == RD_KAFKA_CONF_OK ? nil : errorText.terminatedText
+    }
+
+    // MARK: - Events of the main queue
+
+    /// Handles the log lines now queued.
+    package func serveLogs() {
+        while let event = rd_kafka_queue_poll(logQueue, 0) {
+            defer { rd_kafka_event_destroy(event) }
+            serveEvent(event)
+        }
+    }
+
+    /// Handles every event now on the main queue (and the log lines), waiting at
+    /// most `timeoutMilliseconds` for the first one. Delivery reports go to
+    /// `onDelivery`: only a producer's owner, the one reader of its reports, calls
+    /// this; a client that produces nothing may leave it out.
+    package func serveMainQueue(
+        timeoutMilliseconds: Int32 = 0,
+        onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void = { _ in }
+    ) {
+        serveLogs()
+        guard !mainQueueForwarded else { return }
+        var wait = timeoutMilliseconds
+        while let event = rd_kafka_queue_poll(mainQueue, wait) {
+            wait = 0
+            defer { rd_kafka_event_destroy(event) }
+            if rd_kafka_event_type(event) == Int32(RD_KAFKA_EVENT_DR) {
+                while let message = rd_kafka_event_message_next(event) {
+                    onDelivery(message)
+                }
+            } else {
+                serveEvent(event)
+            }
+        }
+    }
+
+    /// Handles a log line or an error event; ignores any other event.
+    package func serveEvent(_ event: OpaquePointer) {
+        switch rd_kafka_event_type(event) {
+        case Int32(RD_KAFKA_EVENT_LOG): handleLog(event)
+        case Int32(RD_KAFKA_EVENT_ERROR): handleError(event)
+        default: break
+        }
+    }
+
+    private func handleLog(_ event: OpaquePointer) {
+        var facility: UnsafePointer<CChar>?
+        var text: UnsafePointer<CChar>?
+        var level: Int32 = 0
+        guard rd_kafka_event_log(event, &facility, &text, &level) == 0, let text else { return }
+        let line = settings.redacted(String(cString: text))
+        if line.contains("ApiVersionRequest failed") && line.contains("underflow") {
+            observed.withLock { $0.apiVersionUnderflow = true }
+        }
+        let swiftLevel: Logger.Level = switch level {
+        case ...3: .error
+        case 4: .warning
+        case 5, 6: .info
+        default: .debug
+        }
+        logger.log(
+            level: swiftLevel, "\(line)",
+            metadata: ["librdkafka": .string(facility.map { String(cString: $0) } ?? "")])
+    }
+
+    private func handleError(_ event: OpaquePointer) {
+        let code = rd_kafka_event_error(event)
+        let text = settings.redacted(String(cString: rd_kafka_event_error_string(event)))
+        let fatal = rd_kafka_event_error_is_fatal(event) != 0
+        observed.withLock {
+            if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }
+            if fatal { $0.fatalError = $0.fatalError ?? text }
+        }
+        if fatal {
+            logger.error("librdkafka fatal error: \(text)")
+        } else {
+            logger.debug("librdkafka error: \(text)")
+        }
+    }
+
+    /// A snapshot of what the main queue has reported so far.
+    package var observedEvents: ObservedEvents { observed.withLock { $0 } }
+
+    /// Clears the all-brokers-down mark: a request sent after it was answered.
+    package func markBrokersReachable() {
+        observed.withLock { $0.allBrokersDown = false }
+    }
+
+    // MARK: - Errors
+
+    /// A failure for a librdkafka error code met while doing `action`.
+    package func failure(
+        _ code: rd_kafka_resp_err_t, while action: String, subject: KafkaFailure.Subject? = nil,
+        file: String = #fileID, line: Int = #line
+    ) -> KafkaFailure {
+        serveLogs()
+        let text = String(cString: rd_kafka_err2str(code))
+        let swiftCode = KafkaErrorCode(code)
+        switch code {
+        case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
+            RD_KAFKA_RESP_ERR__RESOLVE, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+            return unreachable(while: action, code: swiftCode, file: file, line: line)
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
+            RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND:
+            return KafkaFailure(.notFound, "\(action): \(text)", code: swiftCode, subject: subject, file: file, line: line)
+        case RD_KAFKA_RESP_ERR__INVALID_ARG:
+            return KafkaFailure(.invalidInput, "\(action): \(text)", code: swiftCode, file: file, line: line)
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+            // librdkafka refuses these itself, before anything is sent.
+            let limit = property("message.max.bytes") ?? "?"
+            return KafkaFailure(
+                .invalidInput, "\(action): the message is larger than message.max.bytes (\(limit) bytes)",
+                code: swiftCode, file: file, line: line)
+        default:
+            let fatal = code == RD_KAFKA_RESP_ERR__FATAL || observedEvents.fatalError != nil
+            if code.rawValue < 0 {
+                return KafkaFailure(
+                    .client, "\(action): \(text)", code: swiftCode, subject: subject, isFatal: fatal, file: file, line: line)
+            }
+            return KafkaFailure(
+                .refused, "\(action): the broker refused: \(text)", code: swiftCode, subject: subject, isFatal: fatal,
+                file: file, line: line)
+        }
+    }
+
+    /// The failure for "no broker answered in time", naming 2.0.2's tagged-field
+    /// bug when that is the reason.
+    package func unreachable(
+        while action: String, waited: Duration? = nil, code: KafkaErrorCode? = nil,
+        file: String = #fileID, line: Int = #line
+    ) -> KafkaFailure {
+        serveLogs()
+        let seconds = waited.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+            ?? Double(settings.timeoutMilliseconds) / 1000
+        if observedEvents.apiVersionUnderflow && rd_kafka_version() < 0x0202_0000 {
+            return KafkaFailure(
+                .incompatibleClient,
+                "\(action): librdkafka \(RDKafkaClient.versionString) cannot read this broker's ApiVersions reply "
+                    + "(KIP-482 tagged fields, fixed in librdkafka 2.2.0)",
+                hint: "load librdkafka 2.2.0 or newer", code: code, isRetriable: false, file: file, line: line)
+        }
+        return KafkaFailure(
+            .unreachable,
+            "\(action): no answer from Kafka at \(settings.bootstrapServers) within \(seconds.formatted1) s",
+            code: code ?? .timedOut, file: file, line: line)
+    }
+
+    /// A configuration property as the handle has it, e.g. `message.max.bytes`.
+    package func property(_ name: String) -> String? {
+        guard let conf = rd_kafka_conf(handle) else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        var size = buffer.count
+        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return buffer.terminatedText
+    }
+
+    /// The loaded librdkafka's version, e.g. `2.16.1`.
+    package static var versionString: String { String(cString: rd_kafka_version_str()) }
+}
+
+/// Which librdkafka this process runs with.
+package enum LibrdkafkaVersion {
+    /// The version of the library loaded at run time, e.g. `2.16.1`.
+    package static var loaded: String { RDKafkaClient.versionString }
+    /// The version of the headers this binary was compiled against.
+    package static var builtAgainst: String {
+        let version = Int(RD_KAFKA_VERSION)
+        return "\(version >> 24 & 0xff).\(version >> 16 & 0xff).\(version >> 8 & 0xff)"
+    }
+    /// Whether the loaded library has 2.0.2's tagged-field bug (fixed in 2.2.0).
+    package static var misreadsTaggedFields: Bool { rd_kafka_version() < 0x0202_0000 }
+}
+
+extension Array where Element == CChar {
+    /// The NUL-terminated text librdkafka wrote into this buffer.
+    package var terminatedText: String {
+        String(decoding: prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension Double {
+    /// At most one decimal: `3`, `2.5`.
+    package var formatted1: String {
+        self == rounded() ? String(Int(self)) : String((self * 10).rounded() / 10)
+    }
+}
+
+/// Runs blocking librdkafka calls on threads of their own, never on the
+/// cooperative pool that async code shares.
+package enum Blocking {
+    private static let queue = DispatchQueue(label: "hyphactl.rdkafka.blocking", attributes: .concurrent)
+
+    /// The result of `body`, computed off the cooperative pool. Whatever `body`
+    /// captured is released before the caller resumes, so a librdkafka handle it
+    /// held is destroyed by then (never later, on another thread, as the process exits).
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaFailure) -> T) async throws(KafkaFailure) -> T {
+        let work = Work(body)
+        let result: Result<T, KafkaFailure> = await withCheckedContinuation { continuation in
+            queue.async {
+                let outcome = work.perform()
+                continuation.resume(returning: outcome)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Lets go of `handles` on a thread of its own: destroying a librdkafka
+    /// handle blocks until its threads have ended.
+    static func release(_ handles: Handles) async {
+        _ = try? await run { () throws(KafkaFailure) in handles.releaseAll() }
+    }
+
+    /// The body, dropped as soon as it has run.
+    private final class Work<T: Sendable>: @unchecked Sendable {
+        // @unchecked Sendable: `body` is set once, then read and cleared by the one
+        // worker that runs it.
+        private var body: (@Sendable () throws(KafkaFailure) -> T)?
+
+        package init(_ body: @escaping @Sendable () throws(KafkaFailure) -> T) { self.body = body }
+
+        package func perform() -> Result<T, KafkaFailure> {
+            guard let body else { preconditionFailure("Blocking.Work runs once") }
+            self.body = nil
+            do throws(KafkaFailure) {
+                return .success(try body())
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+}

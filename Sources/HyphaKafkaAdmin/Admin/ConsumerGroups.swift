@@ -1,0 +1,138 @@
+import HyphaWire
+import HyphaEventBus
+
+/// A group in `groups list`.
+public struct GroupSummary: Sendable, Equatable {
+    /// The group id.
+    public let group: String
+    /// The Hypha server id, for `hypha_server_*` groups.
+    public let serverID: String?
+    /// `Stable`, `Empty`, `Dead`, `PreparingRebalance`, …
+    public let state: String
+    /// How many members the coordinator reports.
+    public let members: Int
+}
+
+/// One partition's position in `groups describe`.
+public struct PartitionLag: Sendable, Equatable {
+    /// The topic.
+    public let topic: String
+    /// The Hypha event the topic carries, if any.
+    public let event: String?
+    /// The partition.
+    public let partition: Int32
+    /// The group's committed offset; nil when it has committed none.
+    public let committed: Int64?
+    /// The log-end offset (high watermark); nil when the broker did not say.
+    public let end: Int64?
+    /// The member the partition is assigned to, if any.
+    public let owner: GroupMember?
+
+    /// `end − committed`, never negative; nil without a committed offset.
+    public var lag: Int64? {
+        guard let committed, let end else { return nil }
+        return max(0, end - committed)
+    }
+}
+
+/// A group with its members and where it stands in every partition.
+public struct GroupLag: Sendable, Equatable {
+    /// The group id.
+    public let group: String
+    /// The Hypha server id, for `hypha_server_*` groups.
+    public let serverID: String?
+    /// The group's state.
+    public let state: String
+    /// The coordinator broker, when known.
+    public let coordinator: String?
+    /// Its members (some brokers report none).
+    public let members: [GroupMember]
+    /// Committed and assigned partitions, by topic and partition.
+    public let partitions: [PartitionLag]
+
+    /// Σ lag over the partitions that have a committed offset.
+    public var totalLag: Int64 { partitions.reduce(0) { $0 + ($1.lag ?? 0) } }
+
+    /// A group's lag; `partitions` are joined with the members' assignments here.
+    public init(
+        group: String, state: String, coordinator: String?, members: [GroupMember],
+        committed: [TopicPartition: Int64], ends: [TopicPartition: Int64]
+    ) {
+        self.group = group
+        self.serverID = HyphaGroup.serverID(fromGroup: group)
+        self.state = state
+        self.coordinator = coordinator
+        self.members = members
+        var owners: [TopicPartition: GroupMember] = [:]
+        for member in members {
+            for assignment in member.assignments { owners[assignment] = member }
+        }
+        let keys = Set(committed.keys).union(owners.keys).sorted()
+        partitions = keys.map { key in
+            PartitionLag(
+                topic: key.topic, event: HyphaTopic.eventName(fromTopic: key.topic), partition: key.partition,
+                committed: committed[key], end: ends[key], owner: owners[key])
+        }
+    }
+}
+
+extension KafkaAdmin {
+    /// Hypha's server groups, or every group with `includeAll`; members from one DescribeGroups.
+    public func listGroups(includeAll: Bool = false) async throws(KafkaFailure) -> [GroupSummary] {
+        let client = client
+        return try await Blocking.run { () throws(KafkaFailure) in
+            let listings = try client.listGroups().filter { includeAll || HyphaGroup.serverID(fromGroup: $0.id) != nil }
+            let described = Dictionary(
+                try client.describeGroups(listings.map(\.id)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            return listings.map { listing in
+                // Older ListGroups answers carry no state; DescribeGroups always does.
+                let description = described[listing.id]
+                let state = listing.state == "Unknown" ? description?.state ?? listing.state : listing.state
+                return GroupSummary(
+                    group: listing.id, serverID: HyphaGroup.serverID(fromGroup: listing.id),
+                    state: state, members: description?.members.count ?? 0)
+            }
+        }
+    }
+
+    /// Deletes groups and their committed offsets, e.g. those of servers that are
+    /// gone. A group with members is `.refused`; an unknown one is `.notFound`.
+    public func deleteGroups(_ groups: [String]) async throws(KafkaFailure) {
+        let client = client
+        try await Blocking.run { () throws(KafkaFailure) in try client.deleteGroups(groups) }
+    }
+
+    /// Every group id the cluster knows.
+    public func groupNames() async throws(KafkaFailure) -> [String] {
+        let client = client
+        return try await Blocking.run { () throws(KafkaFailure) in try client.listGroups().map(\.id) }
+    }
+
+    /// Members and lag of each group. Whatever the number of partitions, this costs
+    /// one DescribeGroups, one OffsetFetch per group and one batched ListOffsets
+    /// per leader broker. A group the cluster does not know is a `.notFound` failure.
+    public func describeGroups(_ groups: [String]) async throws(KafkaFailure) -> [GroupLag] {
+        let client = client
+        return try await Blocking.run { () throws(KafkaFailure) in
+            let known = Set(try client.listGroups().map(\.id))
+            let descriptions = try client.describeGroups(groups)
+            var committed: [String: [TopicPartition: Int64]] = [:]
+            for group in groups {
+                committed[group] = try client.committedOffsets(group: group)
+                if !known.contains(group) && committed[group]!.isEmpty {
+                    throw KafkaFailure(
+                        .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound, subject: .group(group))
+                }
+            }
+            let assigned = descriptions.flatMap { $0.members.flatMap(\.assignments) }
+            let partitions = Array(Set(committed.values.flatMap(\.keys)).union(assigned))
+            let ends = try client.offsets(partitions, at: .latest)
+            return groups.map { group in
+                let description = descriptions.first { $0.id == group }
+                return GroupLag(
+                    group: group, state: description?.state ?? "Unknown", coordinator: description?.coordinator,
+                    members: description?.members ?? [], committed: committed[group] ?? [:], ends: ends)
+            }
+        }
+    }
+}

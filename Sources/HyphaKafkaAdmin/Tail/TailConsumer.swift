@@ -1,0 +1,239 @@
+import Synchronization
+import HyphaEventBus
+
+/// Where tailing starts in each partition.
+public enum TailStart: Sendable, Equatable {
+    /// The oldest message still stored.
+    case beginning
+    /// Only messages produced from now on.
+    case end
+    /// This offset; a negative value counts back from the end (`-10`: the last ten).
+    case offset(Int64)
+    /// The first message at or after this time (milliseconds since the epoch).
+    case time(Int64)
+}
+
+/// What to tail.
+public struct TailRequest: Sendable {
+    /// Topic names to read (already resolved from event names).
+    public var topics: [String]
+    /// Only this partition, if set.
+    public var partition: Int32?
+    /// Where to start.
+    public var start: TailStart
+    /// Stop at the end offsets as they were when tailing started (`-e`).
+    public var stopAtEnd: Bool
+    /// Stop after this many messages (`-n`).
+    public var limit: Int?
+    /// Skip topics that do not exist (any more) instead of failing.
+    public var skipsMissingTopics = false
+
+    /// A request.
+    public init(topics: [String], partition: Int32? = nil, start: TailStart = .end, stopAtEnd: Bool = false, limit: Int? = nil) {
+        self.topics = topics
+        self.partition = partition
+        self.start = start
+        self.stopAtEnd = stopAtEnd
+        self.limit = limit
+    }
+}
+
+/// Why tailing ended.
+public enum TailOutcome: Sendable, Equatable {
+    /// Every partition reached the end it had when tailing started.
+    case reachedEnd
+    /// The message limit was reached.
+    case limitReached
+    /// `TailStopSignal.stop()` was called (SIGINT, SIGTERM).
+    case stopped
+}
+
+/// A flag another thread raises to end a tail cleanly.
+public final class TailStopSignal: Sendable {
+    private let raised = Atomic<Bool>(false)
+
+    /// A lowered flag.
+    public init() {}
+
+    /// Asks the tail to end after the batch in hand.
+    public func stop() { raised.store(true, ordering: .relaxed) }
+
+    /// Whether `stop()` was called.
+    public var isRaised: Bool { raised.load(ordering: .relaxed) }
+}
+
+/// Reads events without joining any consumer group, so no Hypha server's
+/// offsets are disturbed. Messages are read in batches on a thread of their own.
+public final class TailConsumer: Sendable {
+    private let reader: RDKafkaPartitionReader
+    private let settings: KafkaClientSettings
+
+    /// A consumer for `settings`; `catchingUp` when it will read stored events to
+    /// an end (`-e`) rather than follow.
+    public init(settings: KafkaClientSettings, catchingUp: Bool = false) throws(KafkaFailure) {
+        self.settings = settings
+        reader = try RDKafkaPartitionReader(settings: settings, catchingUp: catchingUp)
+    }
+
+    /// Tails until the request's end, its limit, or `stop`. `onMessage` gets each
+    /// message (its bytes valid only during the call); `onBatch` runs after each
+    /// batch, to flush output. Both run on the reading thread. Throws `.unreachable`
+    /// once every broker has been down for longer than the settings' timeout.
+    package func run(
+        _ request: TailRequest, stop: TailStopSignal,
+        onMessage: @escaping @Sendable (RawMessage) -> Void,
+        onBatch: @escaping @Sendable () -> Void = {}
+    ) async throws(KafkaFailure) -> TailOutcome {
+        let reader = reader
+        let downLimit = settings.timeout
+        let askBound = min(1000, settings.timeoutMilliseconds)
+        return try await Blocking.run { () throws(KafkaFailure) in
+            var plan = try TailPlan(request, client: reader.client)
+            if plan.isFinished { return .reachedEnd }
+            try reader.start(plan.startOffsets)
+            defer { reader.stop() }
+            var downSince: ContinuousClock.Instant?
+            var lastAsked = ContinuousClock.now
+            while true {
+                if stop.isRaised { return .stopped }
+                let read = try reader.read(timeoutMilliseconds: 100) { item in
+                    switch item {
+                    case .message(let message):
+                        let accepted = plan.accept(
+                            message.topicPartition, offset: message.offset, timestampMillis: message.timestampMillis
+                        ) { reader.highWatermark(message.topicPartition) }
+                        if accepted { onMessage(message) }
+                    case .endOfPartition(let partition, let next):
+                        plan.reached(partition, next: next)
+                    }
+                }
+                onBatch()
+                if plan.limitReached { return .limitReached }
+                if plan.isFinished { return .reachedEnd }
+                // Every broker reported down, and nothing read for longer than
+                // --timeout: give up. Messages still coming reset the clock (they may
+                // have been fetched before the outage) but not the mark: only an
+                // answer to a request sent since clears it.
+                guard read == 0 && reader.client.observedEvents.allBrokersDown else {
+                    downSince = nil
+                    continue
+                }
+                let now = ContinuousClock.now
+                downSince = downSince ?? now
+                // Ask the brokers about once a second: once they are back, on an idle
+                // topic nothing else would say so.
+                if now - lastAsked >= .seconds(1) {
+                    lastAsked = now
+                    if reader.client.brokerAnswers(timeoutMilliseconds: askBound) { continue }
+                }
+                if ContinuousClock.now - downSince! > downLimit { throw reader.client.unreachable(while: "tail") }
+            }
+        }
+    }
+}
+
+extension RawMessage {
+    var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
+}
+
+/// Which partitions to read from where, and when tailing is done.
+///
+/// With `-e` the end of each partition is the high watermark of the first fetch
+/// answer for it, taken when its first message (or its end) arrives: the end as
+/// it was when tailing started, give or take one fetch, without a ListOffsets
+/// round trip (and right even on brokers whose ListOffsets miscounts batches).
+struct TailPlan {
+    private(set) var startOffsets: [TopicPartition: Int64] = [:]
+    /// With `-e`: partitions still to finish, with their end once known.
+    private var unfinished: [TopicPartition: Int64?] = [:]
+    /// The partition of the last message with its end: messages come in runs of
+    /// one partition, and this saves hashing its topic name for each.
+    private var current: (partition: TopicPartition, end: Int64)?
+    private let stopAtEnd: Bool
+    private let limit: Int?
+    private let notBefore: Int64?
+    private var accepted = 0
+
+    init(_ request: TailRequest, client: RDKafkaClient) throws(KafkaFailure) {
+        stopAtEnd = request.stopAtEnd
+        limit = request.limit
+        let metadata = try client.metadata()
+        var partitions: [TopicPartition] = []
+        for name in request.topics {
+            guard let topic = metadata.topics.first(where: { $0.name == name }), !topic.partitions.isEmpty else {
+                if request.skipsMissingTopics { continue }
+                throw KafkaFailure(
+                    .notFound, "topic \(name) does not exist", code: .unknownTopicOrPartition, subject: .topic(name),
+                    isRetriable: false)
+            }
+            for partition in topic.partitions where request.partition == nil || request.partition == partition.id {
+                partitions.append(TopicPartition(topic: name, partition: partition.id))
+            }
+        }
+        if let wanted = request.partition, partitions.isEmpty {
+            throw KafkaFailure(.notFound, "no partition \(wanted) in \(request.topics.joined(separator: ", "))")
+        }
+        var atTime: [TopicPartition: Int64] = [:]
+        if case .time(let millis) = request.start {
+            atTime = try client.offsets(partitions, at: .timestamp(millis))
+            notBefore = millis
+        } else {
+            notBefore = nil
+        }
+        for partition in partitions {
+            startOffsets[partition] = switch request.start {
+            case .beginning: StartOffset.beginning
+            case .end: StartOffset.end
+            case .offset(let offset) where offset >= 0: offset
+            case .offset(let back): StartOffset.tail(-back)
+            case .time: atTime[partition].flatMap { $0 >= 0 ? $0 : nil } ?? StartOffset.end
+            }
+            if stopAtEnd { unfinished[partition] = .some(nil) }
+        }
+    }
+
+    /// With `-e`, every partition has reached its end.
+    var isFinished: Bool { stopAtEnd && unfinished.isEmpty }
+
+    /// The `-n` limit has been met.
+    var limitReached: Bool { limit.map { accepted >= $0 } ?? false }
+
+    /// Whether to pass on a message; notes the partitions it finishes.
+    /// `highWatermark` is asked for once per partition, at its first message.
+    mutating func accept(
+        _ partition: TopicPartition, offset: Int64, timestampMillis: Int64?, highWatermark: () -> Int64?
+    ) -> Bool {
+        guard !limitReached else { return false }
+        if stopAtEnd {
+            let end: Int64
+            if let current, current.partition == partition {
+                end = current.end
+            } else {
+                guard let known = unfinished[partition] else { return false }
+                end = known ?? highWatermark() ?? (offset + 1)
+                unfinished[partition] = end
+                current = (partition, end)
+            }
+            guard offset < end else {
+                finish(partition)
+                return false
+            }
+            if offset + 1 >= end { finish(partition) }
+        }
+        if let notBefore, let timestampMillis, timestampMillis < notBefore { return false }
+        accepted += 1
+        return true
+    }
+
+    private mutating func finish(_ partition: TopicPartition) {
+        unfinished[partition] = nil
+        if current?.partition == partition { current = nil }
+    }
+
+    /// The partition has nothing more to read for now, `next` being its next offset.
+    mutating func reached(_ partition: TopicPartition, next: Int64) {
+        guard stopAtEnd, let known = unfinished[partition] else { return }
+        if let end = known, next < end { return }
+        finish(partition)
+    }
+}
