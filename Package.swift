@@ -1,4 +1,5 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// SPDX-License-Identifier: Apache-2.0
 import PackageDescription
 
 let package = Package(
@@ -113,3 +114,9 @@ let package = Package(
         ),
     ]
 )
+
+// Warnings are errors in this package's own code (SwiftPM applies this to the root
+// package only, never to a package that depends on it).
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for scripts/*: source it, don't run it.
 # shellcheck disable=SC2034  # used by the scripts that source this
 # shellcheck shell=bash

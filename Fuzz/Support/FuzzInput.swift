@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Reads a fuzzer's input piece by piece; past the end every read gives zeros or
 /// nothing, so any input splits into all its parts.
 struct FuzzInput {
@@ -24,7 +25,7 @@ struct FuzzInput {
     /// The next integer, big-endian, its missing low bytes 0 at the end.
     mutating func integer<T: FixedWidthInteger>(_: T.Type) -> T {
         var value: T = 0
-        for _ in 0 ..< MemoryLayout<T>.size {
+        for _ in 0..<MemoryLayout<T>.size {
             value = value << 8 | T(truncatingIfNeeded: byte())
         }
         return value

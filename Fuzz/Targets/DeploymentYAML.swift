@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaManifests
 import HyphaYAML
 
@@ -13,7 +14,8 @@ public func fuzzDeploymentYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     if let root = try? YAMLReader.read(text) {
         let (nodes, depth) = shape(root, upTo: YAMLReader.nodeLimit + 1)
         invariant(nodes <= YAMLReader.nodeLimit, "the tree has more than \(YAMLReader.nodeLimit) nodes")
-        invariant(depth <= YAMLReader.depthLimit, "the tree nests \(depth) collections, more than \(YAMLReader.depthLimit)")
+        invariant(
+            depth <= YAMLReader.depthLimit, "the tree nests \(depth) collections, more than \(YAMLReader.depthLimit)")
         // Rewriting a big expansion costs more than it finds.
         if nodes <= 10_000 { checkRewrite(root) }
     }
@@ -63,7 +65,9 @@ private func checkRewrite(_ root: YAMLNode) {
     } catch {
         fatalError("the writer's output does not read back (\(error)):\n\(written)")
     }
-    invariant(reread.map(strings) == value, "\(value) was written as\n\(written)\nwhich reads back as \(String(describing: reread.map(strings)))")
+    invariant(
+        reread.map(strings) == value,
+        "\(value) was written as\n\(written)\nwhich reads back as \(String(describing: reread.map(strings)))")
 }
 
 /// `node` with every scalar as a string; pairs whose key is not a scalar are left out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaWire
 
@@ -88,7 +89,8 @@ private func recordFields(_ line: ArraySlice<UInt8>) -> [(String, JSONValue)]? {
     let envelope = start.map { line[..<$0] + [UInt8(ascii: "}")] } ?? line
     guard case .object(var fields)? = parse(envelope) else { return nil }
     if let start {
-        guard line.last == UInt8(ascii: "}"), let data = parse(line[(start + marker.count) ..< (line.endIndex - 1)]) else {
+        guard line.last == UInt8(ascii: "}"), let data = parse(line[(start + marker.count)..<(line.endIndex - 1)])
+        else {
             return nil
         }
         fields.append(("data", data))
@@ -125,7 +127,8 @@ private func checkJSONReaders(_ value: UnsafeRawBufferPointer) {
     do {
         parsed = try JSONValue.parse(value)
     } catch {
-        invariant(validation == error, "the reader fails with \(error), the validator with \(String(describing: validation))")
+        invariant(
+            validation == error, "the reader fails with \(error), the validator with \(String(describing: validation))")
         return
     }
     invariant(validation == nil, "the reader accepts what the validator refuses: \(String(describing: validation))")
@@ -168,20 +171,24 @@ private func checkTimestamp(_ text: String, millis: Int64) {
     let yearDigits = sign == nil ? yearText : yearText.dropFirst()
 
     func number(_ digits: ArraySlice<UInt8>) -> Int128 {
-        invariant(!digits.isEmpty && digits.allSatisfy { (0x30 ... 0x39).contains($0) }, "timestamp \(text) has a bad number")
+        invariant(
+            !digits.isEmpty && digits.allSatisfy { (0x30...0x39).contains($0) }, "timestamp \(text) has a bad number")
         return digits.reduce(0) { $0 * 10 + Int128($1 - 0x30) }
     }
     let year = sign == UInt8(ascii: "-") ? -number(yearDigits) : number(yearDigits)
     invariant(
-        sign == nil ? yearDigits.count == 4 : yearDigits.count >= 6 && !(0 ... 9999).contains(year),
+        sign == nil ? yearDigits.count == 4 : yearDigits.count >= 6 && !(0...9999).contains(year),
         "timestamp \(text) writes its year the wrong way")
     for (index, separator) in [(0, "-"), (3, "-"), (6, "T"), (9, ":"), (12, ":"), (15, "."), (19, "Z")] {
         invariant(fields[index] == UInt8(ascii: Unicode.Scalar(separator)!), "timestamp \(text) is malformed")
     }
-    let month = number(fields[1 ..< 3]), day = number(fields[4 ..< 6])
-    let hour = number(fields[7 ..< 9]), minute = number(fields[10 ..< 12])
-    let second = number(fields[13 ..< 15]), milli = number(fields[16 ..< 19])
-    invariant((1 ... 12).contains(month) && (1 ... 31).contains(day), "timestamp \(text) has no such date")
+    let month = number(fields[1..<3])
+    let day = number(fields[4..<6])
+    let hour = number(fields[7..<9])
+    let minute = number(fields[10..<12])
+    let second = number(fields[13..<15])
+    let milli = number(fields[16..<19])
+    invariant((1...12).contains(month) && (1...31).contains(day), "timestamp \(text) has no such date")
     invariant(hour < 24 && minute < 60 && second < 60, "timestamp \(text) has no such time")
 
     // Int128: near Int64's ends the day's start lies outside Int64.

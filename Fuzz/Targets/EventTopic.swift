@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaWire
 
 // An event name (the whole input, read as UTF-8 with ill-formed bytes replaced)
@@ -47,7 +48,8 @@ private func checkTopic(_ topic: String, for name: String) {
         "mapped topic \(topic) does not end in '.' and 16 lowercase hex digits")
     invariant(
         String(decoding: stem, as: UTF8.self) == String(expectedStem),
-        "mapped topic \(topic) for \(name.debugDescription) should start \(HyphaTopic.eventPrefix)\(String(expectedStem)).")
+        "mapped topic \(topic) for \(name.debugDescription) should start \(HyphaTopic.eventPrefix)\(String(expectedStem))."
+    )
     invariant(carried != name, "mapped name \(name) comes back unchanged from its topic")
 }
 
@@ -55,10 +57,15 @@ private func checkTopic(_ topic: String, for name: String) {
 private func checkKeys(_ name: String, topic: String) {
     for type in PayloadType.allCases {
         let key = EventKey.encode(type: type, event: name)
-        invariant(key.starts(with: [UInt8(ascii: Unicode.Scalar(type.rawValue)!), UInt8(ascii: ":")]), "key \(key) has no prefix")
+        invariant(
+            key.starts(with: [UInt8(ascii: Unicode.Scalar(type.rawValue)!), UInt8(ascii: ":")]),
+            "key \(key) has no prefix")
         let decoded = key.withUnsafeBytes { EventKey.decode($0) }
-        invariant(decoded.type == type && decoded.event == name, "key for \(name.debugDescription) decodes as \(decoded)")
-        invariant(decodedEvent(topic: topic, key: key) == name, "the decoder does not take \(name.debugDescription) from its key")
+        invariant(
+            decoded.type == type && decoded.event == name, "key for \(name.debugDescription) decodes as \(decoded)")
+        invariant(
+            decodedEvent(topic: topic, key: key) == name,
+            "the decoder does not take \(name.debugDescription) from its key")
 
         var record: [UInt8] = []
         key.withUnsafeBytes { key in
@@ -67,10 +74,13 @@ private func checkKeys(_ name: String, topic: String) {
         }
         let recordEvent = record.dropLast().withUnsafeBytes { line -> String? in
             guard case .object(let fields)? = try? JSONValue.parse(line),
-                  case .string(let event)? = fields.first(where: { $0.0 == "event" })?.1 else { return nil }
+                case .string(let event)? = fields.first(where: { $0.0 == "event" })?.1
+            else { return nil }
             return event
         }
-        invariant(recordEvent == name, "the jsonl record names \(String(describing: recordEvent)), not \(name.debugDescription)")
+        invariant(
+            recordEvent == name,
+            "the jsonl record names \(String(describing: recordEvent)), not \(name.debugDescription)")
     }
 }
 
@@ -95,8 +105,8 @@ private func decodedEvent(topic: String, key: [UInt8]?) -> String {
 /// Kafka's topic characters: `[a-zA-Z0-9._-]`.
 private func isLegalTopicByte(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"),
-         UInt8(ascii: "0") ... UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
         true
     default:
         false
@@ -104,5 +114,5 @@ private func isLegalTopicByte(_ byte: UInt8) -> Bool {
 }
 
 private func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
-    (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a") ... UInt8(ascii: "f")).contains(byte)
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
 }

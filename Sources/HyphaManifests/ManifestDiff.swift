@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A unified diff of two texts, for `generate --check`.
 public enum ManifestDiff {
     /// nil when the texts are equal; otherwise `diff -u`-style hunks with 3 lines of context.
@@ -9,7 +10,10 @@ public enum ManifestDiff {
         var output = "--- \(oldName)\n+++ \(newName)\n"
         var index = 0
         while index < script.count {
-            guard script[index].kind != .same else { index += 1; continue }
+            guard script[index].kind != .same else {
+                index += 1
+                continue
+            }
             let start = max(0, index - 3)
             var end = index
             // Extend the hunk while changes are within 6 lines of each other.
@@ -54,11 +58,13 @@ public enum ManifestDiff {
             }
         }
         var result: [Edit] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count || j < b.count {
             if i < a.count, j < b.count, a[i] == b[j] {
                 result.append(Edit(kind: .same, oldLine: i, newLine: j))
-                i += 1; j += 1
+                i += 1
+                j += 1
             } else if j < b.count, i == a.count || table[i][j + 1] >= table[i + 1][j] {
                 result.append(Edit(kind: .insert, oldLine: i, newLine: j))
                 j += 1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// One Kafka message decoded the way the Python server does (key "b:" -> bytes, "d:" -> JSON, "s:" -> UTF-8 text, anything else or none -> UTF-8 text).
 public struct DecodedEvent: Sendable {
     /// A message value, read the way its key says.
@@ -32,7 +33,9 @@ public struct DecodedEvent: Sendable {
 
     /// Decodes one message as the Python server would. Key bytes of the event name
     /// that are not UTF-8 become U+FFFD; the value is copied, never referenced.
-    public static func decode(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) -> DecodedEvent {
+    public static func decode(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?)
+        -> DecodedEvent
+    {
         let (type, keyEvent) = EventKey.decode(key)
         let event = keyEvent ?? HyphaTopic.eventName(fromTopic: topic) ?? topic
         guard let value else { return DecodedEvent(event: event, type: type, data: .none) }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// The three value types of a key prefix.
 ///
 /// The raw value is the letter before the `:` in a message key.

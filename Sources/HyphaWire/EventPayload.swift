@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// What a producer puts in a message value.
 public enum EventPayload: Sendable, Equatable {
     /// A JSON value, sent as `d:`.
@@ -19,9 +20,9 @@ public enum EventPayload: Sendable, Equatable {
     /// Value bytes exactly as the Python server writes them (json -> pythonJSON()).
     public func encodedValue() -> [UInt8] {
         switch self {
-        case let .json(value): value.pythonJSON()
-        case let .text(text): Array(text.utf8)
-        case let .bytes(bytes): bytes
+        case .json(let value): value.pythonJSON()
+        case .text(let text): Array(text.utf8)
+        case .bytes(let bytes): bytes
         }
     }
 }

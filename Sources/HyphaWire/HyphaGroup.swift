@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Hypha's consumer groups: one per server, `hypha_server_<server id>`.
 public enum HyphaGroup {
     /// `hypha_server_`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Topic names of Hypha's bus.
 ///
 /// Events travel on `hypha_event_<name>`, health checks on `health_check_<server id>`
@@ -47,7 +48,7 @@ public enum HyphaTopic {
     /// Like Kafka, also refuses the names `.` and `..`.
     public static func isLegal(_ topic: String) -> Bool {
         let utf8 = topic.utf8
-        guard (1 ... maxLength).contains(utf8.count), topic != ".", topic != ".." else { return false }
+        guard (1...maxLength).contains(utf8.count), topic != ".", topic != ".." else { return false }
         return utf8.allSatisfy(isLegalCharacter)
     }
 
@@ -74,10 +75,10 @@ public enum HyphaTopic {
     @inline(__always)
     static func isLegalCharacter(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a") ... UInt8(ascii: "z"),
-             UInt8(ascii: "A") ... UInt8(ascii: "Z"),
-             UInt8(ascii: "0") ... UInt8(ascii: "9"),
-             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
             true
         default:
             false

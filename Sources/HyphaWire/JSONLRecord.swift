@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Writes `tail -f jsonl` records (cli.md) straight into a byte buffer, without building a JSON tree for d: values:
 /// valid d: values are validated with JSONValidator and copied through with surrounding whitespace trimmed; if they contain raw newlines / are multi-line,
 /// re-serialise compactly so each record is exactly one line.
@@ -64,7 +65,9 @@ public struct JSONLRecordWriter: Sendable {
         let type = key.flatMap(EventKey.payloadType(of:))
         let data = RecordData(type: type, value: value)
         if !identityMatches(topic: topic, key: key) { makeIdentity(topic: topic, key: key, type: type) }
-        if let timestampMillis, timestampMillis >= 0, timestampMillis / 1000 != second { makeSecond(millis: timestampMillis) }
+        if let timestampMillis, timestampMillis >= 0, timestampMillis / 1000 != second {
+            makeSecond(millis: timestampMillis)
+        }
         let headCount = headCount
         let bound = Self.fixedPartsBound + identityBytes.count + data.bound
         identityBytes.withUnsafeBytes { identity in
@@ -100,10 +103,10 @@ public struct JSONLRecordWriter: Sendable {
         guard topic == identityTopic else { return false }
         switch (key, identityKey) {
         case (nil, nil): return true
-        case let (key?, known?):
+        case (let key?, let known?):
             guard known.count == key.count else { return false }
             return known.withUnsafeBytes { known in
-                for index in 0 ..< key.count where known[index] != key[index] { return false }
+                for index in 0..<key.count where known[index] != key[index] { return false }
                 return true
             }
         default: return false
@@ -116,12 +119,16 @@ public struct JSONLRecordWriter: Sendable {
         var bytes: [UInt8] = []
         JSONWriter.withUTF8(of: topic) { topic in
             let keyLength = key?.count ?? 0
-            bytes.appendBytes(upTo: 64 + JSONWriter.escapedBound(Swift.max(keyLength, topic.count)) + JSONWriter.escapedBound(topic.count)) { cursor in
+            bytes.appendBytes(
+                upTo: 64 + JSONWriter.escapedBound(Swift.max(keyLength, topic.count))
+                    + JSONWriter.escapedBound(topic.count)
+            ) { cursor in
                 cursor.put("{\"event\":")
                 if let key, type != nil {
                     cursor.putLossyJSONString(UnsafeRawBufferPointer(rebasing: key[2...]))
                 } else if topic.starts(with: HyphaTopic.eventPrefix.utf8) {
-                    cursor.putJSONString(utf8: UnsafeRawBufferPointer(rebasing: topic[HyphaTopic.eventPrefix.utf8.count...]))
+                    cursor.putJSONString(
+                        utf8: UnsafeRawBufferPointer(rebasing: topic[HyphaTopic.eventPrefix.utf8.count...]))
                 } else {
                     cursor.putJSONString(utf8: topic)
                 }
@@ -155,7 +162,7 @@ public struct JSONLRecordWriter: Sendable {
         second = millis / 1000
         secondBytes.removeAll(keepingCapacity: true)
         WireTimestamp.append(millis: second * 1000, to: &secondBytes)
-        secondBytes.removeLast(4)  // "000Z"
+        secondBytes.removeLast(4) // "000Z"
     }
 
     /// Room for everything but the strings and the data: field names, punctuation,
@@ -205,10 +212,11 @@ public struct JSONLRecordWriter: Sendable {
         var bound: Int {
             switch self {
             case .none: 0
-            case let .json(value, _): value.count
-            case let .text(value): JSONWriter.escapedBound(value.count)
-            case let .bytes(value): Base64.encodedLength(value.count)
-            case let .invalid(reason, raw): JSONWriter.escapedBound(reason.utf8.count) + Base64.encodedLength(raw.count) + 16
+            case .json(let value, _): value.count
+            case .text(let value): JSONWriter.escapedBound(value.count)
+            case .bytes(let value): Base64.encodedLength(value.count)
+            case .invalid(let reason, let raw):
+                JSONWriter.escapedBound(reason.utf8.count) + Base64.encodedLength(raw.count) + 16
             }
         }
 
@@ -217,21 +225,21 @@ public struct JSONLRecordWriter: Sendable {
             switch self {
             case .none:
                 cursor.put(",\"data\":null")
-            case let .json(value, hasLineBreak):
+            case .json(let value, let hasLineBreak):
                 cursor.put(",\"data\":")
                 if hasLineBreak {
                     cursor.putWithoutWhitespace(validated: value)
                 } else {
                     cursor.put(value)
                 }
-            case let .text(value):
+            case .text(let value):
                 cursor.put(",\"data\":")
                 cursor.putJSONString(utf8: value)
-            case let .bytes(value):
+            case .bytes(let value):
                 cursor.put(",\"data\":\"")
                 cursor.putBase64(value)
                 cursor.put(UInt8(ascii: "\""))
-            case let .invalid(reason, raw):
+            case .invalid(let reason, let raw):
                 cursor.put(",\"error\":")
                 JSONWriter.withUTF8(of: reason) { cursor.putJSONString(utf8: $0) }
                 cursor.put(",\"raw\":\"")
@@ -249,7 +257,9 @@ public struct JSONLRecordWriter: Sendable {
         var i = 0
         while i + 8 <= end {
             let word = JSONBytes.word(bytes, at: i)
-            if JSONBytes.bytesBelow(1, in: word ^ 0x0a0a_0a0a_0a0a_0a0a) | JSONBytes.bytesBelow(1, in: word ^ 0x0d0d_0d0d_0d0d_0d0d) != 0 {
+            if JSONBytes.bytesBelow(1, in: word ^ 0x0a0a_0a0a_0a0a_0a0a)
+                | JSONBytes.bytesBelow(1, in: word ^ 0x0d0d_0d0d_0d0d_0d0d) != 0
+            {
                 return true
             }
             i += 8
@@ -268,6 +278,6 @@ public struct JSONLRecordWriter: Sendable {
         var end = bytes.count
         while start < end, JSONBytes.isWhitespace(bytes[start]) { start += 1 }
         while end > start, JSONBytes.isWhitespace(bytes[end - 1]) { end -= 1 }
-        return UnsafeRawBufferPointer(rebasing: bytes[start ..< end])
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// MessagePack (Hypha's RPC messages travel as msgpack inside `b:` values),
@@ -66,7 +67,7 @@ public enum MessagePack {
             case 0xde, 0xdf:
                 guard let count = unsigned(first == 0xde ? 2 : 4) else { return nil }
                 return map(Int(count), depth: depth)
-            default: return nil  // 0xc1 is never used
+            default: return nil // 0xc1 is never used
             }
         }
 
@@ -77,7 +78,9 @@ public enum MessagePack {
 
         mutating func ext(_ count: Int) -> JSONValue? {
             guard let type = take(1)?.first, let data = take(count) else { return nil }
-            return .object([("$ext", .number(String(Int8(bitPattern: type)))), ("data", .string(Data(data).base64EncodedString()))])
+            return .object([
+                ("$ext", .number(String(Int8(bitPattern: type)))), ("data", .string(Data(data).base64EncodedString())),
+            ])
         }
 
         mutating func array(_ count: Int, depth: Int) -> JSONValue? {
@@ -98,7 +101,8 @@ public enum MessagePack {
                 // once more per level: nested keys would double the output at each level.
                 guard index < bytes.count, !Self.isContainer(bytes[index]) else { return nil }
                 guard let key = value(depth: depth + 1), let item = value(depth: depth + 1) else { return nil }
-                let name: String = if case .string(let text) = key { text } else { String(decoding: key.compactJSON(), as: UTF8.self) }
+                let name: String =
+                    if case .string(let text) = key { text } else { String(decoding: key.compactJSON(), as: UTF8.self) }
                 fields.append((name, item))
             }
             return .object(fields)
@@ -110,7 +114,9 @@ public enum MessagePack {
         }
 
         func number(_ value: Double) -> JSONValue {
-            value.isFinite ? .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) + ".0" : String(value)) : .string(String(value))
+            value.isFinite
+                ? .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) + ".0" : String(value))
+                : .string(String(value))
         }
     }
 }

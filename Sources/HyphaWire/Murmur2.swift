@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Java-compatible murmur2 (Kafka's Utils.murmur2), and the partition aiokafka / librdkafka's murmur2_random pick for a key.
 public enum Murmur2 {
     private static let seed: UInt32 = 0x9747_b28c
@@ -26,7 +27,8 @@ public enum Murmur2 {
         var h = seed ^ UInt32(truncatingIfNeeded: length)
         var index = 0
         while index + 4 <= length {
-            var k = UInt32(data[index]) | UInt32(data[index + 1]) << 8
+            var k =
+                UInt32(data[index]) | UInt32(data[index + 1]) << 8
                 | UInt32(data[index + 2]) << 16 | UInt32(data[index + 3]) << 24
             k &*= multiplier
             k ^= k >> 24

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Fast ISO-8601 UTC with milliseconds, e.g. "2026-11-27T09:31:21.301Z" (no DateFormatter; civil-from-days arithmetic).
 ///
 /// Every `Int64` is written, on the proleptic Gregorian calendar: times before 1970
@@ -55,7 +56,7 @@ extension ByteCursor {
         }
         let (year, month, day) = WireTimestamp.civil(fromDays: days)
 
-        if (0 ... 9999).contains(year) {
+        if (0...9999).contains(year) {
             putDecimal(year, minimumWidth: 4)
         } else {
             put(year < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))

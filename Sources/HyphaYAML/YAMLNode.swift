@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A place in a YAML text, 1-based, as people count.
 public struct YAMLPosition: Sendable, Equatable, CustomStringConvertible {
     /// The line, from 1.

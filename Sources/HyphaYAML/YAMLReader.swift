@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CYAML
 
 /// Reads YAML with libyaml into `YAMLNode`s, keeping positions.

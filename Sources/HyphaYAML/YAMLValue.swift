@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A YAML value to write: key order kept, every string stays a string when read back.
 ///
 /// Literals build values directly; a dictionary literal keeps the order it was

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CYAML
 
 /// Writes `YAMLValue`s as YAML text through libyaml's emitter.
@@ -35,17 +36,19 @@ public enum YAMLWriter {
                 // callback here: a closure that captures nothing (so it converts to
                 // a C function pointer) and finds the array through `data`, which
                 // stays valid for as long as `emitter` lives.
-                yaml_emitter_set_output(emitter, { data, bytes, count in
-                    guard let data else { return 0 }
-                    if let bytes, count > 0 {
-                        data.assumingMemoryBound(to: [UInt8].self).pointee
-                            .append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
-                    }
-                    return 1
-                }, outputArray)
+                yaml_emitter_set_output(
+                    emitter,
+                    { data, bytes, count in
+                        guard let data else { return 0 }
+                        if let bytes, count > 0 {
+                            data.assumingMemoryBound(to: [UInt8].self).pointee
+                                .append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                        }
+                        return 1
+                    }, outputArray)
                 yaml_emitter_set_unicode(emitter, 1)
                 yaml_emitter_set_indent(emitter, 2)
-                yaml_emitter_set_width(emitter, -1)  // never fold long lines
+                yaml_emitter_set_width(emitter, -1) // never fold long lines
                 yaml_emitter_set_break(emitter, YAML_LN_BREAK)
 
                 let events = EventWriter(emitter: emitter)
@@ -111,8 +114,10 @@ private struct EventWriter {
     private func scalar(_ text: String, style: ScalarStyle) {
         var bytes = Array(text.utf8)
         let length = bytes.count
-        guard let length = Int32(exactly: length) else { fatalError("a YAML scalar of \(length) bytes is too long for libyaml") }
-        bytes.append(0)  // never an empty buffer: libyaml wants a non-null pointer
+        guard let length = Int32(exactly: length) else {
+            fatalError("a YAML scalar of \(length) bytes is too long for libyaml")
+        }
+        bytes.append(0) // never an empty buffer: libyaml wants a non-null pointer
         bytes.withUnsafeMutableBufferPointer { buffer in
             // Both implicit flags set: no tag is written, whatever the style.
             emit { yaml_scalar_event_initialize($0, nil, nil, buffer.baseAddress, length, 1, 1, style.libyaml) }
@@ -208,7 +213,7 @@ enum ScalarStyle: Equatable {
             let rest = scalars.dropFirst().drop(while: { $0 == "-" })
             guard scalars.count - rest.count <= 2, let next = rest.first, isLetter(next) else { return false }
         }
-        if scalars.starts(with: "...".unicodeScalars) { return false }  // a document end marker
+        if scalars.starts(with: "...".unicodeScalars) { return false } // a document end marker
         for (index, scalar) in scalars.enumerated().dropFirst() {
             // ": " starts a value and " #" a comment.
             if scalar == " " && scalars[index - 1] == ":" { return false }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -14,7 +15,9 @@ struct BrokerFaultTests {
         let event = TestEnvironment.uniqueEvent()
         let emitted = try Hyphactl.run(["emit", event, "before"], bootstrap: broker.bootstrap)
         try #require(emitted.status == 0, "\(emitted.stderr)")
-        let tail = try RunningCommand(["tail", event, "--from-beginning", "-f", "jsonl", "--timeout", "3", "-b", broker.bootstrap])
+        let tail = try RunningCommand([
+            "tail", event, "--from-beginning", "-f", "jsonl", "--timeout", "3", "-b", broker.bootstrap,
+        ])
         let first = tail.nextLine(timeout: 30)
         #expect(first?.contains(#""data":"before""#) == true, "\(first ?? "nothing")")
         broker.kill()
@@ -37,7 +40,9 @@ struct BrokerFaultTests {
         try cluster.createTopic("hypha_event_\(event)", partitions: 1)
         let bootstrap = cluster.bootstrapServers
         #expect(try Hyphactl.run(["emit", event, "one"], bootstrap: bootstrap).status == 0)
-        let tail = try RunningCommand(["tail", event, "--from-beginning", "-f", "jsonl", "--timeout", "20", "-b", bootstrap])
+        let tail = try RunningCommand([
+            "tail", event, "--from-beginning", "-f", "jsonl", "--timeout", "20", "-b", bootstrap,
+        ])
         #expect(tail.nextLine(timeout: 30)?.contains(#""data":"one""#) == true)
         cluster.takeDown()
         Thread.sleep(forTimeInterval: 5)
@@ -97,7 +102,8 @@ struct BrokerFaultTests {
         var stored = 0
         while stored == 0 && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.2)
-            let list = try Hyphactl.run(["topics", "list", "-o", "json", "--timeout", "5"], bootstrap: broker.bootstrap)
+            let list = try Hyphactl.run(
+                ["topics", "list", "-o", "json", "--timeout", "5"], bootstrap: broker.bootstrap)
             let topics = (try? JSONSerialization.jsonObject(with: list.stdout) as? [[String: Any]]) ?? []
             stored = topics.first { $0["event"] as? String == event }?["messages"] as? Int ?? 0
         }
@@ -107,8 +113,9 @@ struct BrokerFaultTests {
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(result.stderr)")
-        let undelivered = try #require(Self.number(before: " of 3000000 events were not delivered", in: result.stderr),
-                                       "stderr: \(result.stderr)")
+        let undelivered = try #require(
+            Self.number(before: " of 3000000 events were not delivered", in: result.stderr),
+            "stderr: \(result.stderr)")
         let delivered = try #require(Self.number(after: "delivered ", in: result.stdout), "stdout: \(result.stdout)")
         #expect(undelivered > 0)
         #expect(delivered + undelivered == 3_000_000)
@@ -147,8 +154,9 @@ struct BrokerFaultTests {
         cluster.bringUp()
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
         let reports = try Self.deliveries(result.stdout)
-        let undelivered = try #require(Self.number(before: " of 3000 events were not delivered", in: result.stderr),
-                                       "stderr: \(result.stderr)")
+        let undelivered = try #require(
+            Self.number(before: " of 3000 events were not delivered", in: result.stderr),
+            "stderr: \(result.stderr)")
         #expect(reports.count + undelivered == 3000)
         #expect(!reports.isEmpty && undelivered > 0, "the outage should have cut the run: \(reports.count) delivered")
         let log = try Self.log(event, cluster)
@@ -177,7 +185,9 @@ struct BrokerFaultTests {
 
     /// emit in batches of 10 with one request in flight: 300 requests of 20 ms
     /// at least, so an outage 1.5 s in lands mid-way.
-    private static func slowEmit(_ event: String, _ file: LinesFile, _ cluster: MockKafkaCluster, timeout: Int) -> [String] {
+    private static func slowEmit(_ event: String, _ file: LinesFile, _ cluster: MockKafkaCluster, timeout: Int)
+        -> [String]
+    {
         [
             "emit", event, "--lines", "--file", file.path, "-o", "json", "--timeout", String(timeout),
             "-b", cluster.bootstrapServers, "-X", "batch.num.messages=10", "-X", "max.in.flight=1", "-X", "linger.ms=0",
@@ -187,19 +197,23 @@ struct BrokerFaultTests {
     private static func deliveries(_ output: String) throws -> [Place] {
         try output.split(separator: "\n").map { line in
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            return Place(partition: try #require(object["partition"] as? Int), offset: try #require(object["offset"] as? Int))
+            return Place(
+                partition: try #require(object["partition"] as? Int), offset: try #require(object["offset"] as? Int))
         }
     }
 
     /// Every event of the topic, by where it is stored.
     private static func log(_ event: String, _ cluster: MockKafkaCluster) throws -> [Place: String] {
-        let tail = try Hyphactl.run(["tail", event, "--from-beginning", "-e", "-f", "jsonl"], bootstrap: cluster.bootstrapServers)
+        let tail = try Hyphactl.run(
+            ["tail", event, "--from-beginning", "-e", "-f", "jsonl"], bootstrap: cluster.bootstrapServers)
         #expect(tail.status == 0, "\(tail.stderr)")
         var log: [Place: String] = [:]
         for record in try tail.jsonLines() {
-            let place = Place(partition: try #require(record["partition"] as? Int), offset: try #require(record["offset"] as? Int))
+            let place = Place(
+                partition: try #require(record["partition"] as? Int), offset: try #require(record["offset"] as? Int))
             let data = try #require(record["data"] as? [String: Any])
-            log[place] = String(decoding: try JSONSerialization.data(withJSONObject: data, options: .sortedKeys), as: UTF8.self)
+            log[place] = String(
+                decoding: try JSONSerialization.data(withJSONObject: data, options: .sortedKeys), as: UTF8.self)
         }
         return log
     }

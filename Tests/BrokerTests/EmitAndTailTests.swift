@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -33,18 +34,23 @@ struct EmitAndTailTests {
         try Data([0x00, 0xFF, 0x80, 0x0A]).write(to: binaryFile)
         defer { try? FileManager.default.removeItem(at: binaryFile) }
 
-        try Hyphactl.succeed(["emit", event, "plain words"])                 // auto: not an object -> s:
-        try Hyphactl.succeed(["emit", event, "[1,2]"])                       // auto: JSON, but not an object -> s:
-        try Hyphactl.succeed(["emit", event, "--json", "[1,2]"])             // forced d:
-        try Hyphactl.succeed(["emit", event, "--string", #"{"x":"y"}"#])     // forced s:
+        try Hyphactl.succeed(["emit", event, "plain words"]) // auto: not an object -> s:
+        try Hyphactl.succeed(["emit", event, "[1,2]"]) // auto: JSON, but not an object -> s:
+        try Hyphactl.succeed(["emit", event, "--json", "[1,2]"]) // forced d:
+        try Hyphactl.succeed(["emit", event, "--string", #"{"x":"y"}"#]) // forced s:
         try Hyphactl.succeed(["emit", event, "--binary", "--file", binaryFile.path])
         try Hyphactl.succeed(["emit", event], stdin: Data(#"{"é": "ü", "n": [1.50, null]}"#.utf8 + [0x0A]))
 
         let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
-            .sorted { ($0["offset"] as? Int ?? 0, $0["partition"] as? Int ?? 0) < ($1["offset"] as? Int ?? 0, $1["partition"] as? Int ?? 0) }
+            .sorted {
+                ($0["offset"] as? Int ?? 0, $0["partition"] as? Int ?? 0) < (
+                    $1["offset"] as? Int ?? 0, $1["partition"] as? Int ?? 0
+                )
+            }
         try #require(records.count == 6)
         let byType = Dictionary(grouping: records) { $0["type"] as? String ?? "null" }
-        #expect(Set(byType["s"]?.compactMap { $0["data"] as? String } ?? []) == [#"{"x":"y"}"#, "[1,2]", "plain words"])
+        #expect(
+            Set(byType["s"]?.compactMap { $0["data"] as? String } ?? []) == [#"{"x":"y"}"#, "[1,2]", "plain words"])
         #expect(byType["d"]?.count == 2)
         #expect(byType["b"]?.first?["data"] as? String == "AP+ACg==")
         let object = try #require(byType["d"]?.compactMap { $0["data"] as? [String: Any] }.first)
@@ -77,18 +83,24 @@ struct EmitAndTailTests {
         let deliveries = try emitted.jsonLines()
         #expect(deliveries.count == 6)
         #expect(deliveries.map { $0["type"] as? String } == ["d", "d", "d", "d", "s", "s"])
-        #expect(deliveries.allSatisfy { $0["topic"] as? String == "hypha_event_\(event)" && $0["offset"] is Int && $0["partition"] is Int })
+        #expect(
+            deliveries.allSatisfy {
+                $0["topic"] as? String == "hypha_event_\(event)" && $0["offset"] is Int && $0["partition"] is Int
+            })
         let tailed = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
         #expect(tailed.count == 6)
     }
 
-    @Test("an event librdkafka refuses fails alone: the others are delivered, exit 1 counts it", arguments: ["--lines", "--jsonl"])
+    @Test(
+        "an event librdkafka refuses fails alone: the others are delivered, exit 1 counts it",
+        arguments: ["--lines", "--jsonl"])
     func oneEventRefused(_ mode: String) throws {
         let event = TestEnvironment.uniqueEvent()
         let small = (0..<10).map { "small \($0)" }
         // Over message.max.bytes: librdkafka refuses it when it is queued.
         let sent = small[..<5] + [String(repeating: "x", count: 2_000_000)] + small[5...]
-        let input = mode == "--lines"
+        let input =
+            mode == "--lines"
             ? sent.joined(separator: "\n")
             : sent.map { #"{"event":"\#(event)","type":"s","data":"\#($0)"}"# }.joined(separator: "\n")
         let emitted = try Hyphactl.run(
@@ -137,15 +149,21 @@ struct EmitAndTailTests {
 
         let partition = try #require(deliveries.first?["partition"] as? Int)
         let inPartition = deliveries.filter { $0["partition"] as? Int == partition }
-        let onePartition = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-p", String(partition), "-f", "jsonl"]).jsonLines()
+        let onePartition = try Hyphactl.succeed([
+            "tail", event, "--from-beginning", "-e", "-p", String(partition), "-f", "jsonl",
+        ]).jsonLines()
         #expect(onePartition.count == inPartition.count)
         #expect(onePartition.allSatisfy { $0["partition"] as? Int == partition })
 
-        let fromOffset = try Hyphactl.succeed(["tail", event, "--offset", "1", "-e", "-p", String(partition), "-f", "jsonl"]).jsonLines()
+        let fromOffset = try Hyphactl.succeed([
+            "tail", event, "--offset", "1", "-e", "-p", String(partition), "-f", "jsonl",
+        ]).jsonLines()
         #expect(fromOffset.count == inPartition.count - 1)
         #expect(fromOffset.first?["offset"] as? Int == 1)
 
-        let lastOne = try Hyphactl.succeed(["tail", event, "--offset", "-1", "-e", "-p", String(partition), "-f", "jsonl"]).jsonLines()
+        let lastOne = try Hyphactl.succeed([
+            "tail", event, "--offset", "-1", "-e", "-p", String(partition), "-f", "jsonl",
+        ]).jsonLines()
         #expect(try Hyphactl.succeed(["tail", event, "--offset=-2", "-e", "-f", "jsonl"]).jsonLines().count == 2)
         #expect(lastOne.count == 1)
         #expect(lastOne.first?["offset"] as? Int == inPartition.count - 1)
@@ -175,11 +193,15 @@ struct EmitAndTailTests {
         #expect(try run(["emit", "other", "3"]).status == 0)
         let globbed = try run(["tail", "\(prefix)-*", "--from-beginning", "-e", "-f", "jsonl"])
         #expect(globbed.status == 0)
-        #expect(Set(try globbed.jsonLines().compactMap { $0["event"] as? String }) == ["\(prefix)-one", "\(prefix)-two"])
+        #expect(
+            Set(try globbed.jsonLines().compactMap { $0["event"] as? String }) == ["\(prefix)-one", "\(prefix)-two"])
 
         let everything = try run(["tail", "--all", "--from-beginning", "-e", "-f", "jsonl"])
         #expect(everything.status == 0)
-        #expect(Set(try everything.jsonLines().compactMap { $0["event"] as? String }) == ["\(prefix)-one", "\(prefix)-two", "other"])
+        #expect(
+            Set(try everything.jsonLines().compactMap { $0["event"] as? String }) == [
+                "\(prefix)-one", "\(prefix)-two", "other",
+            ])
 
         let nothing = try run(["tail", "\(prefix)-nomatch-*", "-e"])
         #expect(nothing.status == 1)
@@ -199,13 +221,16 @@ struct EmitAndTailTests {
     @Test("a value that is not what its key says is shown with its error, never dropped")
     func undecodableValues() throws {
         let event = TestEnvironment.uniqueEvent()
-        let produced = try PythonPeer.run(["raw", "--topic", "hypha_event_\(event)"], stdin: Data("""
-            {"key": "d:\(event)", "value": "e25vcGU="}
-            {"key": "s:\(event)", "value": "wyg="}
-            {"key": null, "value": "aGk="}
-            {"key": "d:\(event)", "value": null}
+        let produced = try PythonPeer.run(
+            ["raw", "--topic", "hypha_event_\(event)"],
+            stdin: Data(
+                """
+                {"key": "d:\(event)", "value": "e25vcGU="}
+                {"key": "s:\(event)", "value": "wyg="}
+                {"key": null, "value": "aGk="}
+                {"key": "d:\(event)", "value": null}
 
-            """.utf8))
+                """.utf8))
         #expect(produced.status == 0, "\(produced.stderr)")
         let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
         try #require(records.count == 4)
@@ -231,7 +256,10 @@ struct EmitAndTailTests {
         busy.standardOutput = FileHandle.nullDevice
         busy.standardError = FileHandle.nullDevice
         try busy.run()
-        defer { busy.terminate(); busy.waitUntilExit() }
+        defer {
+            busy.terminate()
+            busy.waitUntilExit()
+        }
         (busy.standardInput as! Pipe).fileHandleForWriting.write(Data("{\"busy\":true}\n".utf8))
         try (busy.standardInput as! Pipe).fileHandleForWriting.close()
         Thread.sleep(forTimeInterval: 1)
@@ -244,7 +272,9 @@ struct EmitAndTailTests {
     func interrupt(_ signal: Int32) throws {
         let event = TestEnvironment.uniqueEvent()
         try Hyphactl.succeed(["emit", event, "x"])
-        let tail = try RunningCommand(["tail", event, "--from-beginning", "-f", "jsonl", "-b", try TestEnvironment.bootstrap()])
+        let tail = try RunningCommand([
+            "tail", event, "--from-beginning", "-f", "jsonl", "-b", try TestEnvironment.bootstrap(),
+        ])
         let firstLine = tail.nextLine(timeout: 20)
         #expect(firstLine?.contains(#""data":"x""#) == true)
         tail.signal(signal)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -12,7 +13,9 @@ import Testing
 struct EventBusFaultTests {
     private static func cluster(topics: [String: Int], servers: [String]) throws -> MockKafkaCluster {
         let cluster = try MockKafkaCluster(brokers: 1)
-        for (event, partitions) in topics { try cluster.createTopic(HyphaTopic.forEvent(event), partitions: partitions) }
+        for (event, partitions) in topics {
+            try cluster.createTopic(HyphaTopic.forEvent(event), partitions: partitions)
+        }
         for server in servers { try cluster.createTopic(HyphaTopic.healthCheck(serverID: server), partitions: 1) }
         return cluster
     }
@@ -27,7 +30,8 @@ struct EventBusFaultTests {
         if case .kafka(_, let offset, _) = event.origin { offset } else { -1 }
     }
 
-    @Test("a restarted server whose committed-offset lookup fails at first still gets every event sent while it was away")
+    @Test(
+        "a restarted server whose committed-offset lookup fails at first still gets every event sent while it was away")
     func committedLookupFails() async throws {
         let cluster = try Self.cluster(topics: ["away": 1], servers: ["sender", "receiver"])
         let sender = MockBus.make("sender", cluster)
@@ -66,7 +70,8 @@ struct EventBusFaultTests {
             try await Task.sleep(for: .milliseconds(20))
             await inbox.add(event)
         }
-        let producer = try EventProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, logger: testLogger()))
+        let producer = try EventProducer(
+            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, logger: testLogger()))
         let report = try await producer.send((0..<300).map { OutgoingEvent(name: "busy", payload: .text("\($0)")) })
         #expect(report.deliveredCount == 300)
         for name in news {
@@ -84,7 +89,9 @@ struct EventBusFaultTests {
         await bus.stop()
     }
 
-    @Test("leader moves while events flow: a position librdkafka has to reset resumes at the earliest kept offset, nothing is skipped")
+    @Test(
+        "leader moves while events flow: a position librdkafka has to reset resumes at the earliest kept offset, nothing is skipped"
+    )
     func leaderMoves() async throws {
         let cluster = try MockKafkaCluster(brokers: 3)
         try cluster.createTopic(HyphaTopic.forEvent("moving"), partitions: 1, replicationFactor: 3)
@@ -110,7 +117,9 @@ struct EventBusFaultTests {
         await sender.stop()
     }
 
-    @Test("an event too large for Kafka is the caller's error: valid emits beside it all succeed, the breaker stays closed")
+    @Test(
+        "an event too large for Kafka is the caller's error: valid emits beside it all succeed, the breaker stays closed"
+    )
     func oversizedEmits() async throws {
         let cluster = try Self.cluster(topics: ["sized": 4], servers: ["emitter"])
         let bus = MockBus.make("emitter", cluster)
@@ -135,10 +144,13 @@ struct EventBusFaultTests {
             }
         }
         let all = try #require(results)
-        let valid = all.filter { !$0.0 }, oversized = all.filter { $0.0 }
+        let valid = all.filter { !$0.0 }
+        let oversized = all.filter { $0.0 }
         #expect(oversized.count == 8)
         let validFailures = valid.compactMap { if case .failure(let error) = $0.1 { error } else { nil } }
-        #expect(validFailures.isEmpty, "\(validFailures.count) valid emits failed, e.g. \(validFailures.first.map(\.description) ?? "")")
+        #expect(
+            validFailures.isEmpty,
+            "\(validFailures.count) valid emits failed, e.g. \(validFailures.first.map(\.description) ?? "")")
         for (_, result) in oversized {
             guard case .failure(let error) = result else {
                 Issue.record("a 2 MB event was accepted")
@@ -210,7 +222,8 @@ struct EventBusFaultTests {
         waiting.cancel()
         let cancelled = try await within(.seconds(60), "a cancelled waitFor") { await waiting.result }
         if case .success? = cancelled { Issue.record("a cancelled waitFor returned an event") }
-        #expect(cancelled.map { if case .failure(let error) = $0 { error is CancellationError } else { false } } == true)
+        #expect(
+            cancelled.map { if case .failure(let error) = $0 { error is CancellationError } else { false } } == true)
         await bus.stop()
     }
 
@@ -222,7 +235,9 @@ struct EventBusFaultTests {
         let waiting = Task { try await bus.waitFor("inner", where: { _ in !bus.isCircuitOpen }, timeout: .seconds(60)) }
         try await Task.sleep(for: .milliseconds(200))
         await bus.emitLocal("inner", .text("check"))
-        let found = try await within(.seconds(60), "waitFor with a predicate that reads the bus") { try await waiting.value }
+        let found = try await within(.seconds(60), "waitFor with a predicate that reads the bus") {
+            try await waiting.value
+        }
         #expect(found?.payload == .text("check"))
 
         let orphan = Task { try await bus.waitFor("inner", timeout: .seconds(60)) }
@@ -253,7 +268,8 @@ struct EventBusFaultTests {
         }
         for name in names { try await caller.emit(name, .text(name)) }
         for (index, name) in names.enumerated() where !index.isMultiple(of: 2) {
-            #expect(await inboxes[name]!.wait(for: 1, timeout: .seconds(15)).count == 1, "\(name) lost its subscription")
+            #expect(
+                await inboxes[name]!.wait(for: 1, timeout: .seconds(15)).count == 1, "\(name) lost its subscription")
         }
         for (index, name) in names.enumerated() where index.isMultiple(of: 2) {
             #expect(await inboxes[name]!.events.isEmpty, "\(name) got an event after off")
@@ -306,7 +322,9 @@ struct EventBusFaultTests {
         #expect(await calls.wait(for: 1).count == 1)
         try await Task.sleep(for: .milliseconds(200))
         await first.stop()
-        #expect(try metrics.expectCounter("kafka_event_bus", [("event", "poison"), ("status", "handler_failed")]).totalValue == 1)
+        #expect(
+            try metrics.expectCounter("kafka_event_bus", [("event", "poison"), ("status", "handler_failed")]).totalValue
+                == 1)
 
         let second = MockBus.make("victim", cluster)
         try await second.start()
@@ -322,9 +340,10 @@ struct EventBusFaultTests {
 
     @Test("start failing leaves the bus stoppable and startable; a server id too long for a topic is a clear error")
     func failedStart() async throws {
-        let nowhere = KafkaEventBus(configuration: EventBusConfiguration(
-            kafka: KafkaClientSettings(bootstrapServers: "127.0.0.1:1", timeout: .seconds(1), logger: testLogger()),
-            serverID: "nowhere"))
+        let nowhere = KafkaEventBus(
+            configuration: EventBusConfiguration(
+                kafka: KafkaClientSettings(bootstrapServers: "127.0.0.1:1", timeout: .seconds(1), logger: testLogger()),
+                serverID: "nowhere"))
         await #expect(throws: KafkaFailure.self) { try await nowhere.start() }
         _ = try await within(.seconds(60), "stop after a failed start") { await nowhere.stop() }
 

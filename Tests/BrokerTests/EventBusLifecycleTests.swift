@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -65,7 +66,8 @@ struct EventBusLifecycleTests {
         try await bus.emit(event, .json(.object([("n", .number("0"))])))
         try await bus.emit(event, .text("one"))
         try await bus.emit(event, .bytes([2]))
-        let payloads = try #require(try await within(.seconds(30), "the loop's three events") { try await received.value })
+        let payloads = try #require(
+            try await within(.seconds(30), "the loop's three events") { try await received.value })
         #expect(payloads.count == 3)
         #expect(payloads.contains(.text("one")) && payloads.contains(.bytes([2])))
         // Gone from the registry: only the inbox's handler is left for the event.
@@ -92,7 +94,8 @@ struct EventBusLifecycleTests {
     }
 
     private func admin() throws -> KafkaAdmin {
-        try KafkaAdmin(settings: KafkaClientSettings(bootstrapServers: try TestEnvironment.bootstrap(), timeout: .seconds(20)))
+        try KafkaAdmin(
+            settings: KafkaClientSettings(bootstrapServers: try TestEnvironment.bootstrap(), timeout: .seconds(20)))
     }
 }
 

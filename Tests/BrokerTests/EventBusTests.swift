@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -14,7 +15,8 @@ struct EventBusTests {
         let second = try TestBus.make("b-\(event)")
         try await first.start()
         try await second.start()
-        let inboxA = Inbox(), inboxB = Inbox()
+        let inboxA = Inbox()
+        let inboxB = Inbox()
         async let subscribedA = first.on(event, inboxA.handler)
         async let subscribedB = second.on(event, inboxB.handler)
         _ = try await (subscribedA, subscribedB)
@@ -38,7 +40,8 @@ struct EventBusTests {
         let event = TestEnvironment.uniqueEvent("bus")
         let bus = try TestBus.make("h-\(event)")
         try await bus.start()
-        let all = Inbox(), single = Inbox()
+        let all = Inbox()
+        let single = Inbox()
         let id = try await bus.on(event, all.handler)
         try await bus.once(event, single.handler)
 
@@ -99,8 +102,10 @@ struct EventBusTests {
         #expect(ContinuousClock.now - started < .seconds(8))
         let timeouts = try metrics.expectCounter("kafka_event_bus", [("event", event), ("status", "handler_timeout")])
         #expect(timeouts.totalValue == 1)
-        #expect(try metrics.expectCounter("kafka_event_bus", [("event", event), ("status", "emitted")]).totalValue == 2)
-        #expect(try metrics.expectCounter("kafka_event_bus", [("event", event), ("status", "received")]).totalValue == 2)
+        #expect(
+            try metrics.expectCounter("kafka_event_bus", [("event", event), ("status", "emitted")]).totalValue == 2)
+        #expect(
+            try metrics.expectCounter("kafka_event_bus", [("event", event), ("status", "received")]).totalValue == 2)
         await bus.stop()
     }
 
@@ -120,7 +125,8 @@ struct EventBusTests {
         let document = try #require(try JSONSerialization.jsonObject(with: lag.stdout) as? [String: Any])
         #expect(document["total_lag"] as? Int == 0)
         let partitions = try #require(document["partitions"] as? [[String: Any]])
-        #expect(partitions.contains { $0["topic"] as? String == "hypha_event_\(event)" && $0["committed"] as? Int == 3 })
+        #expect(
+            partitions.contains { $0["topic"] as? String == "hypha_event_\(event)" && $0["committed"] as? Int == 3 })
     }
 
     @Test("waitFor: a match from Kafka or from this process, and a timeout")
@@ -157,7 +163,9 @@ struct EventBusTests {
         let event = TestEnvironment.uniqueEvent("bus")
         let bus = try TestBus.make("l-\(event)")
         try await bus.start()
-        let local = Inbox(), remote = Inbox(), once = Inbox()
+        let local = Inbox()
+        let remote = Inbox()
+        let once = Inbox()
         bus.onLocal(event, local.handler)
         bus.onceLocal(event, once.handler)
         try await bus.on(event, remote.handler)
@@ -194,10 +202,14 @@ struct EventBusTests {
         let object = received.compactMap { event -> [UInt8]? in
             if case .json(let value)? = event.payload { value.compactJSON() } else { nil }
         }.first
-        #expect(try canonical(try JSONSerialization.jsonObject(with: Data(try #require(object)))) == canonical(["from": "python", "n": 1]))
+        #expect(
+            try canonical(try JSONSerialization.jsonObject(with: Data(try #require(object))))
+                == canonical(["from": "python", "n": 1]))
 
         // Swift to Python.
-        let peer = try BackgroundPeer(["consume", "--server-id", "py-\(event)", "--events", event, "--count", "3", "--timeout", "40"])
+        let peer = try BackgroundPeer([
+            "consume", "--server-id", "py-\(event)", "--events", event, "--count", "3", "--timeout", "40",
+        ])
         try await bus.emit(event, .json(try JSONValue.parse(#"{"from": "swift", "ü": true}"#)))
         try await bus.emit(event, .text("text from swift"))
         try await bus.emit(event, .bytes([0x00, 0x01, 0xFE]))
@@ -224,11 +236,14 @@ struct EventBusTests {
         let producer = try EventProducer(settings: settings)
         // One at a time: Tansu counts a batch of several messages as one.
         // JSON, as the undecodable one claims to be: one key, so one partition.
-        for index in 0..<5 { _ = try await producer.send([OutgoingEvent(name: event, payload: .json(.number("\(index)")))]) }
+        for index in 0..<5 {
+            _ = try await producer.send([OutgoingEvent(name: event, payload: .json(.number("\(index)")))])
+        }
         _ = try await producer.send([OutgoingEvent(name: event, type: .json, value: Array("{not json".utf8))])
         // Long enough for automatic commits (every second), short of the first handler call's end.
         try await Task.sleep(for: .milliseconds(2500))
-        let lag = try #require(try await KafkaAdmin(settings: settings).describeGroups([HyphaGroup.forServer("u-\(event)")]).first)
+        let lag = try #require(
+            try await KafkaAdmin(settings: settings).describeGroups([HyphaGroup.forServer("u-\(event)")]).first)
         let committed = try #require(lag.partitions.first { $0.topic == HyphaTopic.forEvent(event) }?.committed)
         let handled = await inbox.events.count
         print("undecodable: committed \(committed) with \(handled) of 5 events started")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -45,9 +46,10 @@ struct FaultInjectionTests {
         try await outage.value
 
         func texts(_ events: [BusEvent]) -> Set<String> {
-            Set(events.compactMap { event -> String? in
-                if case .text(let text)? = event.payload { text } else { nil }
-            })
+            Set(
+                events.compactMap { event -> String? in
+                    if case .text(let text)? = event.payload { text } else { nil }
+                })
         }
         var received = await inbox.wait(for: 1000, timeout: .seconds(60))
         let deadline = ContinuousClock.now + .seconds(30)
@@ -57,7 +59,9 @@ struct FaultInjectionTests {
         }
         let unique = texts(received)
         let duplicates = received.count - unique.count
-        print("outage: 1000 events emitted, \(unique.count) distinct received, \(duplicates) duplicates, \(retries) emit retries")
+        print(
+            "outage: 1000 events emitted, \(unique.count) distinct received, \(duplicates) duplicates, \(retries) emit retries"
+        )
         #expect(unique.count == 1000, "lost \(1000 - unique.count) events")
         #expect(unique == Set((0..<1000).map(String.init)))
 
@@ -66,10 +70,14 @@ struct FaultInjectionTests {
         #expect(transitions.closed >= 1, "the breaker never closed again")
         #expect(!sender.isCircuitOpen)
         #expect(try senderMetrics.expectGauge("kafka_event_bus_circuit_open").lastValue == 0)
-        #expect(try senderMetrics.expectCounter(
-            "kafka_event_bus", [("event", "health_check_sender"), ("status", "circuit_opened")]).totalValue >= 1)
-        #expect(try senderMetrics.expectCounter(
-            "kafka_event_bus", [("event", "health_check_sender"), ("status", "circuit_closed")]).totalValue >= 1)
+        #expect(
+            try senderMetrics.expectCounter(
+                "kafka_event_bus", [("event", "health_check_sender"), ("status", "circuit_opened")]
+            ).totalValue >= 1)
+        #expect(
+            try senderMetrics.expectCounter(
+                "kafka_event_bus", [("event", "health_check_sender"), ("status", "circuit_closed")]
+            ).totalValue >= 1)
         await sender.stop()
         await receiver.stop()
     }

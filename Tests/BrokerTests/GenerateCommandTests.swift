@@ -1,10 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
 /// `hyphactl generate` as a runbook calls it (needs no broker).
 @Suite("generate on the command line")
 struct GenerateCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     private func temporary(_ name: String, _ contents: Data) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
@@ -17,42 +19,51 @@ struct GenerateCommandTests {
         let input = Self.root.appendingPathComponent("examples/prod-k8s-kraft.yaml").path
         let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "k8s", "-f", input])
         #expect(result.status == 0, "\(result.stderr)")
-        let committed = try String(contentsOfFile: Self.root.appendingPathComponent("examples/prod-k8s-kraft.k8s.yaml").path, encoding: .utf8)
+        let committed = try String(
+            contentsOfFile: Self.root.appendingPathComponent("examples/prod-k8s-kraft.k8s.yaml").path, encoding: .utf8)
         #expect(result.output == committed)
         #expect(result.stderr.contains("warning: hypha.replicas is 2"))
     }
 
     @Test("a bad file: every problem with line and column on stderr, exit 65, nothing on stdout")
     func badFile() throws {
-        let input = try temporary("bad.yaml", Data("""
-            apiVersion: hyphactl/v1
-            kind: HyphaDeployment
-            name: demo
-            hypha:
-              image: ghcr.io/amun-ai/hypha:latest
-              replicas: two
-            kafka:
-              mode: bundled
-              brokers: 3
-              replicationFactor: 4
+        let input = try temporary(
+            "bad.yaml",
+            Data(
+                """
+                apiVersion: hyphactl/v1
+                kind: HyphaDeployment
+                name: demo
+                hypha:
+                  image: ghcr.io/amun-ai/hypha:latest
+                  replicas: two
+                kafka:
+                  mode: bundled
+                  brokers: 3
+                  replicationFactor: 4
 
-            """.utf8))
+                """.utf8))
         let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "compose", "-f", input])
         #expect(result.status == 65)
         #expect(result.output.isEmpty)
         #expect(result.stderr.contains("hypha.image: 'latest' is refused"))
         #expect(result.stderr.contains("hypha.replicas: expected an integer at line 6, column 13"))
-        #expect(result.stderr.contains("kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 4 at line 10, column 22"))
+        #expect(
+            result.stderr.contains(
+                "kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 4 at line 10, column 22"))
         #expect(result.stderr.contains("3 problems; nothing was generated"))
     }
 
-    @Test("binary garbage, an empty file and a missing file exit 65 with one line", arguments: ["garbage", "empty", "missing"])
+    @Test(
+        "binary garbage, an empty file and a missing file exit 65 with one line",
+        arguments: ["garbage", "empty", "missing"])
     func unreadable(_ kind: String) throws {
-        let path: String = switch kind {
-        case "garbage": try temporary("garbage.yaml", Data([0x00, 0xFF, 0xFE, 0x13, 0x37, 0x00, 0x9C]))
-        case "empty": try temporary("empty.yaml", Data())
-        default: "/nonexistent/hypha.yaml"
-        }
+        let path: String =
+            switch kind {
+            case "garbage": try temporary("garbage.yaml", Data([0x00, 0xFF, 0xFE, 0x13, 0x37, 0x00, 0x9C]))
+            case "empty": try temporary("empty.yaml", Data())
+            default: "/nonexistent/hypha.yaml"
+            }
         let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "k8s", "-f", path])
         #expect(result.status == 65)
         #expect(result.output.isEmpty)
@@ -62,16 +73,21 @@ struct GenerateCommandTests {
     @Test("-o writes the file whole; --check exits 0 when it matches, 1 with a diff when it drifts")
     func outputAndCheck() throws {
         let input = Self.root.appendingPathComponent("examples/dev-compose-zookeeper.yaml").path
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-compose.yaml").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-compose.yaml")
+            .path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let written = try Subprocess.run(try Hyphactl.binary(), ["generate", "compose", "-f", input, "-o", output])
         #expect(written.status == 0 && written.output.isEmpty, "\(written.stderr)")
         let text = try String(contentsOfFile: output, encoding: .utf8)
         #expect(text.hasPrefix("services:\n"))
 
-        #expect(try Subprocess.run(try Hyphactl.binary(), ["generate", "compose", "-f", input, "--check", output]).status == 0)
-        try text.replacingOccurrences(of: "restart: unless-stopped", with: "restart: always").write(toFile: output, atomically: true, encoding: .utf8)
-        let drifted = try Subprocess.run(try Hyphactl.binary(), ["generate", "compose", "-f", input, "--check", output])
+        #expect(
+            try Subprocess.run(try Hyphactl.binary(), ["generate", "compose", "-f", input, "--check", output]).status
+                == 0)
+        try text.replacingOccurrences(of: "restart: unless-stopped", with: "restart: always").write(
+            toFile: output, atomically: true, encoding: .utf8)
+        let drifted = try Subprocess.run(
+            try Hyphactl.binary(), ["generate", "compose", "-f", input, "--check", output])
         #expect(drifted.status == 1)
         #expect(drifted.output.contains("-    restart: always"))
         #expect(drifted.output.contains("+    restart: unless-stopped"))
@@ -100,21 +116,34 @@ struct GenerateCommandTests {
         return lines.joined(separator: "\n")
     }()
 
-    @Test("the corpus of bad inputs: each its message, exit 65", arguments: [
-        ("syntax error", "name: [unclosed\n", "line 2, column 1"),
-        ("wrong type", valid.replacingOccurrences(of: "mode: bundled", with: "mode: bundled\n  brokers: three"),
-         "kafka.brokers: expected an integer at line 8, column 12"),
-        ("unknown key", valid.replacingOccurrences(of: "name: demo", with: "name: demo\nnamspace: x"),
-         "namspace: unknown key (did you mean namespace?) at line 4, column 1"),
-        ("duplicate key", valid + "name: twice\n", "duplicate key 'name' at line 8, column 1"),
-        ("missing tag", valid.replacingOccurrences(of: ":0.21.137", with: ""), "hypha.image: the image needs a tag"),
-        ("latest", valid.replacingOccurrences(of: "0.21.137", with: "latest"), "hypha.image: 'latest' is refused"),
-        ("replication over brokers", valid.replacingOccurrences(of: "mode: bundled", with: "mode: bundled\n  brokers: 3\n  replicationFactor: 4"),
-         "kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 4"),
-        ("alias bomb", aliasBomb, "aliases expand to more than 100000 nodes"),
-        ("empty file", "", "the file is empty"),
-        ("no mapping", "- just\n- a list\n", "expected a mapping, found a list at line 1, column 1"),
-    ])
+    @Test(
+        "the corpus of bad inputs: each its message, exit 65",
+        arguments: [
+            ("syntax error", "name: [unclosed\n", "line 2, column 1"),
+            (
+                "wrong type", valid.replacingOccurrences(of: "mode: bundled", with: "mode: bundled\n  brokers: three"),
+                "kafka.brokers: expected an integer at line 8, column 12"
+            ),
+            (
+                "unknown key", valid.replacingOccurrences(of: "name: demo", with: "name: demo\nnamspace: x"),
+                "namspace: unknown key (did you mean namespace?) at line 4, column 1"
+            ),
+            ("duplicate key", valid + "name: twice\n", "duplicate key 'name' at line 8, column 1"),
+            (
+                "missing tag", valid.replacingOccurrences(of: ":0.21.137", with: ""),
+                "hypha.image: the image needs a tag"
+            ),
+            ("latest", valid.replacingOccurrences(of: "0.21.137", with: "latest"), "hypha.image: 'latest' is refused"),
+            (
+                "replication over brokers",
+                valid.replacingOccurrences(
+                    of: "mode: bundled", with: "mode: bundled\n  brokers: 3\n  replicationFactor: 4"),
+                "kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 4"
+            ),
+            ("alias bomb", aliasBomb, "aliases expand to more than 100000 nodes"),
+            ("empty file", "", "the file is empty"),
+            ("no mapping", "- just\n- a list\n", "expected a mapping, found a list at line 1, column 1"),
+        ])
     func corpus(_ name: String, _ text: String, _ expected: String) throws {
         let path = try temporary("\(name.replacingOccurrences(of: " ", with: "-")).yaml", Data(text.utf8))
         let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "k8s", "-f", path])

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -21,7 +22,9 @@ struct GroupsTests {
         let event = TestEnvironment.uniqueEvent()
         let server = "lag-\(event)"
         try Hyphactl.succeed(["emit", event, "first"])
-        let first = try PythonPeer.run(["consume", "--server-id", server, "--events", event, "--count", "1", "--from-beginning"])
+        let first = try PythonPeer.run([
+            "consume", "--server-id", server, "--events", event, "--count", "1", "--from-beginning",
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try totalLag(server) == 0)
 
@@ -30,7 +33,9 @@ struct GroupsTests {
 
         let table = try describe("hypha_server_\(server)")
         #expect(table.status == 0)
-        #expect(table.output.contains("TOPIC") && table.output.contains("LOG-END-OFFSET") && table.output.contains("CLIENT-ID"))
+        #expect(
+            table.output.contains("TOPIC") && table.output.contains("LOG-END-OFFSET")
+                && table.output.contains("CLIENT-ID"))
         #expect(table.output.contains("hypha_event_\(event)"))
         #expect(table.output.contains("TOTAL LAG    5"))
 
@@ -47,7 +52,10 @@ struct GroupsTests {
         let event = TestEnvironment.uniqueEvent()
         let server = "shape-\(event)"
         try Hyphactl.succeed(["emit", event, "one"])
-        #expect(try PythonPeer.run(["consume", "--server-id", server, "--events", event, "--count", "1", "--from-beginning"]).status == 0)
+        #expect(
+            try PythonPeer.run([
+                "consume", "--server-id", server, "--events", event, "--count", "1", "--from-beginning",
+            ]).status == 0)
         try Hyphactl.succeed(["emit", event, "two"])
         let result = try describe(server, ["-o", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
@@ -69,8 +77,13 @@ struct GroupsTests {
         let event = TestEnvironment.uniqueEvent()
         let server = "list-\(event)"
         try Hyphactl.succeed(["emit", event, "x"])
-        #expect(try PythonPeer.run(["consume", "--server-id", server, "--events", event, "--count", "1", "--from-beginning"]).status == 0)
-        let groups = try #require(try JSONSerialization.jsonObject(with: try Hyphactl.succeed(["groups", "list", "-o", "json"]).stdout) as? [[String: Any]])
+        #expect(
+            try PythonPeer.run([
+                "consume", "--server-id", server, "--events", event, "--count", "1", "--from-beginning",
+            ]).status == 0)
+        let groups = try #require(
+            try JSONSerialization.jsonObject(with: try Hyphactl.succeed(["groups", "list", "-o", "json"]).stdout)
+                as? [[String: Any]])
         let mine = try #require(groups.first { $0["group"] as? String == "hypha_server_\(server)" })
         #expect(mine["server_id"] as? String == server)
         #expect(mine["state"] is String && mine["members"] is Int)
@@ -110,7 +123,9 @@ struct GroupsTests {
         let result = try Hyphactl.run(["servers", "-o", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         let reports = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
-        func status(_ id: String) -> String? { reports.first { $0["server_id"] as? String == id }?["status"] as? String }
+        func status(_ id: String) -> String? {
+            reports.first { $0["server_id"] as? String == id }?["status"] as? String
+        }
         #expect(status(healthy) == "ok")
         #expect(status(quiet) == "silent")
         #expect(status(departed) == "gone")

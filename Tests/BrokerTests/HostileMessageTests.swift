@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -13,20 +14,22 @@ struct HostileMessageTests {
     /// Produces the hostile messages, in this order, to partition 0 of a fresh topic.
     private static func produceHostile(_ event: String) throws -> [(key: [UInt8]?, value: [UInt8]?)] {
         let messages: [(key: [UInt8]?, value: [UInt8]?)] = [
-            (Array("s:\(event)".utf8), [0xC3, 0x28]),                      // invalid UTF-8 under s:
-            (Array("d:\(event)".utf8), Array("{nope".utf8)),               // invalid JSON under d:
-            (Array("d:".utf8), Array(#"{"a":1}"#.utf8)),                   // d: with no name
-            (nil, Array("hi".utf8)),                                       // no key
-            (Array("x:thing".utf8), Array("v".utf8)),                      // an unknown prefix
-            (Array("d:\(event)".utf8), nil),                               // a null value
+            (Array("s:\(event)".utf8), [0xC3, 0x28]), // invalid UTF-8 under s:
+            (Array("d:\(event)".utf8), Array("{nope".utf8)), // invalid JSON under d:
+            (Array("d:".utf8), Array(#"{"a":1}"#.utf8)), // d: with no name
+            (nil, Array("hi".utf8)), // no key
+            (Array("x:thing".utf8), Array("v".utf8)), // an unknown prefix
+            (Array("d:\(event)".utf8), nil), // a null value
             (Array("s:\(event)".utf8), Array(repeating: UInt8(ascii: "a"), count: fiveMegabytes)),
-            (Array("s:\(event)".utf8), Array(ansiValue.utf8)),             // control characters, ANSI escapes
-            (Array(ansiKey.utf8), Array("x".utf8)),                        // ... in a key
-            ([0x73, 0x3a, 0xff, 0xfe], Array("y".utf8)),                   // a key that is not UTF-8
-            (Array("s:\(event)".utf8), Array("last".utf8)),                // and the stream goes on
+            (Array("s:\(event)".utf8), Array(ansiValue.utf8)), // control characters, ANSI escapes
+            (Array(ansiKey.utf8), Array("x".utf8)), // ... in a key
+            ([0x73, 0x3a, 0xff, 0xfe], Array("y".utf8)), // a key that is not UTF-8
+            (Array("s:\(event)".utf8), Array("last".utf8)), // and the stream goes on
         ]
         let lines = messages.map { message -> String in
-            var record: [String: Any] = ["partition": 0, "value": message.value.map { Data($0).base64EncodedString() } ?? NSNull()]
+            var record: [String: Any] = [
+                "partition": 0, "value": message.value.map { Data($0).base64EncodedString() } ?? NSNull(),
+            ]
             if let key = message.key {
                 record["key_base64"] = Data(key).base64EncodedString()
             } else {
@@ -35,7 +38,8 @@ struct HostileMessageTests {
             return String(decoding: try! JSONSerialization.data(withJSONObject: record), as: UTF8.self)
         }
         let produced = try PythonPeer.run(
-            ["raw", "--topic", "hypha_event_\(event)"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8), timeout: 120)
+            ["raw", "--topic", "hypha_event_\(event)"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8),
+            timeout: 120)
         try #require(produced.status == 0, "\(produced.stderr)")
         return messages
     }
@@ -49,11 +53,15 @@ struct HostileMessageTests {
         try #require(records.count == messages.count, "\(records.count) records for \(messages.count) messages")
         #expect(records.map { $0["offset"] as? Int } == Array(0..<messages.count))
         #expect(records[0]["error"] as? String != nil && records[0]["raw"] as? String == "wyg=")
-        #expect(records[1]["error"] as? String != nil && records[1]["raw"] as? String == Data("{nope".utf8).base64EncodedString())
+        #expect(
+            records[1]["error"] as? String != nil
+                && records[1]["raw"] as? String == Data("{nope".utf8).base64EncodedString())
         #expect(records[2]["type"] as? String == "d" && records[2]["event"] as? String == "")
         #expect((records[2]["data"] as? [String: Any])?["a"] as? Int == 1)
         #expect(records[3]["key"] is NSNull && records[3]["data"] as? String == "hi")
-        #expect(records[4]["key"] as? String == "x:thing" && records[4]["type"] is NSNull && records[4]["data"] as? String == "v")
+        #expect(
+            records[4]["key"] as? String == "x:thing" && records[4]["type"] is NSNull
+                && records[4]["data"] as? String == "v")
         #expect(records[5]["data"] is NSNull && records[5]["error"] == nil)
         #expect((records[6]["data"] as? String)?.utf8.count == Self.fiveMegabytes)
         #expect(records[7]["data"] as? String == Self.ansiValue)
@@ -83,7 +91,9 @@ struct HostileMessageTests {
         let bytes = [UInt8](tail.stdout)
         // --no-color: not even the tool's own colour codes, so any ESC would be the bus's.
         let controls = bytes.enumerated().filter { $0.element < 0x20 && $0.element != 0x0A || $0.element == 0x7F }
-        #expect(controls.isEmpty, "control bytes at \(controls.prefix(5).map(\.offset)): \(controls.prefix(5).map(\.element))")
+        #expect(
+            controls.isEmpty,
+            "control bytes at \(controls.prefix(5).map(\.offset)): \(controls.prefix(5).map(\.element))")
         // C1 controls (U+0080…U+009F, e.g. CSI U+009B) act on some terminals too.
         #expect(!tail.output.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
         let lines = tail.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()

@@ -1,32 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
 /// Contexts and secrets, doctor, completions and man pages, pipes, exit codes.
 @Suite("the operator's everyday")
 struct OperatorTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let secret = "s3cr3t-\(UUID().uuidString.prefix(8))"
 
     /// A config file with two contexts; `test` points at the test broker, with a
     /// secret from the environment in a property librdkafka accepts.
     private func config() throws -> (path: String, environment: [String: String]) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hyphactl-\(UUID().uuidString).yaml").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hyphactl-\(UUID().uuidString).yaml")
+            .path
         try """
-            # clusters of the test
-            current-context: test
-            contexts:
-              test:
-                bootstrap-servers: \(try TestEnvironment.bootstrap())
-                properties:
-                  client.rack: rack-1
-                secrets:
-                  sasl.password: {env: TEST_KAFKA_PASSWORD}
-              broken:
-                bootstrap-servers: \(try TestEnvironment.bootstrap())
-                secrets:
-                  acks: {env: TEST_KAFKA_PASSWORD}
+        # clusters of the test
+        current-context: test
+        contexts:
+          test:
+            bootstrap-servers: \(try TestEnvironment.bootstrap())
+            properties:
+              client.rack: rack-1
+            secrets:
+              sasl.password: {env: TEST_KAFKA_PASSWORD}
+          broken:
+            bootstrap-servers: \(try TestEnvironment.bootstrap())
+            secrets:
+              acks: {env: TEST_KAFKA_PASSWORD}
 
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         var environment = ProcessInfo.processInfo.environment
         environment["HYPHACTL_CONFIG"] = path
         environment["TEST_KAFKA_PASSWORD"] = Self.secret
@@ -34,7 +37,9 @@ struct OperatorTests {
         return (path, environment)
     }
 
-    private func hyphactl(_ arguments: [String], _ environment: [String: String], stdin: Data? = nil) throws -> ProcessResult {
+    private func hyphactl(_ arguments: [String], _ environment: [String: String], stdin: Data? = nil) throws
+        -> ProcessResult
+    {
         try Subprocess.run(try Hyphactl.binary(), arguments, stdin: stdin, environment: environment)
     }
 
@@ -60,27 +65,31 @@ struct OperatorTests {
     func secretsNeverShown() throws {
         let (_, environment) = try config()
         let event = TestEnvironment.uniqueEvent()
-        let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID().uuidString)").path
+        let secretFile = FileManager.default.temporaryDirectory.appendingPathComponent("secret-\(UUID().uuidString)")
+            .path
         try Self.secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: secretFile) }
         let spec = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID().uuidString).yaml").path
         try """
-            apiVersion: hyphactl/v1
-            kind: HyphaDeployment
-            name: demo
-            namespace: hypha
-            hypha:
-              image: ghcr.io/amun-ai/hypha:0.21.137
-              replicas: 1
-              secretEnv:
-                HYPHA_JWT_SECRET: {secret: hypha-secrets, key: jwt}
-            kafka: {mode: bundled, flavor: kraft, image: apache/kafka:3.9.1, brokers: 1}
+        apiVersion: hyphactl/v1
+        kind: HyphaDeployment
+        name: demo
+        namespace: hypha
+        hypha:
+          image: ghcr.io/amun-ai/hypha:0.21.137
+          replicas: 1
+          secretEnv:
+            HYPHA_JWT_SECRET: {secret: hypha-secrets, key: jwt}
+        kafka: {mode: bundled, flavor: kraft, image: apache/kafka:3.9.1, brokers: 1}
 
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: spec) }
         let literal = spec + ".literal.yaml"
         try String(contentsOfFile: spec, encoding: .utf8)
-            .replacingOccurrences(of: "  secretEnv:\n    HYPHA_JWT_SECRET: {secret: hypha-secrets, key: jwt}", with: "  env: {HYPHA_JWT_SECRET: \(Self.secret)}")
+            .replacingOccurrences(
+                of: "  secretEnv:\n    HYPHA_JWT_SECRET: {secret: hypha-secrets, key: jwt}",
+                with: "  env: {HYPHA_JWT_SECRET: \(Self.secret)}"
+            )
             .write(toFile: literal, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: literal) }
         // The secret also on the command line, as -X, where a runbook might put it.
@@ -123,18 +132,20 @@ struct OperatorTests {
         // The same secret read from a file by a context of its own.
         let fileConfig = secretFile + ".yaml"
         try """
-            current-context: file
-            contexts:
-              file:
-                bootstrap-servers: \(try TestEnvironment.bootstrap())
-                secrets:
-                  sasl.password: {file: \(secretFile)}
+        current-context: file
+        contexts:
+          file:
+            bootstrap-servers: \(try TestEnvironment.bootstrap())
+            secrets:
+              sasl.password: {file: \(secretFile)}
 
-            """.write(toFile: fileConfig, atomically: true, encoding: .utf8)
+        """.write(toFile: fileConfig, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: fileConfig) }
         var fromFile = environment
         fromFile["HYPHACTL_CONFIG"] = fileConfig
-        let fileRuns: [[String]] = [["config", "view"], ["topics", "list", "-v", "-X", "debug=conf,security"], ["doctor", "-v"]]
+        let fileRuns: [[String]] = [
+            ["config", "view"], ["topics", "list", "-v", "-X", "debug=conf,security"], ["doctor", "-v"],
+        ]
         for (run, environment) in runs.map({ ($0, shell) }) + fileRuns.map({ ($0, fromFile) }) {
             let result = try hyphactl(run, environment, stdin: Data("{\"a\": 1}\n".utf8))
             #expect(!result.output.contains(Self.secret), "\(run): the secret is on stdout")
@@ -163,9 +174,11 @@ struct OperatorTests {
         #expect(broken.output.contains("→"))
     }
 
-    @Test("the committed completions are what the binary generates", arguments: [
-        ("bash", "hyphactl.bash"), ("zsh", "_hyphactl"), ("fish", "hyphactl.fish"),
-    ])
+    @Test(
+        "the committed completions are what the binary generates",
+        arguments: [
+            ("bash", "hyphactl.bash"), ("zsh", "_hyphactl"), ("fish", "hyphactl.fish"),
+        ])
     func completionsDrift(_ shell: String, _ file: String) throws {
         let generated = try Subprocess.run(try Hyphactl.binary(), ["--generate-completion-script", shell])
         let committed = try String(contentsOf: Self.root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
@@ -186,7 +199,10 @@ struct OperatorTests {
         try Hyphactl.succeed(["emit", event, "x"])
         let result = try Subprocess.run(
             try Hyphactl.binary(),
-            ["---completion", "tail", "--", "positional@0", "3", "0", "hyphactl", "tail", "-b", try TestEnvironment.bootstrap(), ""])
+            [
+                "---completion", "tail", "--", "positional@0", "3", "0", "hyphactl", "tail", "-b",
+                try TestEnvironment.bootstrap(), "",
+            ])
         #expect(result.lines.contains(event), "\(result.output)")
     }
 
@@ -196,10 +212,13 @@ struct OperatorTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("man-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let made = try Subprocess.run(tool, [try Hyphactl.binary(), "--multi-page", "--date", "2026-11-27", "--output-directory", directory.path])
+        let made = try Subprocess.run(
+            tool, [try Hyphactl.binary(), "--multi-page", "--date", "2026-11-27", "--output-directory", directory.path])
         #expect(made.status == 0, "\(made.stderr)")
         let pages = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        let committed = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("man").path).sorted()
+        let committed = try FileManager.default.contentsOfDirectory(
+            atPath: Self.root.appendingPathComponent("man").path
+        ).sorted()
         #expect(pages == committed, "man/ is stale: run scripts/generate-docs")
         for page in pages {
             let fresh = try String(contentsOf: directory.appendingPathComponent(page), encoding: .utf8)
@@ -221,7 +240,9 @@ struct OperatorTests {
         try Hyphactl.succeed(["emit", source, #"{"n": 1, "ü": [true, null, 2.5]}"#])
         try Hyphactl.succeed(["emit", source, "text ✓"])
         try Hyphactl.succeed(["emit", source, "--binary"], stdin: Data([0x00, 0x9C, 0xFF]))
-        let broken = try PythonPeer.run(["raw", "--topic", "hypha_event_\(source)"], stdin: Data(#"{"key": "d:\#(source)", "value": "e25v"}"#.utf8 + [0x0A]))
+        let broken = try PythonPeer.run(
+            ["raw", "--topic", "hypha_event_\(source)"],
+            stdin: Data(#"{"key": "d:\#(source)", "value": "e25v"}"#.utf8 + [0x0A]))
         #expect(broken.status == 0)
         let saved = try Hyphactl.succeed(["tail", source, "--from-beginning", "-e", "-f", "jsonl"]).output
         let renamed = saved.replacingOccurrences(of: #""event":"\#(source)""#, with: #""event":"\#(target)""#)
@@ -244,11 +265,14 @@ struct OperatorTests {
     func msgpack() throws {
         let event = TestEnvironment.uniqueEvent()
         // {"type": "method", "args": [1, -2, "x"]} in msgpack.
-        let packed: [UInt8] = [0x82, 0xA4] + Array("type".utf8) + [0xA6] + Array("method".utf8) + [0xA4] + Array("args".utf8)
+        let packed: [UInt8] =
+            [0x82, 0xA4] + Array("type".utf8) + [0xA6] + Array("method".utf8) + [0xA4] + Array("args".utf8)
             + [0x93, 0x01, 0xFE, 0xA1, 0x78]
         try Hyphactl.succeed(["emit", event, "--binary"], stdin: Data(packed))
         try Hyphactl.succeed(["emit", event, "--binary"], stdin: Data([0xC1, 0x00]))
-        let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl", "--decode", "msgpack"]).jsonLines()
+        let records = try Hyphactl.succeed([
+            "tail", event, "--from-beginning", "-e", "-f", "jsonl", "--decode", "msgpack",
+        ]).jsonLines()
         try #require(records.count == 2)
         let decoded = try #require(records.first { $0["encoding"] as? String == "msgpack" })
         #expect(try canonical(decoded["data"]) == canonical(["type": "method", "args": [1, -2, "x"]]))
@@ -267,7 +291,7 @@ struct OperatorTests {
         (["topics", "list", "-b", "127.0.0.1:1", "--timeout", "1"], 69),
         (["doctor", "-b", "127.0.0.1:1", "--timeout", "1"], 1),
         (["version"], 0),
-        ]
+    ]
 
     @Test("exit codes follow cli.md", arguments: exitCases.indices)
     func exitCodes(_ index: Int) throws {

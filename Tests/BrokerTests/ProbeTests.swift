@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -30,13 +31,17 @@ struct ProbeTests {
     @Test("two probes at once among another's probe events: each times its own probes, and only those")
     func concurrentProbes() async throws {
         let broker = try PrivateBroker()
-        let settings = KafkaClientSettings(bootstrapServers: broker.bootstrap, timeout: .seconds(20), logger: testLogger())
+        let settings = KafkaClientSettings(
+            bootstrapServers: broker.bootstrap, timeout: .seconds(20), logger: testLogger())
         let count = 10
         // Probe events of another server, with the same indexes, all the while.
         let foreign = (0..<count).map { index in
-            OutgoingEvent(name: BusProbe.event, payload: .json(.object([
-                ("probe", .number(String(index))), ("server", .string("hyphactl-probe-elsewhere")),
-            ])))
+            OutgoingEvent(
+                name: BusProbe.event,
+                payload: .json(
+                    .object([
+                        ("probe", .number(String(index))), ("server", .string("hyphactl-probe-elsewhere")),
+                    ])))
         }
         let intruder = Task {
             let producer = try EventProducer(settings: settings)

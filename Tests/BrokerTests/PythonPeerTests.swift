@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -20,9 +21,10 @@ struct PythonPeerTests {
         let records = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"]).jsonLines()
         try #require(records.count == 3)
         for ack in acks {
-            let record = try #require(records.first {
-                $0["partition"] as? Int == ack["partition"] as? Int && $0["offset"] as? Int == ack["offset"] as? Int
-            })
+            let record = try #require(
+                records.first {
+                    $0["partition"] as? Int == ack["partition"] as? Int && $0["offset"] as? Int == ack["offset"] as? Int
+                })
             #expect(record["event"] as? String == event)
             #expect(record["type"] as? String == ack["type"] as? String)
             #expect(record["key"] as? String == "\(ack["type"] as! String):\(event)")
@@ -85,5 +87,7 @@ struct PythonPeerTests {
 /// A JSON value as text with sorted keys, for comparing decoded documents.
 func canonical(_ value: Any?) throws -> String {
     let value = try #require(value)
-    return String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+    return String(
+        decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]),
+        as: UTF8.self)
 }

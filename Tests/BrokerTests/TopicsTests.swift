@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -49,7 +50,8 @@ struct TopicsTests {
         let partition = try #require(deliveries.first?["partition"] as? Int)
         #expect(deliveries.allSatisfy { $0["partition"] as? Int == partition })
         let document = try #require(
-            try JSONSerialization.jsonObject(with: try Hyphactl.succeed(["topics", "describe", event, "-o", "json"]).stdout) as? [String: Any])
+            try JSONSerialization.jsonObject(
+                with: try Hyphactl.succeed(["topics", "describe", event, "-o", "json"]).stdout) as? [String: Any])
         let rows = try #require(document["partitions"] as? [[String: Any]])
         #expect(rows.first { $0["partition"] as? Int == partition }?["messages"] as? Int == 3)
         #expect(rows.reduce(0) { $0 + ($1["messages"] as? Int ?? 0) } == 3)
@@ -66,7 +68,8 @@ struct TopicsTests {
     @Test("--all lists topics that are not Hypha's")
     func listAll() throws {
         let foreign = "other-\(UUID().uuidString.prefix(8).lowercased())"
-        let produced = try PythonPeer.run(["raw", "--topic", foreign], stdin: Data(#"{"key": null, "value": "eA=="}"#.utf8 + [0x0A]))
+        let produced = try PythonPeer.run(
+            ["raw", "--topic", foreign], stdin: Data(#"{"key": null, "value": "eA=="}"#.utf8 + [0x0A]))
         #expect(produced.status == 0, "\(produced.stderr)")
         #expect(!(try Hyphactl.succeed(["topics", "list"]).output.contains(foreign)))
         #expect(try Hyphactl.succeed(["topics", "list", "--all"]).output.contains(foreign))

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaWire
 import Testing
 
@@ -13,7 +14,8 @@ struct DeliveryTrackerTests {
     ) throws -> (MockKafkaCluster, RDKafkaProducer, DeliveryTracker) {
         let cluster = try MockKafkaCluster(brokers: 1)
         try cluster.createTopic(topic, partitions: 2)
-        let producer = try RDKafkaProducer(settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: timeout))
+        let producer = try RDKafkaProducer(
+            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: timeout))
         return (cluster, producer, DeliveryTracker.start(producer: producer))
     }
 
@@ -51,13 +53,15 @@ struct DeliveryTrackerTests {
     func closeRefusesLateSends() async throws {
         let (cluster, _, tracker) = try Self.tracker(topic: "hypha_event_late")
         defer { withExtendedLifetime(cluster) {} }
-        let sent = await tracker.send(topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x31], waitAtMost: .seconds(20))
+        let sent = await tracker.send(
+            topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x31], waitAtMost: .seconds(20))
         guard case .delivered = sent else {
             Issue.record("not delivered: \(sent)")
             return
         }
         await tracker.close()
-        let late = await tracker.send(topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x32], waitAtMost: .seconds(20))
+        let late = await tracker.send(
+            topic: "hypha_event_late", key: Array("s:late".utf8), value: [0x32], waitAtMost: .seconds(20))
         guard case .closed = late else {
             Issue.record("a send after close: \(late)")
             return
@@ -68,7 +72,8 @@ struct DeliveryTrackerTests {
     func deadline() async throws {
         let (cluster, _, tracker) = try Self.tracker(topic: "hypha_event_silent", timeout: .seconds(60))
         cluster.takeDown()
-        let outcome = await tracker.send(topic: "hypha_event_silent", key: Array("s:silent".utf8), value: [0x31], waitAtMost: .seconds(1))
+        let outcome = await tracker.send(
+            topic: "hypha_event_silent", key: Array("s:silent".utf8), value: [0x31], waitAtMost: .seconds(1))
         guard case .failed(let reason) = outcome else {
             Issue.record("expected a failure, got \(outcome)")
             return

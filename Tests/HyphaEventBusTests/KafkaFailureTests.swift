@@ -1,5 +1,7 @@
-@testable import HyphaEventBus
+// SPDX-License-Identifier: Apache-2.0
 import Testing
+
+@testable import HyphaEventBus
 
 @Suite("failures for a library: librdkafka's code, retriable or fatal, no CLI wording")
 struct KafkaFailureTests {
@@ -7,12 +9,14 @@ struct KafkaFailureTests {
     func codesAreLibrdkafkas() {
         let expected: [(KafkaErrorCode, String)] = [
             (.transport, "_TRANSPORT"), (.timedOut, "_TIMED_OUT"), (.allBrokersDown, "_ALL_BROKERS_DOWN"),
-            (.resolve, "_RESOLVE"), (.unknownTopic, "_UNKNOWN_TOPIC"), (.unknownTopicOrPartition, "UNKNOWN_TOPIC_OR_PART"),
+            (.resolve, "_RESOLVE"), (.unknownTopic, "_UNKNOWN_TOPIC"),
+            (.unknownTopicOrPartition, "UNKNOWN_TOPIC_OR_PART"),
             (.leaderNotAvailable, "LEADER_NOT_AVAILABLE"), (.notLeaderForPartition, "NOT_LEADER_FOR_PARTITION"),
             (.requestTimedOut, "REQUEST_TIMED_OUT"), (.messageSizeTooLarge, "MSG_SIZE_TOO_LARGE"),
             (.coordinatorLoadInProgress, "COORDINATOR_LOAD_IN_PROGRESS"),
             (.coordinatorNotAvailable, "COORDINATOR_NOT_AVAILABLE"), (.notCoordinator, "NOT_COORDINATOR"),
-            (.notEnoughReplicas, "NOT_ENOUGH_REPLICAS"), (.notEnoughReplicasAfterAppend, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"),
+            (.notEnoughReplicas, "NOT_ENOUGH_REPLICAS"),
+            (.notEnoughReplicasAfterAppend, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"),
             (.rebalanceInProgress, "REBALANCE_IN_PROGRESS"), (.topicAlreadyExists, "TOPIC_ALREADY_EXISTS"),
             (.groupIDNotFound, "GROUP_ID_NOT_FOUND"), (.nonEmptyGroup, "NON_EMPTY_GROUP"),
             (KafkaErrorCode(rawValue: -166), "_TIMED_OUT_QUEUE"),
@@ -46,7 +50,10 @@ struct KafkaFailureTests {
             client.failure(KafkaErrorCode.messageSizeTooLarge.rdkafka, while: "emit x"),
         ]
         #expect(failures.map(\.kind) == [.unreachable, .refused, .refused, .notFound, .invalidInput])
-        #expect(failures.map(\.code) == [.timedOut, .notCoordinator, .topicAlreadyExists, .groupIDNotFound, .messageSizeTooLarge])
+        #expect(
+            failures.map(\.code) == [
+                .timedOut, .notCoordinator, .topicAlreadyExists, .groupIDNotFound, .messageSizeTooLarge,
+            ])
         #expect(failures.map(\.isRetriable) == [true, true, false, false, false])
         #expect(failures[2].subject == .topic("x"))
         for failure in failures {

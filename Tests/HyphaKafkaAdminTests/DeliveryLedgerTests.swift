@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+import HyphaEventBus
 import HyphaWire
 import Testing
 
-import HyphaEventBus
 @testable import HyphaKafkaAdmin
 
 @Suite("counting acknowledgements")
@@ -66,7 +67,9 @@ struct DeliveryLedgerTests {
         ledger.settle(RDKafkaDelivery(tag: 1, partition: 0, offset: -1, error: "Broker: Not enough in-sync replicas"))
         #expect(!ledger.brokerGone, "a broker's refusal is not a missing broker")
         _ = ledger.record(event: "c", topic: "hypha_event_c", type: .text)
-        ledger.settle(RDKafkaDelivery(tag: 2, partition: 0, offset: -1, error: "Local: Message timed out", brokerUnreachable: true))
+        ledger.settle(
+            RDKafkaDelivery(
+                tag: 2, partition: 0, offset: -1, error: "Local: Message timed out", brokerUnreachable: true))
         #expect(ledger.brokerGone)
         // The next event was recorded but librdkafka's queue had no room: taken back, counted unsent.
         _ = ledger.record(event: "d", topic: "hypha_event_d", type: .text)

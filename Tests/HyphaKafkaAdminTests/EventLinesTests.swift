@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -11,7 +12,10 @@ struct EventLinesTests {
         let input = Array("{\"a\": 1}\r\n\nplain\n[1,2]\n  {\"b\":2}".utf8)
         let checked = try EventLines(input, as: nil)
         #expect(checked.lines.map(\.type) == [.json, .text, .text, .json])
-        #expect(checked.lines.map { String(decoding: input[$0.range], as: UTF8.self) } == [#"{"a": 1}"#, "plain", "[1,2]", #"  {"b":2}"#])
+        #expect(
+            checked.lines.map { String(decoding: input[$0.range], as: UTF8.self) } == [
+                #"{"a": 1}"#, "plain", "[1,2]", #"  {"b":2}"#,
+            ])
     }
 
     @Test("the first bad line is named, and nothing is accepted")
@@ -33,7 +37,7 @@ struct LargeEventLinesTests {
     /// More than a megabyte, so it is checked in pieces.
     private func input(lines count: Int, bad: Int? = nil) -> [UInt8] {
         var text = ""
-        for number in 1 ... count {
+        for number in 1...count {
             if number == bad {
                 text += "{not json\n"
             } else if number % 7 == 0 {
@@ -74,7 +78,8 @@ struct LargeEventLinesTests {
 struct InputBytesTests {
     @Test("a file is read whole (mapped), an empty one too, a missing one says why")
     func file() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("input-bytes-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "input-bytes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let bytes: [UInt8] = Array("a\nb\n".utf8) + [0, 0xff]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaManifests
 import HyphaYAML
@@ -7,7 +8,8 @@ import Testing
 /// that output passes the offline validators of deploy.md and our own cross-checks.
 @Suite("the examples and their manifests")
 struct ExampleManifestTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// Each example input with the target its output is committed for.
     static let examples: [(input: String, target: String)] = [
@@ -42,24 +44,32 @@ struct ExampleManifestTests {
     @Test("yamllint accepts every output", arguments: examples.map { "\($0.input).\($0.target)" })
     func yamllint(_ name: String) throws {
         let result = try Validators.run(
-            "yamllint", ["-s", "-c", Self.root.appendingPathComponent(".yamllint").path,
-                         Self.root.appendingPathComponent("examples/\(name).yaml").path])
+            "yamllint",
+            [
+                "-s", "-c", Self.root.appendingPathComponent(".yamllint").path,
+                Self.root.appendingPathComponent("examples/\(name).yaml").path,
+            ])
         #expect(result.status == 0, "\(result.output)")
     }
 
-    @Test("kubernetes-validate --strict accepts every Kubernetes object, for Kubernetes 1.30",
-          arguments: examples.filter { $0.target == "k8s" }.map(\.input))
+    @Test(
+        "kubernetes-validate --strict accepts every Kubernetes object, for Kubernetes 1.30",
+        arguments: examples.filter { $0.target == "k8s" }.map(\.input))
     func kubernetesValidate(_ input: String) throws {
-        let result = try Validators.run("kubernetes-validate", ["--strict", "-k", "1.30.0", Self.outputPath(input, "k8s")])
+        let result = try Validators.run(
+            "kubernetes-validate", ["--strict", "-k", "1.30.0", Self.outputPath(input, "k8s")])
         #expect(result.status == 0, "\(result.output)")
-        #expect(!result.output.contains("WARN"), "a warning (unknown apiVersion?) counts as a failure: \(result.output)")
+        #expect(
+            !result.output.contains("WARN"), "a warning (unknown apiVersion?) counts as a failure: \(result.output)")
         #expect(result.output.contains("INFO"))
     }
 
-    @Test("the Compose schema and docker-compose accept every Compose file",
-          arguments: examples.filter { $0.target == "compose" }.map(\.input))
+    @Test(
+        "the Compose schema and docker-compose accept every Compose file",
+        arguments: examples.filter { $0.target == "compose" }.map(\.input))
     func composeValidate(_ input: String) throws {
-        let schema = try Validators.run("check-jsonschema", ["--builtin-schema", "vendor.compose-spec", Self.outputPath(input, "compose")])
+        let schema = try Validators.run(
+            "check-jsonschema", ["--builtin-schema", "vendor.compose-spec", Self.outputPath(input, "compose")])
         #expect(schema.status == 0, "\(schema.output)")
         let compose = try Validators.run(
             "/usr/bin/docker-compose", ["-f", Self.outputPath(input, "compose"), "config", "-q"],
@@ -67,8 +77,9 @@ struct ExampleManifestTests {
         #expect(compose.status == 0, "\(compose.output)")
     }
 
-    @Test("selectors, Services, budgets, probes and serviceName fit together",
-          arguments: examples.filter { $0.target == "k8s" }.map(\.input))
+    @Test(
+        "selectors, Services, budgets, probes and serviceName fit together",
+        arguments: examples.filter { $0.target == "k8s" }.map(\.input))
     func crossChecks(_ input: String) throws {
         let text = try String(contentsOfFile: Self.outputPath(input, "k8s"), encoding: .utf8)
         let problems = try KubernetesCrossCheck.problems(in: text)
@@ -88,11 +99,15 @@ struct ExampleManifestTests {
 
 /// The offline validators scripts/setup installs.
 enum Validators {
-    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    static func run(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, output: String
+    ) {
         let python = try #require(
             ProcessInfo.processInfo.environment["HYPHA_TEST_PYTHON"],
             "HYPHA_TEST_PYTHON is not set: run the tests through scripts/test, which installs the validators")
-        let executable = tool.hasPrefix("/") ? tool : URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent(tool).path
+        let executable =
+            tool.hasPrefix("/")
+            ? tool : URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent(tool).path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 
 /// What kubernetes-validate cannot see, since it checks one object at a time:
@@ -23,9 +24,12 @@ enum KubernetesCrossCheck {
             for container in object["spec"]?["template"]?["spec"]?["containers"]?.items ?? [] {
                 let ports = Set((container["ports"]?.items ?? []).compactMap { $0["name"]?.scalarText })
                 for probe in ["startupProbe", "readinessProbe", "livenessProbe"] {
-                    let port = container[probe]?["httpGet"]?["port"]?.scalarText ?? container[probe]?["tcpSocket"]?["port"]?.scalarText
+                    let port =
+                        container[probe]?["httpGet"]?["port"]?.scalarText
+                        ?? container[probe]?["tcpSocket"]?["port"]?.scalarText
                     if let port, !ports.contains(port) {
-                        problems.append("\(kind) \(name): \(probe) uses probe port \(port), which no container port is named")
+                        problems.append(
+                            "\(kind) \(name): \(probe) uses probe port \(port), which no container port is named")
                     }
                 }
             }
@@ -35,7 +39,9 @@ enum KubernetesCrossCheck {
                     $0["kind"]?.scalarText == "Service" && $0["metadata"]?["name"]?.scalarText == serviceName
                         && $0["spec"]?["clusterIP"]?.scalarText == "None"
                 }
-                if !headless { problems.append("StatefulSet \(name): serviceName \(serviceName) is not a headless Service here") }
+                if !headless {
+                    problems.append("StatefulSet \(name): serviceName \(serviceName) is not a headless Service here")
+                }
             }
         }
         for object in objects {
@@ -47,7 +53,9 @@ enum KubernetesCrossCheck {
             case "PodDisruptionBudget": selector = strings(object["spec"]?["selector"]?["matchLabels"])
             default: continue
             }
-            if !podLabels.contains(where: { labels in !selector.isEmpty && selector.allSatisfy { labels[$0.key] == $0.value } }) {
+            if !podLabels.contains(where: { labels in
+                !selector.isEmpty && selector.allSatisfy { labels[$0.key] == $0.value }
+            }) {
                 problems.append("\(kind) \(name): selector \(selector) matches no workload here")
             }
         }

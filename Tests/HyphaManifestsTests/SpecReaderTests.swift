@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaManifests
 import Testing
 
@@ -31,7 +32,10 @@ struct SpecReaderTests {
     func valid() throws {
         let (deployment, warnings) = try DeploymentReader.read(validSpec, file: "hypha.yaml")
         #expect(deployment.name == "demo" && deployment.hypha.port == 9527 && deployment.hypha.replicas == 1)
-        guard case .bundled(let kafka) = deployment.kafka else { Issue.record("not bundled"); return }
+        guard case .bundled(let kafka) = deployment.kafka else {
+            Issue.record("not bundled")
+            return
+        }
         #expect(kafka.flavor == .kraft && kafka.image == "apache/kafka:3.9.1" && kafka.brokers == 1)
         #expect(kafka.replicationFactor == 1 && kafka.minInsyncReplicas == 1 && kafka.compression == "snappy")
         #expect(warnings.isEmpty)
@@ -39,41 +43,65 @@ struct SpecReaderTests {
 
     @Test("several replicas are warned about, and why")
     func replicasWarning() throws {
-        let (_, warnings) = try DeploymentReader.read(validSpec.replacingOccurrences(of: "replicas: 1", with: "replicas: 2"), file: "f")
+        let (_, warnings) = try DeploymentReader.read(
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "replicas: 2"), file: "f")
         #expect(warnings.count == 1)
         #expect(warnings.first?.description.contains("not shared between replicas") == true)
     }
 
-    @Test("bad inputs, each with its message", arguments: [
-        ("syntax error", "name: [unclosed\n", "did not find expected ',' or ']' at line 2, column 1"),
-        ("wrong type", validSpec.replacingOccurrences(of: "replicas: 1", with: "replicas: two"),
-         "hypha.replicas: expected an integer at line 6, column 13"),
-        ("unknown key", validSpec.replacingOccurrences(of: "replicas: 1", with: "replics: 1"),
-         "hypha.replics: unknown key (did you mean replicas?) at line 6, column 3"),
-        ("duplicate key", validSpec + "\nname: again\n", "duplicate key 'name' at line 11, column 1"),
-        ("missing tag", validSpec.replacingOccurrences(of: "hypha:0.21.137", with: "hypha"),
-         "hypha.image: the image needs a tag, e.g. ghcr.io/amun-ai/hypha:<version> at line 5, column 10"),
-        ("latest", validSpec.replacingOccurrences(of: "0.21.137", with: "latest"),
-         "hypha.image: 'latest' is refused: pin a version so every replica runs the same image at line 5, column 10"),
-        ("replication over brokers", validSpec + "\n  brokers: 3\n  replicationFactor: 5\n",
-         "kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 5 at line 12, column 22"),
-        ("alias bomb", """
-            a: &a [x, x, x, x, x, x, x, x, x, x]
-            b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
-            c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
-            d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
-            e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
-            f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
-            g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
-            """, "aliases expand to more than 100000 nodes (an alias bomb?)"),
-        ("empty file", "", "the file is empty (start from examples/ or deploy.md)"),
-        ("reserved argument", validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--port=80]"),
-         "hypha.args[0]: --port is set by the generator and cannot be given here at line 6, column 9"),
-        ("secret as a value", validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_JWT_SECRET: s3cret}"),
-         "hypha.env.HYPHA_JWT_SECRET: a secret never goes in a file: use hypha.secretEnv with {secret, key} at line 6, column 9"),
-        ("min ISR not below replication", validSpec + "\n  brokers: 3\n  replicationFactor: 3\n  minInsyncReplicas: 3\n",
-         "kafka.minInsyncReplicas: expected at least 1 and less than kafka.replicationFactor (3), so one broker can be down, found 3 at line 13, column 22"),
-    ])
+    @Test(
+        "bad inputs, each with its message",
+        arguments: [
+            ("syntax error", "name: [unclosed\n", "did not find expected ',' or ']' at line 2, column 1"),
+            (
+                "wrong type", validSpec.replacingOccurrences(of: "replicas: 1", with: "replicas: two"),
+                "hypha.replicas: expected an integer at line 6, column 13"
+            ),
+            (
+                "unknown key", validSpec.replacingOccurrences(of: "replicas: 1", with: "replics: 1"),
+                "hypha.replics: unknown key (did you mean replicas?) at line 6, column 3"
+            ),
+            ("duplicate key", validSpec + "\nname: again\n", "duplicate key 'name' at line 11, column 1"),
+            (
+                "missing tag", validSpec.replacingOccurrences(of: "hypha:0.21.137", with: "hypha"),
+                "hypha.image: the image needs a tag, e.g. ghcr.io/amun-ai/hypha:<version> at line 5, column 10"
+            ),
+            (
+                "latest", validSpec.replacingOccurrences(of: "0.21.137", with: "latest"),
+                "hypha.image: 'latest' is refused: pin a version so every replica runs the same image at line 5, column 10"
+            ),
+            (
+                "replication over brokers", validSpec + "\n  brokers: 3\n  replicationFactor: 5\n",
+                "kafka.replicationFactor: expected 1 to 3 (kafka.brokers), found 5 at line 12, column 22"
+            ),
+            (
+                "alias bomb",
+                """
+                a: &a [x, x, x, x, x, x, x, x, x, x]
+                b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+                c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+                d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+                e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+                f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+                g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+                """, "aliases expand to more than 100000 nodes (an alias bomb?)"
+            ),
+            ("empty file", "", "the file is empty (start from examples/ or deploy.md)"),
+            (
+                "reserved argument", validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--port=80]"),
+                "hypha.args[0]: --port is set by the generator and cannot be given here at line 6, column 9"
+            ),
+            (
+                "secret as a value",
+                validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_JWT_SECRET: s3cret}"),
+                "hypha.env.HYPHA_JWT_SECRET: a secret never goes in a file: use hypha.secretEnv with {secret, key} at line 6, column 9"
+            ),
+            (
+                "min ISR not below replication",
+                validSpec + "\n  brokers: 3\n  replicationFactor: 3\n  minInsyncReplicas: 3\n",
+                "kafka.minInsyncReplicas: expected at least 1 and less than kafka.replicationFactor (3), so one broker can be down, found 3 at line 13, column 22"
+            ),
+        ])
     func badInput(_ name: String, _ text: String, _ expected: String) {
         let found = problems(text)
         #expect(found.contains { $0.contains(expected) }, "\(name): \(found)")
@@ -96,7 +124,8 @@ struct SpecReaderTests {
         let found = problems(text)
         #expect(found.count == 6, "\(found)")
         #expect(found.contains("apiVersion: expected hyphactl/v1, found hyphactl/v2 at line 1, column 13"))
-        #expect(found.contains { $0.hasPrefix("name: expected a DNS-1123 label") && $0.hasSuffix("at line 3, column 7") })
+        #expect(
+            found.contains { $0.hasPrefix("name: expected a DNS-1123 label") && $0.hasSuffix("at line 3, column 7") })
         #expect(found.contains { $0.hasPrefix("hypha.image: 'latest' is refused") })
         #expect(found.contains("hypha.replicas: expected an integer at line 6, column 13"))
         #expect(found.contains("hypha.colour: unknown key at line 7, column 3"))
@@ -106,7 +135,9 @@ struct SpecReaderTests {
     @Test("one broker forces replication and min ISR to 1")
     func oneBroker() {
         let found = problems(validSpec + "\n  replicationFactor: 3\n")
-        #expect(found == ["kafka.replicationFactor: one broker holds one replica: must be 1, found 3 at line 11, column 22"])
+        #expect(
+            found == ["kafka.replicationFactor: one broker holds one replica: must be 1, found 3 at line 11, column 22"]
+        )
     }
 
     @Test("external Kafka takes only bootstrap servers")

@@ -1,5 +1,6 @@
-import Testing
+// SPDX-License-Identifier: Apache-2.0
 import HyphaWire
+import Testing
 
 @Suite("Decoding messages")
 struct DecodedEventTests {
@@ -15,13 +16,15 @@ struct DecodedEventTests {
         #expect(event.data == .json(.object([("a", .number("1"))])))
     }
 
-    @Test("d: accepts any JSON value", arguments: [
-        ("[1, 2]", JSONValue.array([.number("1"), .number("2")])),
-        ("\"just text\"", .string("just text")),
-        ("3.14", .number("3.14")),
-        ("null", .null),
-        ("\n {} \n", .object([])),
-    ])
+    @Test(
+        "d: accepts any JSON value",
+        arguments: [
+            ("[1, 2]", JSONValue.array([.number("1"), .number("2")])),
+            ("\"just text\"", .string("just text")),
+            ("3.14", .number("3.14")),
+            ("null", .null),
+            ("\n {} \n", .object([])),
+        ])
     func anyJSON(text: String, value: JSONValue) {
         #expect(decode(key: "d:test", value: utf8(text)).data == .json(value))
     }
@@ -29,10 +32,12 @@ struct DecodedEventTests {
     @Test("bad JSON under d: is invalid, with the raw bytes kept")
     func badJSON() {
         let raw = utf8(#"{"a" 1}"#)
-        #expect(decode(key: "d:test", value: raw).data
-            == .invalid(reason: "invalid JSON at byte 5: expected ':'", raw: raw))
-        #expect(decode(key: "d:test", value: []).data
-            == .invalid(reason: "invalid JSON at byte 0: unexpected end of input", raw: []))
+        #expect(
+            decode(key: "d:test", value: raw).data
+                == .invalid(reason: "invalid JSON at byte 5: expected ':'", raw: raw))
+        #expect(
+            decode(key: "d:test", value: []).data
+                == .invalid(reason: "invalid JSON at byte 0: unexpected end of input", raw: []))
     }
 
     @Test("s: is UTF-8 text; bad UTF-8 is invalid")

@@ -1,4 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 import Testing
+
 @testable import HyphaWire
 
 /// Expected hashes below come from Python: `hashlib.sha256(name.encode()).hexdigest()[:16]`.
@@ -35,21 +37,25 @@ struct HyphaTopicTests {
         #expect(HyphaTopic.isLegal(topic))
     }
 
-    @Test("Hypha's RPC event names map to legal topics", arguments: [
-        ("ws-1/client:msg", "hypha_event_ws-1_client_msg.542fe51e8efffcb1"),
-        ("ws-1/*:msg", "hypha_event_ws-1___msg.fd33ef20d574997f"),
-        ("a/b", "hypha_event_a_b.c14cddc033f64b9d"),
-        ("a:b", "hypha_event_a_b.6783a31eabf68ccc"),
-    ])
+    @Test(
+        "Hypha's RPC event names map to legal topics",
+        arguments: [
+            ("ws-1/client:msg", "hypha_event_ws-1_client_msg.542fe51e8efffcb1"),
+            ("ws-1/*:msg", "hypha_event_ws-1___msg.fd33ef20d574997f"),
+            ("a/b", "hypha_event_a_b.c14cddc033f64b9d"),
+            ("a:b", "hypha_event_a_b.6783a31eabf68ccc"),
+        ])
     func illegalCharacters(name: String, topic: String) {
         #expect(HyphaTopic.forEvent(name) == topic)
         #expect(HyphaTopic.isLegal(topic))
     }
 
-    @Test("non-ASCII names: one underscore per Unicode scalar, hash of the UTF-8", arguments: [
-        ("café", "hypha_event_caf_.850f7dc43910ff89"),
-        ("事件", "hypha_event___.c560201b331c5443"),
-    ])
+    @Test(
+        "non-ASCII names: one underscore per Unicode scalar, hash of the UTF-8",
+        arguments: [
+            ("café", "hypha_event_caf_.850f7dc43910ff89"),
+            ("事件", "hypha_event___.c560201b331c5443"),
+        ])
     func nonASCII(name: String, topic: String) {
         #expect(HyphaTopic.forEvent(name) == topic)
         #expect(HyphaTopic.isLegal(topic))
@@ -69,10 +75,12 @@ struct HyphaTopicTests {
         #expect(HyphaTopic.forEvent("ws-1/client:msg") == HyphaTopic.forEvent("ws-1/client:msg"))
     }
 
-    @Test("every topic forEvent makes is legal", arguments: [
-        "", "a", "x y", "ws-1/*:msg", "😀", String(repeating: "a", count: 250),
-        String(repeating: "/", count: 1000), "tab\there", "..", ".",
-    ])
+    @Test(
+        "every topic forEvent makes is legal",
+        arguments: [
+            "", "a", "x y", "ws-1/*:msg", "😀", String(repeating: "a", count: 250),
+            String(repeating: "/", count: 1000), "tab\there", "..", ".",
+        ])
     func alwaysLegal(name: String) {
         let topic = HyphaTopic.forEvent(name)
         #expect(HyphaTopic.isLegal(topic))
@@ -80,12 +88,14 @@ struct HyphaTopicTests {
         #expect(HyphaTopic.isHypha(topic))
     }
 
-    @Test("Kafka's legality rule", arguments: [
-        ("a", true), ("hypha_event_test", true), ("A.b_c-9", true), ("...", true),
-        (String(repeating: "a", count: 249), true),
-        ("", false), (".", false), ("..", false), (String(repeating: "a", count: 250), false),
-        ("a b", false), ("a/b", false), ("a:b", false), ("café", false), ("a*", false),
-    ])
+    @Test(
+        "Kafka's legality rule",
+        arguments: [
+            ("a", true), ("hypha_event_test", true), ("A.b_c-9", true), ("...", true),
+            (String(repeating: "a", count: 249), true),
+            ("", false), (".", false), ("..", false), (String(repeating: "a", count: 250), false),
+            ("a b", false), ("a/b", false), ("a:b", false), ("café", false), ("a*", false),
+        ])
     func legality(topic: String, legal: Bool) {
         #expect(HyphaTopic.isLegal(topic) == legal)
     }
@@ -93,8 +103,9 @@ struct HyphaTopicTests {
     @Test("the event name is the topic minus the prefix")
     func eventNameFromTopic() {
         #expect(HyphaTopic.eventName(fromTopic: "hypha_event_test") == "test")
-        #expect(HyphaTopic.eventName(fromTopic: "hypha_event_ws-1_client_msg.542fe51e8efffcb1")
-            == "ws-1_client_msg.542fe51e8efffcb1")
+        #expect(
+            HyphaTopic.eventName(fromTopic: "hypha_event_ws-1_client_msg.542fe51e8efffcb1")
+                == "ws-1_client_msg.542fe51e8efffcb1")
         #expect(HyphaTopic.eventName(fromTopic: "health_check_1") == nil)
         #expect(HyphaTopic.eventName(fromTopic: "hypha_even") == nil)
         #expect(HyphaTopic.eventName(fromTopic: "other") == nil)

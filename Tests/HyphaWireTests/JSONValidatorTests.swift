@@ -1,5 +1,6 @@
-import Testing
+// SPDX-License-Identifier: Apache-2.0
 import HyphaWire
+import Testing
 
 @Suite("JSON validation")
 struct JSONValidatorTests {
@@ -112,7 +113,8 @@ struct JSONValidatorTests {
 
     @Test("the error reads as one line")
     func description() {
-        #expect(JSONSyntaxError(offset: 7, reason: "expected ':'").description == "invalid JSON at byte 7: expected ':'")
+        #expect(
+            JSONSyntaxError(offset: 7, reason: "expected ':'").description == "invalid JSON at byte 7: expected ':'")
     }
 
     @Test("512 levels of nesting pass, 513 do not")
@@ -121,8 +123,9 @@ struct JSONValidatorTests {
         #expect(withRawBytes(utf8(arrays512)) { JSONValidator.validate($0!) } == nil)
 
         let arrays513 = "[" + arrays512 + "]"
-        #expect(withRawBytes(utf8(arrays513)) { JSONValidator.validate($0!) }
-            == JSONSyntaxError(offset: 512, reason: "nesting deeper than 512 levels"))
+        #expect(
+            withRawBytes(utf8(arrays513)) { JSONValidator.validate($0!) }
+                == JSONSyntaxError(offset: 512, reason: "nesting deeper than 512 levels"))
 
         let objects513 = String(repeating: "{\"a\":", count: 513) + "1" + String(repeating: "}", count: 513)
         #expect(withRawBytes(utf8(objects513)) { JSONValidator.validate($0!) }?.offset == 512 * 5)
@@ -133,7 +136,10 @@ struct JSONValidatorTests {
         let deep = [UInt8](repeating: UInt8(ascii: "["), count: 1_000_000)
         #expect(withRawBytes(deep) { JSONValidator.validate($0!) }?.reason == "nesting deeper than 512 levels")
         let error = deep.withUnsafeBytes { bytes -> JSONSyntaxError? in
-            do throws(JSONSyntaxError) { _ = try JSONValue.parse(bytes); return nil } catch { return error }
+            do throws(JSONSyntaxError) {
+                _ = try JSONValue.parse(bytes)
+                return nil
+            } catch { return error }
         }
         #expect(error?.offset == 512)
     }
@@ -141,11 +147,13 @@ struct JSONValidatorTests {
     @Test("the validator agrees with Swift's own UTF-8 decoder inside strings")
     func utf8AgreesWithStandardLibrary() {
         var generator = SplitMix64(seed: 0x4879_7068_6100)
-        let interesting: [UInt8] = [0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf,
-                                    0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff]
-        for _ in 0 ..< 20000 {
+        let interesting: [UInt8] = [
+            0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf,
+            0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xff,
+        ]
+        for _ in 0..<20000 {
             let length = Int(generator.next() % 6)
-            let content = (0 ..< length).map { _ in interesting[Int(generator.next() % UInt64(interesting.count))] }
+            let content = (0..<length).map { _ in interesting[Int(generator.next() % UInt64(interesting.count))] }
             let wellFormed = String(validating: content, as: UTF8.self) != nil
             let json = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
             let accepted = withRawBytes(json) { JSONValidator.validate($0!) } == nil

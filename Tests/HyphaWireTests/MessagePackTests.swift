@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaWire
 import Testing
 
@@ -24,9 +25,12 @@ struct MessagePackTests {
         #expect(json([0xD4, 0x01, 0x7F]) == #"{"$ext":1,"data":"fw=="}"#)
     }
 
-    @Test("what is not exactly one msgpack value is refused", arguments: [
-        [UInt8](), [0xC1], [0x92, 0x01], [0x01, 0x02], [0xA3, 0x61], [0xA2, 0xC3, 0x28], [0xDD, 0xFF, 0xFF, 0xFF, 0xFF],
-    ])
+    @Test(
+        "what is not exactly one msgpack value is refused",
+        arguments: [
+            [UInt8](), [0xC1], [0x92, 0x01], [0x01, 0x02], [0xA3, 0x61], [0xA2, 0xC3, 0x28],
+            [0xDD, 0xFF, 0xFF, 0xFF, 0xFF],
+        ])
     func refused(_ bytes: [UInt8]) {
         #expect(MessagePack.json(bytes) == nil)
     }
@@ -36,9 +40,12 @@ struct MessagePackTests {
         #expect(MessagePack.json(Array(repeating: 0x91, count: 100_000) + [0x01]) == nil)
     }
 
-    @Test("a map key that is an array or a map is refused", arguments: [
-        [0x81, 0x80, 0xC0], [0x81, 0x91, 0x01, 0xC0], [0x81, 0xDC, 0x00, 0x00, 0xC0], [0x81, 0xDE, 0x00, 0x00, 0xC0],
-    ] as [[UInt8]])
+    @Test(
+        "a map key that is an array or a map is refused",
+        arguments: [
+            [0x81, 0x80, 0xC0], [0x81, 0x91, 0x01, 0xC0], [0x81, 0xDC, 0x00, 0x00, 0xC0],
+            [0x81, 0xDE, 0x00, 0x00, 0xC0],
+        ] as [[UInt8]])
     func containerKeys(_ bytes: [UInt8]) {
         #expect(MessagePack.json(bytes) == nil)
     }

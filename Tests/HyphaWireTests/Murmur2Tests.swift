@@ -1,5 +1,6 @@
-import Testing
+// SPDX-License-Identifier: Apache-2.0
 import HyphaWire
+import Testing
 
 /// Oracle values from aiokafka 0.14's own `aiokafka.partitioner.murmur2` (which
 /// returns the 32 bits unsigned) and `(h & 0x7fffffff) % n`.
@@ -24,11 +25,18 @@ struct Murmur2Tests {
         Case(key: utf8("d:test"), unsignedHash: 3_642_843_675, partitionOf3: 1, partitionOf4: 3, partitionOf12: 7),
         Case(key: utf8("s:test"), unsignedHash: 884_283_556, partitionOf3: 1, partitionOf4: 0, partitionOf12: 4),
         Case(key: utf8("b:test"), unsignedHash: 725_204_265, partitionOf3: 0, partitionOf4: 1, partitionOf12: 9),
-        Case(key: utf8("s:ws-1/client:msg"), unsignedHash: 3_083_391_382, partitionOf3: 2, partitionOf4: 2, partitionOf12: 2),
-        Case(key: utf8("d:ws-1/*:msg"), unsignedHash: 1_859_656_030, partitionOf3: 1, partitionOf4: 2, partitionOf12: 10),
-        Case(key: utf8("health_check_1"), unsignedHash: 3_255_154_159, partitionOf3: 2, partitionOf4: 3, partitionOf12: 11),
+        Case(
+            key: utf8("s:ws-1/client:msg"), unsignedHash: 3_083_391_382, partitionOf3: 2, partitionOf4: 2,
+            partitionOf12: 2),
+        Case(
+            key: utf8("d:ws-1/*:msg"), unsignedHash: 1_859_656_030, partitionOf3: 1, partitionOf4: 2, partitionOf12: 10),
+        Case(
+            key: utf8("health_check_1"), unsignedHash: 3_255_154_159, partitionOf3: 2, partitionOf4: 3,
+            partitionOf12: 11),
         Case(key: utf8("d:café"), unsignedHash: 382_733_349, partitionOf3: 0, partitionOf4: 1, partitionOf12: 9),
-        Case(key: (0 ... 255).map { UInt8($0) }, unsignedHash: 2_346_620_022, partitionOf3: 1, partitionOf4: 2, partitionOf12: 10),
+        Case(
+            key: (0...255).map { UInt8($0) }, unsignedHash: 2_346_620_022, partitionOf3: 1, partitionOf4: 2,
+            partitionOf12: 10),
     ]
 
     @Test("hash matches aiokafka's murmur2", arguments: cases)

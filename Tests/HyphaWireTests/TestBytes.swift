@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Small helpers for handing bytes to the raw-buffer APIs.
 
 /// The UTF-8 of `text`.
@@ -12,6 +13,8 @@ func withRawBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) 
 }
 
 /// Runs `body` on two optional byte arrays as raw buffers.
-func withRawBytes<R>(_ first: [UInt8]?, _ second: [UInt8]?, _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) -> R) -> R {
+func withRawBytes<R>(
+    _ first: [UInt8]?, _ second: [UInt8]?, _ body: (UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) -> R
+) -> R {
     withRawBytes(first) { a in withRawBytes(second) { b in body(a, b) } }
 }

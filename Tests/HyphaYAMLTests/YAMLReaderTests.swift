@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 import Testing
 
@@ -29,13 +30,19 @@ struct YAMLReaderTests {
         #expect(depth == YAMLReader.depthLimit)
     }
 
-    @Test("nesting past the limit is an error, where the level too many starts", arguments: [
-        (String(repeating: "[", count: 513) + String(repeating: "]", count: 513), YAMLPosition(line: 1, column: 513)),
-        (
-            (0 ..< 513).map { String(repeating: "  ", count: $0) + "k:\n" }.joined() + String(repeating: "  ", count: 513) + "v\n",
-            YAMLPosition(line: 513, column: 1025)
-        ),
-    ])
+    @Test(
+        "nesting past the limit is an error, where the level too many starts",
+        arguments: [
+            (
+                String(repeating: "[", count: 513) + String(repeating: "]", count: 513),
+                YAMLPosition(line: 1, column: 513)
+            ),
+            (
+                (0..<513).map { String(repeating: "  ", count: $0) + "k:\n" }.joined()
+                    + String(repeating: "  ", count: 513) + "v\n",
+                YAMLPosition(line: 513, column: 1025)
+            ),
+        ])
     func pastTheLimit(text: String, position: YAMLPosition) {
         let error = error(text)
         #expect(error?.message == "nesting deeper than 512 levels")

@@ -1,5 +1,6 @@
-import Testing
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
+import Testing
 
 /// Strings that a careless writer turns into something else: YAML 1.1 and 1.2
 /// nulls, booleans, numbers and dates, indicators, comments, odd whitespace.
@@ -50,7 +51,8 @@ func readsAsNonString(_ text: String) throws -> Bool {
 func readBack(_ value: YAMLValue) throws -> (text: String, plain: Bool) {
     let yaml = YAMLWriter.document(.mapping([("k", value)]))
     guard case .mapping(let pairs, _)? = try YAMLReader.read(yaml), pairs.count == 1,
-          case .scalar(let text, let plain, _) = pairs[0].value else {
+        case .scalar(let text, let plain, _) = pairs[0].value
+    else {
         Issue.record("not a one-key mapping of a scalar: \(yaml.debugDescription)")
         return ("", false)
     }
@@ -73,29 +75,30 @@ struct YAMLWriterTests {
             "labels": [:],
             "matrix": [[1, 2], []],
         ]
-        #expect(YAMLWriter.document(value) == """
-            name: demo
-            replicas: 2
-            enabled: true
-            owner: null
-            containers:
-            - name: hypha
-              args:
-              - --host=0.0.0.0
-              - --port=9527
-              env: {}
-            - name: kafka
-              ports:
-              - 9092
-              - "9093"
-              volumes: []
-            labels: {}
-            matrix:
-            - - 1
-              - 2
-            - []
+        #expect(
+            YAMLWriter.document(value) == """
+                name: demo
+                replicas: 2
+                enabled: true
+                owner: null
+                containers:
+                - name: hypha
+                  args:
+                  - --host=0.0.0.0
+                  - --port=9527
+                  env: {}
+                - name: kafka
+                  ports:
+                  - 9092
+                  - "9093"
+                  volumes: []
+                labels: {}
+                matrix:
+                - - 1
+                  - 2
+                - []
 
-            """)
+                """)
     }
 
     @Test("empty collections and scalars at the root")
@@ -123,7 +126,8 @@ struct YAMLWriterTests {
     func keyRoundTrip(string: String) throws {
         let yaml = YAMLWriter.document([string: "v", "other": "w"])
         guard case .mapping(let pairs, _)? = try YAMLReader.read(yaml), pairs.count == 2,
-              case .scalar(let text, let plain, _) = pairs[0].key else {
+            case .scalar(let text, let plain, _) = pairs[0].key
+        else {
             Issue.record("not a two-key mapping: \(yaml.debugDescription)")
             return
         }
@@ -136,8 +140,10 @@ struct YAMLWriterTests {
 
     @Test("the oracle itself: every non-string form of the table is caught")
     func oracleCatchesNonStrings() throws {
-        for text in ["", "~", "NULL", "y", "No", "on", "OFF", "0123", "0x1F", "0o17", "0b101", "1_000", "1e3", "1.5",
-                     ".5", "-1", "+1", ".inf", "-.Inf", ".nan", "60:30", "2001-12-14", "<<", "="] {
+        for text in [
+            "", "~", "NULL", "y", "No", "on", "OFF", "0123", "0x1F", "0o17", "0b101", "1_000", "1e3", "1.5",
+            ".5", "-1", "+1", ".inf", "-.Inf", ".nan", "60:30", "2001-12-14", "<<", "=",
+        ] {
             #expect(try readsAsNonString(text), "\(text.debugDescription)")
         }
         for text in ["hello", "naïve", "1Gi", "on-call", "yes please"] {
@@ -145,11 +151,13 @@ struct YAMLWriterTests {
         }
     }
 
-    @Test("ordinary text stays plain", arguments: [
-        "hello", "hypha_event_test", "ghcr.io/amun-ai/hypha:0.21.137", "PLAINTEXT://kafka:29092",
-        "${HYPHA_JWT_SECRET:?set it}", "--enable-server-apps", "-Xmx1g", "500m", "1Gi", "naïve", "日本語",
-        "unless-stopped", "service_healthy", "a#b", "a:b", "x,y", "on-call", "yes please", "/health/liveness",
-    ])
+    @Test(
+        "ordinary text stays plain",
+        arguments: [
+            "hello", "hypha_event_test", "ghcr.io/amun-ai/hypha:0.21.137", "PLAINTEXT://kafka:29092",
+            "${HYPHA_JWT_SECRET:?set it}", "--enable-server-apps", "-Xmx1g", "500m", "1Gi", "naïve", "日本語",
+            "unless-stopped", "service_healthy", "a#b", "a:b", "x,y", "on-call", "yes please", "/health/liveness",
+        ])
     func plainWhenSafe(string: String) throws {
         let (text, plain) = try readBack(.string(string))
         #expect(text == string)
@@ -159,33 +167,35 @@ struct YAMLWriterTests {
 
     // Each expected text below was loaded with PyYAML's safe_load (YAML 1.1) and
     // ruamel.yaml's safe loader (YAML 1.2): both give back the original string.
-    @Test("quoting and block styles, as PyYAML and ruamel.yaml confirmed them", arguments: [
-        ("on", #"k: "on""#),
-        ("N", #"k: "N""#),
-        ("~", #"k: "~""#),
-        ("", #"k: """#),
-        ("0123", #"k: "0123""#),
-        ("0o17", #"k: "0o17""#),
-        ("1_000", #"k: "1_000""#),
-        ("60:30", #"k: "60:30""#),
-        ("-.Inf", #"k: "-.Inf""#),
-        ("2001-12-14", #"k: "2001-12-14""#),
-        ("<<", #"k: "<<""#),
-        ("- a", #"k: "- a""#),
-        ("a: b", #"k: "a: b""#),
-        ("x #y", #"k: "x #y""#),
-        (" leading", #"k: " leading""#),
-        ("trailing ", #"k: "trailing ""#),
-        ("tab\there", #"k: "tab\there""#),
-        ("emoji 🚀", #"k: "emoji \U0001F680""#),
-        ("\u{7}bell", #"k: "\abell""#),
-        ("line1\nline2", "k: |-\n  line1\n  line2"),
-        ("line1\nline2\n", "k: |\n  line1\n  line2"),
-        ("line1\nline2\n\n", #"k: "line1\nline2\n\n""#),
-        ("line \nwith a trailing space", #"k: "line \nwith a trailing space""#),
-        ("  indented first line\nnext", "k: |2-\n    indented first line\n  next"),
-        ("cr\r\nlf", #"k: "cr\r\nlf""#),
-    ])
+    @Test(
+        "quoting and block styles, as PyYAML and ruamel.yaml confirmed them",
+        arguments: [
+            ("on", #"k: "on""#),
+            ("N", #"k: "N""#),
+            ("~", #"k: "~""#),
+            ("", #"k: """#),
+            ("0123", #"k: "0123""#),
+            ("0o17", #"k: "0o17""#),
+            ("1_000", #"k: "1_000""#),
+            ("60:30", #"k: "60:30""#),
+            ("-.Inf", #"k: "-.Inf""#),
+            ("2001-12-14", #"k: "2001-12-14""#),
+            ("<<", #"k: "<<""#),
+            ("- a", #"k: "- a""#),
+            ("a: b", #"k: "a: b""#),
+            ("x #y", #"k: "x #y""#),
+            (" leading", #"k: " leading""#),
+            ("trailing ", #"k: "trailing ""#),
+            ("tab\there", #"k: "tab\there""#),
+            ("emoji 🚀", #"k: "emoji \U0001F680""#),
+            ("\u{7}bell", #"k: "\abell""#),
+            ("line1\nline2", "k: |-\n  line1\n  line2"),
+            ("line1\nline2\n", "k: |\n  line1\n  line2"),
+            ("line1\nline2\n\n", #"k: "line1\nline2\n\n""#),
+            ("line \nwith a trailing space", #"k: "line \nwith a trailing space""#),
+            ("  indented first line\nnext", "k: |2-\n    indented first line\n  next"),
+            ("cr\r\nlf", #"k: "cr\r\nlf""#),
+        ])
     func confirmedStyles(string: String, expected: String) {
         #expect(YAMLWriter.document(["k": .string(string)]) == expected + "\n")
     }
@@ -229,18 +239,19 @@ struct YAMLWriterTests {
             ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "kafka"]],
             ["apiVersion": "apps/v1", "kind": "StatefulSet", "spec": ["replicas": 3]],
         ]
-        #expect(YAMLWriter.documents(objects) == """
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: kafka
-            ---
-            apiVersion: apps/v1
-            kind: StatefulSet
-            spec:
-              replicas: 3
+        #expect(
+            YAMLWriter.documents(objects) == """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: kafka
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                spec:
+                  replicas: 3
 
-            """)
+                """)
         #expect(YAMLWriter.documents([objects[0]]) == YAMLWriter.document(objects[0]))
         #expect(YAMLWriter.documents([]) == "")
         #expect(YAMLWriter.documents([["k": "a\n"], ["k": "b"]]) == "k: |\n  a\n---\nk: b\n")

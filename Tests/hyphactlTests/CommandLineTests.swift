@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import Testing
@@ -9,7 +10,8 @@ struct CommandLineTests {
     @Test("-b, --bootstrap-servers and --kafka-uri name the same option")
     func bootstrapAliases() throws {
         for flag in ["-b", "--bootstrap-servers", "--kafka-uri"] {
-            let command = try #require(try HyphaCtl.parseAsRoot(["topics", "list", flag, "k1:9092,k2:9092"]) as? TopicsList)
+            let command = try #require(
+                try HyphaCtl.parseAsRoot(["topics", "list", flag, "k1:9092,k2:9092"]) as? TopicsList)
             #expect(try command.global.clientSettings(environment: [:]).bootstrapServers == "k1:9092,k2:9092")
         }
     }
@@ -17,34 +19,39 @@ struct CommandLineTests {
     @Test("the bootstrap default: HYPHA_KAFKA_URI, then localhost:9092")
     func bootstrapDefault() throws {
         let command = try #require(try HyphaCtl.parseAsRoot(["topics", "list"]) as? TopicsList)
-        #expect(try command.global.clientSettings(environment: ["HYPHA_KAFKA_URI": "env:9092"]).bootstrapServers == "env:9092")
+        #expect(
+            try command.global.clientSettings(environment: ["HYPHA_KAFKA_URI": "env:9092"]).bootstrapServers
+                == "env:9092")
         #expect(try command.global.clientSettings(environment: [:]).bootstrapServers == "localhost:9092")
     }
 
     @Test("-X properties are kept in order, split at the first '='")
     func properties() throws {
         let command = try #require(
-            try HyphaCtl.parseAsRoot(["topics", "list", "-X", "a=1", "-X", "sasl.password=x=y", "--timeout", "2.5"]) as? TopicsList)
+            try HyphaCtl.parseAsRoot(["topics", "list", "-X", "a=1", "-X", "sasl.password=x=y", "--timeout", "2.5"])
+                as? TopicsList)
         let settings = try command.global.clientSettings(environment: [:])
         #expect(settings.properties.map(\.0) == ["a", "sasl.password"])
         #expect(settings.properties.map(\.1) == ["1", "x=y"])
         #expect(settings.timeout == .milliseconds(2500))
     }
 
-    @Test("bad global options are usage errors", arguments: [
-        ["topics", "list", "-X", "novalue"],
-        ["topics", "list", "--timeout", "0"],
-        ["topics", "list", "--timeout", "-1"],
-        ["tail"],
-        ["tail", "x", "--from-beginning", "--offset", "3"],
-        ["tail", "x", "--since", "yesterday-ish"],
-        ["tail", "x", "-n", "0"],
-        ["emit", "x", "data", "--file", "f"],
-        ["emit", "x", "--json", "--binary"],
-        ["emit", "x", "--repeat", "0"],
-        ["topics", "create", "x", "-p", "0"],
-        ["topics", "delete"],
-    ])
+    @Test(
+        "bad global options are usage errors",
+        arguments: [
+            ["topics", "list", "-X", "novalue"],
+            ["topics", "list", "--timeout", "0"],
+            ["topics", "list", "--timeout", "-1"],
+            ["tail"],
+            ["tail", "x", "--from-beginning", "--offset", "3"],
+            ["tail", "x", "--since", "yesterday-ish"],
+            ["tail", "x", "-n", "0"],
+            ["emit", "x", "data", "--file", "f"],
+            ["emit", "x", "--json", "--binary"],
+            ["emit", "x", "--repeat", "0"],
+            ["topics", "create", "x", "-p", "0"],
+            ["topics", "delete"],
+        ])
     func usageErrors(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(arguments) }
         #expect(HyphaCtl.exitCode(for: usageError(arguments)) == ExitCode(64))
@@ -65,7 +72,8 @@ struct CommandLineTests {
         #expect(list.output.format == .json)
         let servers = try #require(try HyphaCtl.parseAsRoot(["servers"]) as? ServersCommand)
         #expect(servers.output.format == .table)
-        let contexts = try #require(try HyphaCtl.parseAsRoot(["config", "get-contexts", "-o", "json"]) as? ConfigGetContexts)
+        let contexts = try #require(
+            try HyphaCtl.parseAsRoot(["config", "get-contexts", "-o", "json"]) as? ConfigGetContexts)
         #expect(contexts.output.format == .json)
         let emit = try #require(try HyphaCtl.parseAsRoot(["emit", "x", "d"]) as? EmitCommand)
         #expect(emit.output.format == .text)
@@ -80,15 +88,21 @@ struct CommandLineTests {
         #expect(list.contains("[--all] [-o <o>]"))
         #expect(list.contains("-o <o>                  Output format. (values: table, json; default: table)"))
         let emit = HyphaCtl.helpMessage(for: EmitCommand.self, columns: 200)
-        #expect(emit.contains("-o <o>                  Output: a summary line, or one JSON line per event. (values: text, json; default: text)"))
+        #expect(
+            emit.contains(
+                "-o <o>                  Output: a summary line, or one JSON line per event. (values: text, json; default: text)"
+            ))
     }
 
     @Test("tail's flags")
     func tailFlags() throws {
         let command = try #require(
-            try HyphaCtl.parseAsRoot(["tail", "a", "ws-*", "-e", "-n", "5", "-p", "2", "-f", "jsonl", "--offset", "-3"]) as? TailCommand)
+            try HyphaCtl.parseAsRoot(["tail", "a", "ws-*", "-e", "-n", "5", "-p", "2", "-f", "jsonl", "--offset", "-3"])
+                as? TailCommand)
         #expect(command.events == ["a", "ws-*"])
-        #expect(command.exitAtEnd && command.count == 5 && command.partition == 2 && command.format == .jsonl && command.offset == -3)
+        #expect(
+            command.exitAtEnd && command.count == 5 && command.partition == 2 && command.format == .jsonl
+                && command.offset == -3)
     }
 
     @Test("--since takes ISO-8601 times, Unix seconds and ages")

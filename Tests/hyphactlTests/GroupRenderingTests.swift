@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaKafkaAdmin
 import Testing
@@ -36,14 +37,18 @@ struct GroupRenderingTests {
 
     @Test("a partition assigned but never committed has no lag yet")
     func uncommitted() {
-        let member = GroupMember(memberID: "m", clientID: "c", host: "h", assignments: [TopicPartition(topic: "hypha_event_x", partition: 1)])
+        let member = GroupMember(
+            memberID: "m", clientID: "c", host: "h", assignments: [TopicPartition(topic: "hypha_event_x", partition: 1)]
+        )
         let group = GroupLag(
             group: "hypha_server_2", state: "Stable", coordinator: nil, members: [member],
             committed: [:], ends: [TopicPartition(topic: "hypha_event_x", partition: 1): 4])
         #expect(group.partitions.count == 1)
         #expect(group.partitions[0].committed == nil && group.partitions[0].lag == nil)
         #expect(group.totalLag == 0)
-        #expect(GroupRendering.describe([group], as: .table, single: true).contains("hypha_event_x  1          -               4               -    m"))
+        #expect(
+            GroupRendering.describe([group], as: .table, single: true).contains(
+                "hypha_event_x  1          -               4               -    m"))
     }
 
     @Test("the table has kafka-consumer-groups.sh's columns, members and the total")
@@ -51,16 +56,26 @@ struct GroupRenderingTests {
         let text = GroupRendering.describe([Self.group], as: .table, single: true)
         #expect(text.contains("MEMBER-ID          CLIENT-ID     HOST       ASSIGNED"))
         #expect(text.contains("hypha_peer_1-4f2c  hypha_peer_1  /10.0.0.7  hypha_event_test[0]"))
-        #expect(text.contains("TOPIC             PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG  CONSUMER-ID        HOST       CLIENT-ID"))
-        #expect(text.contains("hypha_event_test  0          5               7               2    hypha_peer_1-4f2c  /10.0.0.7  hypha_peer_1"))
+        #expect(
+            text.contains(
+                "TOPIC             PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG  CONSUMER-ID        HOST       CLIENT-ID"
+            ))
+        #expect(
+            text.contains(
+                "hypha_event_test  0          5               7               2    hypha_peer_1-4f2c  /10.0.0.7  hypha_peer_1"
+            ))
         #expect(text.contains("TOTAL LAG    2"))
     }
 
     @Test("JSON members carry their assignments")
     func json() {
         let text = GroupRendering.describe([Self.group], as: .json, single: true)
-        #expect(text.contains(#""members":[{"member_id":"hypha_peer_1-4f2c","client_id":"hypha_peer_1","host":"/10.0.0.7","assignments":[{"topic":"hypha_event_test","partition":0}]}]"#))
-        #expect(text.contains(#"{"topic":"hypha_event_test","event":"test","partition":0,"committed":5,"end":7,"lag":2}"#))
+        #expect(
+            text.contains(
+                #""members":[{"member_id":"hypha_peer_1-4f2c","client_id":"hypha_peer_1","host":"/10.0.0.7","assignments":[{"topic":"hypha_event_test","partition":0}]}]"#
+            ))
+        #expect(
+            text.contains(#"{"topic":"hypha_event_test","event":"test","partition":0,"committed":5,"end":7,"lag":2}"#))
         #expect(text.hasSuffix(#""total_lag":2}"# + "\n"))
         #expect(GroupRendering.describe([Self.group, Self.group], as: .json, single: false).hasPrefix("["))
     }
@@ -69,8 +84,10 @@ struct GroupRenderingTests {
     func statuses() {
         let limits = ServerLimits(silenceMillis: 15_000, maxLag: 10)
         func status(state: String?, lag: Int64?, health: Int64?) -> ServerReport.Status {
-            ServerReport(serverID: "s", state: state, members: 1, totalLag: lag, lastHealthCheckMillis: health,
-                         nowMillis: 100_000, limits: limits).status
+            ServerReport(
+                serverID: "s", state: state, members: 1, totalLag: lag, lastHealthCheckMillis: health,
+                nowMillis: 100_000, limits: limits
+            ).status
         }
         #expect(status(state: nil, lag: nil, health: 99_000) == .gone)
         #expect(status(state: "Empty", lag: 0, health: 99_000) == .gone)

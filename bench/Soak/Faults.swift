@@ -1,5 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
-
 import HyphaWire
 
 /// The faults of the plan, on librdkafka's mock cluster, and their cure.

@@ -1,5 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
-
 import HyphaWire
 import Logging
 import Synchronization
@@ -13,7 +13,7 @@ enum SoakSettings {
     static let healthCheckInterval: Duration = .seconds(1)
 
     static let emitBound = deliveryTimeout + .seconds(10)
-    static let subscribeBound = kafkaTimeout * 2 + handlerTimeout  // on, once, start
+    static let subscribeBound = kafkaTimeout * 2 + handlerTimeout // on, once, start
     static let offBound = handlerTimeout + kafkaTimeout + .seconds(5)
     static let stopBound = handlerTimeout + deliveryTimeout + kafkaTimeout + .seconds(10)
     static func waitForBound(_ timeout: Duration) -> Duration { timeout + .seconds(5) }
@@ -60,11 +60,14 @@ final class Fleet: Sendable {
     private func makeBus(_ server: Int) -> Member {
         let settings = KafkaClientSettings(
             bootstrapServers: bootstrapServers,
-            properties: [("session.timeout.ms", "3000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "500")],
+            properties: [
+                ("session.timeout.ms", "3000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "500"),
+            ],
             timeout: SoakSettings.kafkaTimeout, logger: logger, clientID: "event-bus-soak")
-        let bus = KafkaEventBus(configuration: EventBusConfiguration(
-            kafka: settings, serverID: Plan.serverID(server), healthCheckInterval: SoakSettings.healthCheckInterval,
-            deliveryTimeout: SoakSettings.deliveryTimeout, handlerTimeout: SoakSettings.handlerTimeout))
+        let bus = KafkaEventBus(
+            configuration: EventBusConfiguration(
+                kafka: settings, serverID: Plan.serverID(server), healthCheckInterval: SoakSettings.healthCheckInterval,
+                deliveryTimeout: SoakSettings.deliveryTimeout, handlerTimeout: SoakSettings.handlerTimeout))
         let instance = ledger.newInstance(server: server)
         return Member(bus: bus, instance: instance, label: ledger.label(instance))
     }
@@ -100,7 +103,9 @@ final class Fleet: Sendable {
         let logical = ledger.logical(registration)
         let handler = handler(registration, logical: logical, profile: profile)
         do {
-            let id = try await watchdog.run(kind == .once ? "once \(event)" : "on \(event)", bus: member.label, bound: SoakSettings.subscribeBound) {
+            let id = try await watchdog.run(
+                kind == .once ? "once \(event)" : "on \(event)", bus: member.label, bound: SoakSettings.subscribeBound
+            ) {
                 kind == .once ? try await member.bus.once(event, handler) : try await member.bus.on(event, handler)
             }
             ledger.added(registration)
@@ -143,7 +148,9 @@ final class Fleet: Sendable {
         let persistent = servers.withLock { $0[server].persistent }
         var registered: Set<String> = []
         for (event, profile) in persistent {
-            if await add(.persistent, event, server: server, on: member, profile: profile) != nil { registered.insert(event) }
+            if await add(.persistent, event, server: server, on: member, profile: profile) != nil {
+                registered.insert(event)
+            }
         }
         do {
             try await watchdog.run("start", bus: member.label, bound: SoakSettings.subscribeBound) {
@@ -184,8 +191,12 @@ final class Fleet: Sendable {
             }
             guard let member, !missing.isEmpty else { return }
             for (event, profile) in missing {
-                guard await add(.persistent, event, server: server, on: member, profile: profile) != nil else { continue }
-                servers.withLock { if $0[server].current?.instance == member.instance { $0[server].registered.insert(event) } }
+                guard await add(.persistent, event, server: server, on: member, profile: profile) != nil else {
+                    continue
+                }
+                servers.withLock {
+                    if $0[server].current?.instance == member.instance { $0[server].registered.insert(event) }
+                }
             }
             try? await Task.sleep(for: .seconds(1))
         }

@@ -1,5 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
-
 import Synchronization
 
 /// Seconds since the soak started, on the monotonic clock.
@@ -99,7 +99,9 @@ final class Ledger: Sendable {
 
     func emitted(_ id: String, event: String, instance: Int, started: Double) {
         let returned = now()
-        state.withLock { $0.emits.append(Emit(id: id, event: event, instance: instance, started: started, returned: returned)) }
+        state.withLock {
+            $0.emits.append(Emit(id: id, event: event, instance: instance, started: started, returned: returned))
+        }
     }
 
     func emitFailed() { state.withLock { $0.emitsFailed += 1 } }
@@ -142,8 +144,9 @@ final class Ledger: Sendable {
         state.withLock { state in
             let id = state.registrations.count
             let logical = kind == .persistent ? "P/\(Plan.serverID(server))/\(event)" : "\(kind.rawValue)/\(id)"
-            state.registrations.append(Registration(
-                id: id, instance: instance, server: server, event: event, kind: kind, logical: logical))
+            state.registrations.append(
+                Registration(
+                    id: id, instance: instance, server: server, event: event, kind: kind, logical: logical))
             return id
         }
     }

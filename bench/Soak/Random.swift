@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Random numbers that are the same for the same seed on every machine and every
 /// Swift version: the standard library's `random(in:using:)` promises neither,
 /// so the few helpers the schedule needs are written out here.

@@ -1,5 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
-
 
 /// What the soak does and when, all decided up front from the seed: the same seed
 /// gives the same plan (`--print-schedule` shows it); only the timing of the run varies.
@@ -94,20 +94,24 @@ extension Action {
     /// One line of `--print-schedule`.
     var summary: String {
         switch self {
-        case .emit(let server, let event, let id, let count): "emit \(event) ×\(count) via \(Plan.serverID(server)) (\(id).*)"
-        case .subscribe(let server, let event, let profile): "on \(event) persistent (\(profile)) at \(Plan.serverID(server))"
+        case .emit(let server, let event, let id, let count):
+            "emit \(event) ×\(count) via \(Plan.serverID(server)) (\(id).*)"
+        case .subscribe(let server, let event, let profile):
+            "on \(event) persistent (\(profile)) at \(Plan.serverID(server))"
         case .transient(let server, let event, let hold, let profile):
             "on \(event) (\(profile)) at \(Plan.serverID(server)), off after \(hold) s"
         case .once(let server, let event, let hold, let profile):
             "once \(event) (\(profile)) at \(Plan.serverID(server)), off after \(hold) s"
-        case .waitFor(let server, let event, let timeout): "waitFor \(event) at \(Plan.serverID(server)), timeout \(timeout) s"
+        case .waitFor(let server, let event, let timeout):
+            "waitFor \(event) at \(Plan.serverID(server)), timeout \(timeout) s"
         case .restart(let server, let down): "restart \(Plan.serverID(server)), down \(down) s"
         case .fault(.brokerDown(let broker, let seconds)): "broker \(broker) down for \(seconds) s"
         case .fault(.allDown(let seconds)): "all brokers down for \(seconds) s"
         case .fault(.requestErrors(let request, let codes)): "next \(request) answers fail with \(codes)"
         case .fault(.moveCoordinator(let server, let broker)):
             "coordinator of \(Plan.serverID(server))'s group to broker \(broker)"
-        case .fault(.moveLeader(let event, let partition, let broker)): "leader of \(event)[\(partition)] to broker \(broker)"
+        case .fault(.moveLeader(let event, let partition, let broker)):
+            "leader of \(event)[\(partition)] to broker \(broker)"
         case .fault(.slowBroker(let milliseconds, let broker, let seconds)):
             "\(broker.map { "broker \($0)" } ?? "every broker") \(milliseconds) ms late for \(seconds) s"
         }
@@ -118,11 +122,11 @@ extension Action {
 
 extension Plan {
     static let requestErrorCodes: [Int32] = [
-        16,  // NOT_COORDINATOR
-        15,  // COORDINATOR_NOT_AVAILABLE
-        7,  // REQUEST_TIMED_OUT
-        14,  // COORDINATOR_LOAD_IN_PROGRESS
-        6,  // NOT_LEADER_OR_FOLLOWER
+        16, // NOT_COORDINATOR
+        15, // COORDINATOR_NOT_AVAILABLE
+        7, // REQUEST_TIMED_OUT
+        14, // COORDINATOR_LOAD_IN_PROGRESS
+        6, // NOT_LEADER_OR_FOLLOWER
     ]
     static let faultedRequests: [MockKafkaCluster.Request] = [
         .offsetFetch, .offsetCommit, .produce, .joinGroup, .heartbeat, .syncGroup, .findCoordinator,
@@ -166,21 +170,30 @@ extension Plan {
                 if !unsubscribed.isEmpty { choices.append((2, 3)) }
                 switch random.weighted(choices) {
                 case 0:
-                    steps.append(Step(at: t, action: .transient(
-                        server: server, event: random.pick(names), hold: random.seconds(0.3...4),
-                        profile: random.pick(HandlerProfile.allCases))))
+                    steps.append(
+                        Step(
+                            at: t,
+                            action: .transient(
+                                server: server, event: random.pick(names), hold: random.seconds(0.3...4),
+                                profile: random.pick(HandlerProfile.allCases))))
                 case 1:
-                    steps.append(Step(at: t, action: .once(
-                        server: server, event: random.pick(names), hold: random.seconds(0.5...4),
-                        profile: random.pick(HandlerProfile.allCases))))
+                    steps.append(
+                        Step(
+                            at: t,
+                            action: .once(
+                                server: server, event: random.pick(names), hold: random.seconds(0.5...4),
+                                profile: random.pick(HandlerProfile.allCases))))
                 case 2:
                     lastRestart = t
                     steps.append(Step(at: t, action: .restart(server: server, down: random.seconds(0...3))))
                 default:
                     let event = random.pick(unsubscribed)
                     persistent[server].insert(event)
-                    steps.append(Step(at: t, action: .subscribe(
-                        server: server, event: event, profile: random.pick(HandlerProfile.allCases))))
+                    steps.append(
+                        Step(
+                            at: t,
+                            action: .subscribe(
+                                server: server, event: event, profile: random.pick(HandlerProfile.allCases))))
                 }
                 t += random.seconds(0.5...3)
             }
@@ -194,9 +207,12 @@ extension Plan {
                 let event = random.pick(names)
                 let hold = random.seconds(0.2...3)
                 let profile = random.pick(HandlerProfile.allCases)
-                steps.append(Step(at: t, action: random.chance(0.6)
-                    ? .transient(server: server, event: event, hold: hold, profile: profile)
-                    : .once(server: server, event: event, hold: hold, profile: profile)))
+                steps.append(
+                    Step(
+                        at: t,
+                        action: random.chance(0.6)
+                            ? .transient(server: server, event: event, hold: hold, profile: profile)
+                            : .once(server: server, event: event, hold: hold, profile: profile)))
                 t += random.seconds(0.3...2)
             }
             lanes.append(Lane(name: "handlers-\(server)", steps: steps))
@@ -205,8 +221,11 @@ extension Plan {
             steps = []
             t = random.seconds(0.2...3)
             while t < end {
-                steps.append(Step(at: t, action: .waitFor(
-                    server: server, event: random.pick(names), timeout: random.seconds(0.3...3))))
+                steps.append(
+                    Step(
+                        at: t,
+                        action: .waitFor(
+                            server: server, event: random.pick(names), timeout: random.seconds(0.3...3))))
                 t += random.seconds(0.5...4)
             }
             lanes.append(Lane(name: "waiter-\(server)", steps: steps))
@@ -219,8 +238,12 @@ extension Plan {
             while t < end {
                 let (few, burst) = (random.int(2...5), random.int(10...20))
                 let count = random.weighted([(8, 1), (2, few), (1, burst)])
-                steps.append(Step(at: t, action: .emit(
-                    server: random.below(buses), event: random.pick(names), id: "m\(emitter).\(steps.count)", count: count)))
+                steps.append(
+                    Step(
+                        at: t,
+                        action: .emit(
+                            server: random.below(buses), event: random.pick(names), id: "m\(emitter).\(steps.count)",
+                            count: count)))
                 t += random.seconds(0.02...0.4)
             }
             lanes.append(Lane(name: "emitter-\(emitter)", steps: steps))
@@ -242,7 +265,8 @@ extension Plan {
                 case 3: fault = .moveCoordinator(server: random.below(buses), broker: broker)
                 case 4:
                     let event = random.pick(events)
-                    fault = .moveLeader(event: event.name, partition: Int32(random.below(event.partitions)), broker: broker)
+                    fault = .moveLeader(
+                        event: event.name, partition: Int32(random.below(event.partitions)), broker: broker)
                 default:
                     fault = .slowBroker(
                         milliseconds: random.int(100...2500), broker: random.chance(0.5) ? nil : broker,
@@ -261,7 +285,9 @@ extension Plan {
         var lines = ["seed \(seed), \(seconds) s, \(buses) buses\(calm ? ", calm" : "")"]
         lines.append("topics: " + events.map { "\($0.name)×\($0.partitions)" }.joined(separator: " "))
         for (server, handlers) in initial.enumerated() {
-            lines.append("\(Self.serverID(server)) starts with: " + handlers.map { "\($0.event) (\($0.profile))" }.joined(separator: ", "))
+            lines.append(
+                "\(Self.serverID(server)) starts with: "
+                    + handlers.map { "\($0.event) (\($0.profile))" }.joined(separator: ", "))
         }
         for lane in lanes {
             for step in lane.steps {

@@ -1,6 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
-
 import HyphaWire
 import Logging
 import Synchronization
@@ -26,11 +26,13 @@ struct SoakRun {
             cluster = try MockKafkaCluster(brokers: Self.brokers)
             // The mock cluster creates no topic by itself.
             for event in plan.events {
-                try cluster.createTopic(HyphaTopic.forEvent(event.name), partitions: event.partitions, replicationFactor: Self.brokers)
+                try cluster.createTopic(
+                    HyphaTopic.forEvent(event.name), partitions: event.partitions, replicationFactor: Self.brokers)
             }
             for server in 0..<plan.buses {
                 try cluster.createTopic(
-                    HyphaTopic.healthCheck(serverID: Plan.serverID(server)), partitions: 1, replicationFactor: Self.brokers)
+                    HyphaTopic.healthCheck(serverID: Plan.serverID(server)), partitions: 1,
+                    replicationFactor: Self.brokers)
             }
         } catch {
             printError("soak: the mock cluster: \(error)")
@@ -39,9 +41,10 @@ struct SoakRun {
         let faults = FaultInjector(cluster: cluster, ledger: ledger)
         let fleet = Fleet(
             plan: plan, bootstrapServers: cluster.bootstrapServers, ledger: ledger, watchdog: watchdog, logger: logger)
-        say("soak: seed \(plan.seed), \(plan.seconds) s, \(plan.buses) buses\(plan.calm ? " (calm)" : ""), "
-            + "librdkafka \(LibrdkafkaVersion.loaded), \(Self.brokers) mock brokers; topics "
-            + plan.events.map { "\($0.name)×\($0.partitions)" }.joined(separator: " "))
+        say(
+            "soak: seed \(plan.seed), \(plan.seconds) s, \(plan.buses) buses\(plan.calm ? " (calm)" : ""), "
+                + "librdkafka \(LibrdkafkaVersion.loaded), \(Self.brokers) mock brokers; topics "
+                + plan.events.map { "\($0.name)×\($0.partitions)" }.joined(separator: " "))
 
         // The buses and their first persistent handlers.
         let setupDeadline = ContinuousClock.now + .seconds(30)
@@ -58,15 +61,17 @@ struct SoakRun {
         }
         _ = await setup.drained(until: setupDeadline + .seconds(5))
         let subscribed = ledger.snapshot().subscriptions.count
-        say("soak: buses up at \(fixed(ledger.now())) s with \(subscribed) of \(plan.initial.joined().count) persistent handlers; "
-            + "the schedule runs for \(plan.seconds) s")
+        say(
+            "soak: buses up at \(fixed(ledger.now())) s with \(subscribed) of \(plan.initial.joined().count) persistent handlers; "
+                + "the schedule runs for \(plan.seconds) s")
 
         // The schedule.
         let start = ContinuousClock.now
         let end = start + .seconds(plan.seconds)
         let lanesEnd = end + Self.drainTime
         let lanes = Pending()
-        let context = LaneContext(fleet: fleet, faults: faults, ledger: ledger, watchdog: watchdog, end: end, lanesEnd: lanesEnd)
+        let context = LaneContext(
+            fleet: fleet, faults: faults, ledger: ledger, watchdog: watchdog, end: end, lanesEnd: lanesEnd)
         for lane in plan.lanes {
             lanes.spawn { await context.run(lane, start: start) }
         }
@@ -130,14 +135,18 @@ struct SoakRun {
         let verdict = Checks.verdict(state)
         let hung = watchdog.hung
         for call in watchdog.open where !call.hung {
-            printError("soak: at the end, \(call.name) on \(call.bus) (started at \(fixed(call.started)) s) was still running, within its bound")
+            printError(
+                "soak: at the end, \(call.name) on \(call.bus) (started at \(fixed(call.started)) s) was still running, within its bound"
+            )
         }
         let shown = 8
         for line in verdict.lost.prefix(shown) { printError("soak: lost: \(line)") }
         if verdict.lost.count > shown { printError("soak: … and \(verdict.lost.count - shown) more lost") }
         for line in verdict.lostByPartition.prefix(12) { printError("soak: lost at \(line)") }
         if verdict.lostWhileRestarting > 0 {
-            printError("soak: of the lost, \(verdict.lostWhileRestarting) were emitted while their server had no bus running (restarting)")
+            printError(
+                "soak: of the lost, \(verdict.lostWhileRestarting) were emitted while their server had no bus running (restarting)"
+            )
         }
         // The first three of each kind, then how many of each.
         let kinds = Dictionary(grouping: verdict.disorder, by: \.kind)
@@ -145,16 +154,21 @@ struct SoakRun {
             printError("soak: disorder: \(entry.line)")
         }
         if !kinds.isEmpty {
-            printError("soak: disorder by kind: " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(separator: ", "))
+            printError(
+                "soak: disorder by kind: "
+                    + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(separator: ", "))
         }
         for line in hung.prefix(shown) { printError("soak: \(line)") }
 
         let counters = state.counters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         say("soak: call times: \(watchdog.times)")
-        say("soak: expected deliveries \(verdict.expected); emits failed \(state.emitsFailed), skipped \(state.emitsSkipped); "
-            + "handlers registered \(state.registrations.count), bus objects \(state.instances.count); \(counters)")
-        say("soak: seconds \(plan.seconds), seed \(plan.seed), emits \(verdict.emits), deliveries \(verdict.deliveries), "
-            + "redelivered \(verdict.redelivered), lost \(verdict.lost.count), disorder \(verdict.disorder.count), hung \(hung.count)")
+        say(
+            "soak: expected deliveries \(verdict.expected); emits failed \(state.emitsFailed), skipped \(state.emitsSkipped); "
+                + "handlers registered \(state.registrations.count), bus objects \(state.instances.count); \(counters)")
+        say(
+            "soak: seconds \(plan.seconds), seed \(plan.seed), emits \(verdict.emits), deliveries \(verdict.deliveries), "
+                + "redelivered \(verdict.redelivered), lost \(verdict.lost.count), disorder \(verdict.disorder.count), hung \(hung.count)"
+        )
         return verdict.lost.isEmpty && verdict.disorder.isEmpty && hung.isEmpty ? 0 : 1
     }
 
@@ -187,7 +201,8 @@ struct LaneContext: Sendable {
         switch action {
         case .emit(let server, let event, let id, let count):
             // Through the planned server's bus, else (it is restarting) the next one's.
-            let running = (0..<fleet.plan.buses).lazy.compactMap { fleet.current((server + $0) % fleet.plan.buses) }.first
+            let running = (0..<fleet.plan.buses).lazy.compactMap { fleet.current((server + $0) % fleet.plan.buses) }
+                .first
             guard let member = running else {
                 for _ in 0..<count { ledger.emitSkipped() }
                 return
@@ -240,7 +255,9 @@ struct LaneContext: Sendable {
     }
 
     /// `on` or `once`, `hold` seconds, `off`.
-    private func briefly(_ kind: Ledger.Kind, _ server: Int, _ event: String, hold: Double, profile: HandlerProfile) async {
+    private func briefly(_ kind: Ledger.Kind, _ server: Int, _ event: String, hold: Double, profile: HandlerProfile)
+        async
+    {
         guard let member = fleet.current(server) else { return ledger.count("steps skipped") }
         guard let added = await fleet.add(kind, event, server: server, on: member, profile: profile) else { return }
         try? await Task.sleep(for: .seconds(hold))

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Preloaded into every process of `SANITIZE=thread scripts/test` (built into
 // .build-thread/tsan-preload.so). It makes two kinds of locking that
 // ThreadSanitizer cannot see on Linux visible to it; without it TSan crashes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plain descriptions of what a Kafka cluster holds, shared by the bus and admin queries.
 
 /// A topic and partition, the key of every per-partition answer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Every failure the library reports: what failed and why, in Kafka's terms.
 ///
 /// `description` is one line, meant to be shown as it is. Callers act on `kind`

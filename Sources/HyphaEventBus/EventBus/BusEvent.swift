@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaWire
 
@@ -76,7 +77,9 @@ public struct EventBusConfiguration: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.kafka = kafka
-        self.serverID = serverID ?? environment["HYPHA_SERVER_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString.lowercased()
+        self.serverID =
+            serverID ?? environment["HYPHA_SERVER_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? UUID().uuidString.lowercased()
         self.healthCheckInterval = healthCheckInterval
         self.failureThreshold = failureThreshold
         self.backoff = backoff

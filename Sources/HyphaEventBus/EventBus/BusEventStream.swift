@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import AsyncAlgorithms
 import Synchronization
 
@@ -45,13 +46,17 @@ public struct BusEventStream: AsyncSequence, Sendable {
 
 /// One iteration's handler: registered on the first `next()`, removed when the
 /// iterator goes away.
-fileprivate final class Subscription: Sendable {
+private final class Subscription: Sendable {
     private let bus: KafkaEventBus
     private let event: String
     private let channel = AsyncChannel<BusEvent>()
     private let handler = Mutex<Registration>(.none)
 
-    private enum Registration { case none, registered(HandlerID), failed(KafkaFailure) }
+    private enum Registration {
+        case none
+        case registered(HandlerID)
+        case failed(KafkaFailure)
+    }
 
     init(bus: KafkaEventBus, event: String) {
         self.bus = bus

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CoreMetrics
 import Foundation
 
@@ -35,8 +36,10 @@ struct BusMetrics: Sendable {
     }
 
     func count(_ event: String, _ status: Status) {
-        Counter(label: "kafka_event_bus", dimensions: [("event", event), ("status", status.rawValue)], factory: factory)
-            .increment()
+        Counter(
+            label: "kafka_event_bus", dimensions: [("event", event), ("status", status.rawValue)], factory: factory
+        )
+        .increment()
     }
 
     /// From the message's timestamp to its handlers starting.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Hypha's circuit breaker: opens after `threshold` consecutive Kafka failures,
 /// then waits between reconnection attempts, from `first` doubling to `longest`,
 /// and closes on the first success.

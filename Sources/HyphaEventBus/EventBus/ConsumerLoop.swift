@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Dispatch
 import Foundation
 import HyphaWire
@@ -145,7 +146,9 @@ final class ConsumerLoop: Sendable {
         confined.lastAssigned = .now
         confined.generation += 1
         for partition in partitions { confined.generations[partition] = confined.generation }
-        context.logger.debug("event bus \(context.serverID): assigned \(partitions.count) partitions (generation \(confined.generation))")
+        context.logger.debug(
+            "event bus \(context.serverID): assigned \(partitions.count) partitions (generation \(confined.generation))"
+        )
         shared.withLock { $0.assigned.formUnion(partitions) }
     }
 
@@ -174,7 +177,8 @@ final class ConsumerLoop: Sendable {
     }
 
     private func openLane(_ partition: TopicPartition, generation: UInt64) -> PartitionLane {
-        let lane = PartitionLane(partition: partition, generation: generation, backlog: context.backlog, consumer: consumer)
+        let lane = PartitionLane(
+            partition: partition, generation: generation, backlog: context.backlog, consumer: consumer)
         lane.run(handle: context.dispatch) { [self] lane in
             shared.withLock { $0.resumes.append((lane.partition, lane.generation)) }
             consumer.wake()
@@ -192,7 +196,8 @@ final class ConsumerLoop: Sendable {
         case .bytes(let bytes): payload = .bytes(bytes)
         case .none: payload = nil
         case .invalid(let reason, _):
-            context.logger.warning("event bus \(context.serverID): \(message.topic) [\(message.partition)] @\(message.offset): \(reason)")
+            context.logger.warning(
+                "event bus \(context.serverID): \(message.topic) [\(message.partition)] @\(message.offset): \(reason)")
             context.metrics.count(decoded.event, .undecodable)
             return .skip(offset: message.offset)
         }

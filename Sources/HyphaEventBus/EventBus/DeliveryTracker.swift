@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Synchronization
 
@@ -53,7 +54,8 @@ final class DeliveryTracker: Sendable {
                 let outcome: Outcome =
                     if let error = delivery.error {
                         delivery.refusedMessage
-                            ? .refused(KafkaFailure(.invalidInput, "the broker refused the event: \(error)")) : .failed(error)
+                            ? .refused(KafkaFailure(.invalidInput, "the broker refused the event: \(error)"))
+                            : .failed(error)
                     } else {
                         .delivered
                     }
@@ -61,7 +63,9 @@ final class DeliveryTracker: Sendable {
             }
             let now = ContinuousClock.now
             let expired = state.withLock { state in
-                state.pending.filter { $0.value.outcome == nil && $0.value.deadline <= now }.map { ($0.key, $0.value.bound) }
+                state.pending.filter { $0.value.outcome == nil && $0.value.deadline <= now }.map {
+                    ($0.key, $0.value.bound)
+                }
             }
             for (tag, bound) in expired { settle(tag, .failed("no acknowledgement within \(bound)")) }
             let done = state.withLock { state -> [CheckedContinuation<Void, Never>]? in
@@ -107,7 +111,9 @@ final class DeliveryTracker: Sendable {
         await queue(tag, topic: topic, key: key, value: value, until: deadline)
         return await withCheckedContinuation { continuation in
             let outcome = state.withLock { state -> Outcome? in
-                guard let pending = state.pending[tag] else { return .failed("no acknowledgement within \(waitAtMost)") }
+                guard let pending = state.pending[tag] else {
+                    return .failed("no acknowledgement within \(waitAtMost)")
+                }
                 if let outcome = pending.outcome {
                     state.pending[tag] = nil
                     return outcome
@@ -119,13 +125,17 @@ final class DeliveryTracker: Sendable {
         }
     }
 
-    private func queue(_ tag: Int, topic name: String, key: [UInt8], value: [UInt8]?, until deadline: ContinuousClock.Instant) async {
+    private func queue(
+        _ tag: Int, topic name: String, key: [UInt8], value: [UInt8]?, until deadline: ContinuousClock.Instant
+    ) async {
         do throws(KafkaFailure) {
             let topic = try producer.topic(name)
             while true {
                 let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
                     withOptionalBytes(value) { value in
-                        Result { () throws(KafkaFailure) in try producer.tryProduce(to: topic, key: key, value: value, tag: tag) }
+                        Result { () throws(KafkaFailure) in
+                            try producer.tryProduce(to: topic, key: key, value: value, tag: tag)
+                        }
                     }
                 }
                 if try queued.get() { return }

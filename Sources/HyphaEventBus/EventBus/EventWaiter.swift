@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Synchronization
 
 /// One `waitFor` call: settled exactly once, by a matching event, its timeout,

@@ -1,8 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 import Synchronization
 
 /// One call of a handler, raced against the handler timeout.
 enum HandlerCall {
-    enum Outcome { case finished, failed(any Error), timedOut }
+    enum Outcome {
+        case finished
+        case failed(any Error)
+        case timedOut
+    }
 
     /// The handler whose call the current task runs in (tasks it starts inherit
     /// it), so that `off` from inside a handler does not wait for itself.
@@ -14,10 +19,11 @@ enum HandlerCall {
     static func run(_ entry: HandlerRegistry.Entry, _ event: BusEvent, timeout: Duration) async -> Outcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let race = Race(continuation)
-            race.setTimer(Task {
-                try? await Task.sleep(for: timeout)
-                if !Task.isCancelled { race.finish(.timedOut) }
-            })
+            race.setTimer(
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    if !Task.isCancelled { race.finish(.timedOut) }
+                })
             $current.withValue(entry.id) {
                 Task {
                     do {

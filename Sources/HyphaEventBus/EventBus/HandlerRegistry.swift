@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Who listens to what: Kafka handlers, local handlers and `waitFor` waiters,
 /// and which handler calls are running. A plain value kept behind the bus's
 /// lock; it decides, the bus acts (and resumes what it returns outside the lock).

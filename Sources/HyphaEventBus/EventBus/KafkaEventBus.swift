@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CoreMetrics
 import Foundation
 import HyphaWire
@@ -65,15 +66,20 @@ public final class KafkaEventBus: Sendable {
         logger = configuration.kafka.logger
         metrics = BusMetrics(factory: metricsFactory ?? MetricsSystem.factory)
         healthTopic = HyphaTopic.healthCheck(serverID: configuration.serverID)
-        state = Mutex(BusState(breaker: CircuitBreaker(
-            threshold: configuration.failureThreshold, first: configuration.backoff.first,
-            longest: configuration.backoff.longest)))
+        state = Mutex(
+            BusState(
+                breaker: CircuitBreaker(
+                    threshold: configuration.failureThreshold, first: configuration.backoff.first,
+                    longest: configuration.backoff.longest)))
     }
 
     /// A bus dropped while running leaves as `stop()` would, on a task of its own:
     /// nothing it started keeps a reference to it, so no thread of it runs on.
     deinit {
-        guard let (connection, waiters) = state.withLock({ state in state.running.map { ($0, state.registry.takeAllWaiters()) } })
+        guard
+            let (connection, waiters) = state.withLock({ state in
+                state.running.map { ($0, state.registry.takeAllWaiters()) }
+            })
         else { return }
         logger.warning("event bus \(configuration.serverID): dropped without stop(); leaving the group")
         Task.detached { await Self.tearDown(connection, waiters: waiters) }
@@ -109,7 +115,8 @@ public final class KafkaEventBus: Sendable {
         guard HyphaTopic.isLegal(healthTopic) else {
             throw KafkaFailure(
                 .invalidInput,
-                "server id \(serverID.debugDescription) makes the health topic a name Kafka refuses (at most 249 characters of a-z, A-Z, 0-9, '.', '_', '-')")
+                "server id \(serverID.debugDescription) makes the health topic a name Kafka refuses (at most 249 characters of a-z, A-Z, 0-9, '.', '_', '-')"
+            )
         }
         var settings = configuration.kafka
         settings.timeout = configuration.deliveryTimeout
@@ -121,11 +128,15 @@ public final class KafkaEventBus: Sendable {
                 settings: configuration.kafka, groupID: HyphaGroup.forServer(serverID))
             handles.keep(consumer)
             let (healthTopic, timeout) = (healthTopic, configuration.kafka.timeout)
-            try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(healthTopic, timeout: timeout) }
-            let loop = ConsumerLoop(consumer: consumer, context: .init(
-                serverID: serverID, healthTopic: healthTopic, backlog: configuration.partitionBacklog,
-                settleBound: configuration.handlerTimeout + .seconds(1), logger: logger, metrics: metrics,
-                dispatch: { [weak self] event in await self?.dispatch(event, side: .kafka) }))
+            try await Blocking.run { () throws(KafkaFailure) in
+                try producer.client.ensureTopic(healthTopic, timeout: timeout)
+            }
+            let loop = ConsumerLoop(
+                consumer: consumer,
+                context: .init(
+                    serverID: serverID, healthTopic: healthTopic, backlog: configuration.partitionBacklog,
+                    settleBound: configuration.handlerTimeout + .seconds(1), logger: logger, metrics: metrics,
+                    dispatch: { [weak self] event in await self?.dispatch(event, side: .kafka) }))
             let tracker = DeliveryTracker.start(producer: producer)
             let connection = Connection(loop: loop, producer: producer, tracker: tracker, handles: handles)
             handles.keep(loop)
@@ -156,11 +167,13 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func disconnect() async {
-        guard let (connection, waiters) = state.withLock({ state -> (Connection, [EventWaiter])? in
-            guard let running = state.running else { return nil }
-            state.running = nil
-            return (running, state.registry.takeAllWaiters())
-        }) else { return }
+        guard
+            let (connection, waiters) = state.withLock({ state -> (Connection, [EventWaiter])? in
+                guard let running = state.running else { return nil }
+                state.running = nil
+                return (running, state.registry.takeAllWaiters())
+            })
+        else { return }
         await Self.tearDown(connection, waiters: waiters)
     }
 
@@ -225,7 +238,9 @@ public final class KafkaEventBus: Sendable {
         await remove(.local, event, id)
     }
 
-    private func register(_ side: HandlerRegistry.Side, _ event: String, once: Bool, _ handler: @escaping EventHandler) -> HandlerID {
+    private func register(_ side: HandlerRegistry.Side, _ event: String, once: Bool, _ handler: @escaping EventHandler)
+        -> HandlerID
+    {
         state.withLock { state in
             let id = state.registry.makeID()
             state.registry.add(side, event, once: once, id: id, handler)
@@ -247,7 +262,9 @@ public final class KafkaEventBus: Sendable {
         }
     }
 
-    private func addKafkaHandler(_ event: String, once: Bool, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
+    private func addKafkaHandler(_ event: String, once: Bool, _ handler: @escaping EventHandler)
+        async throws(KafkaFailure) -> HandlerID
+    {
         let id = register(.kafka, event, once: once, handler)
         let topic = HyphaTopic.forEvent(event)
         do throws(KafkaFailure) {
@@ -290,7 +307,8 @@ public final class KafkaEventBus: Sendable {
         if open {
             metrics.count(event, .emitFailed)
             throw KafkaFailure(
-                .unreachable, "emit \(event): Kafka's circuit breaker is open after \(configuration.failureThreshold) consecutive failures",
+                .unreachable,
+                "emit \(event): Kafka's circuit breaker is open after \(configuration.failureThreshold) consecutive failures",
                 hint: "the event was delivered locally; retry once the bus has reconnected")
         }
         let outcome = await running.tracker.send(
@@ -303,15 +321,18 @@ public final class KafkaEventBus: Sendable {
         case .refused(let failure):
             metrics.count(event, .emitFailed)
             throw KafkaFailure(
-                failure.kind, "emit \(event): \(failure.reason)", hint: "the event was delivered locally", code: failure.code,
+                failure.kind, "emit \(event): \(failure.reason)", hint: "the event was delivered locally",
+                code: failure.code,
                 subject: failure.subject, isRetriable: failure.isRetriable, isFatal: failure.isFatal)
         case .failed(let reason):
             metrics.count(event, .emitFailed)
             recordKafka(success: false)
-            throw KafkaFailure(.deliveryFailed, "emit \(event): not delivered: \(reason)", hint: "the event was delivered locally")
+            throw KafkaFailure(
+                .deliveryFailed, "emit \(event): not delivered: \(reason)", hint: "the event was delivered locally")
         case .closed:
             metrics.count(event, .emitFailed)
-            throw KafkaFailure(.invalidInput, "emit \(event): the event bus \(serverID) stopped before the event was sent")
+            throw KafkaFailure(
+                .invalidInput, "emit \(event): the event bus \(serverID) stopped before the event was sent")
         }
     }
 
@@ -332,10 +353,12 @@ public final class KafkaEventBus: Sendable {
         guard let key else {
             throw KafkaFailure(.invalidInput, "waitFor \(event): the event bus \(serverID) is not running")
         }
-        defer { state.withLock { state in
-            state.registry.removeWaiter(key)
-            resubscribe(state)
-        } }
+        defer {
+            state.withLock { state in
+                state.registry.removeWaiter(key)
+                resubscribe(state)
+            }
+        }
         // The waiter exists before either of these can settle it.
         let timer = Task {
             try? await Task.sleep(for: timeout)
@@ -387,7 +410,8 @@ public final class KafkaEventBus: Sendable {
             logger.warning("event bus \(serverID): a handler of \(event.name) failed: \(error)")
         case .timedOut:
             metrics.count(event.name, .handlerTimeout)
-            logger.warning("event bus \(serverID): a handler of \(event.name) ran past \(configuration.handlerTimeout); moving on")
+            logger.warning(
+                "event bus \(serverID): a handler of \(event.name) ran past \(configuration.handlerTimeout); moving on")
         }
     }
 
@@ -477,7 +501,9 @@ public final class KafkaEventBus: Sendable {
         case .opened?:
             metrics.circuit(open: true)
             metrics.count(healthTopic, .circuitOpened)
-            logger.warning("event bus \(serverID): circuit breaker open after \(configuration.failureThreshold) consecutive Kafka failures; reconnecting")
+            logger.warning(
+                "event bus \(serverID): circuit breaker open after \(configuration.failureThreshold) consecutive Kafka failures; reconnecting"
+            )
         case .closed?:
             metrics.circuit(open: false)
             metrics.count(healthTopic, .circuitClosed)

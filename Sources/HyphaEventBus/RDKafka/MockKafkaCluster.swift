@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 
 /// librdkafka's in-process mock cluster: brokers on loopback ports that speak the
@@ -49,8 +50,17 @@ package final class MockKafkaCluster: @unchecked Sendable {
 
     /// A Kafka protocol request type, for injecting errors into its answers.
     package enum Request: Int16, Sendable, CaseIterable {
-        case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9
-        case findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
+        case produce = 0
+        case fetch = 1
+        case listOffsets = 2
+        case metadata = 3
+        case offsetCommit = 8
+        case offsetFetch = 9
+        case findCoordinator = 10
+        case joinGroup = 11
+        case heartbeat = 12
+        case leaveGroup = 13
+        case syncGroup = 14
     }
 
     /// Makes the next `errors.count` answers to `request` (from any broker) carry

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 
 /// What a new topic should look like; -1 means "the broker's default".
@@ -22,13 +23,15 @@ extension RDKafkaClient {
         var newTopics: [OpaquePointer?] = []
         defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
         for spec in specs {
-            guard let topic = rd_kafka_NewTopic_new(
-                spec.name, spec.partitions, spec.replicationFactor, &errorText, errorText.count)
+            guard
+                let topic = rd_kafka_NewTopic_new(
+                    spec.name, spec.partitions, spec.replicationFactor, &errorText, errorText.count)
             else {
                 throw KafkaFailure(.invalidInput, "create topic \(spec.name): \(errorText.terminatedText)")
             }
             newTopics.append(topic)
-            for (key, value) in spec.configs where rd_kafka_NewTopic_set_config(topic, key, value) != RD_KAFKA_RESP_ERR_NO_ERROR {
+            for (key, value) in spec.configs
+            where rd_kafka_NewTopic_set_config(topic, key, value) != RD_KAFKA_RESP_ERR_NO_ERROR {
                 throw KafkaFailure(.invalidInput, "create topic \(spec.name): config \(key)=\(value) is not accepted")
             }
         }
@@ -86,8 +89,9 @@ extension RDKafkaClient {
             rd_kafka_DescribeConfigs(handle, &resources, resources.count, options, queue)
         } results: { event throws(KafkaFailure) in
             var count = 0
-            guard let described = rd_kafka_DescribeConfigs_result_resources(
-                rd_kafka_event_DescribeConfigs_result(event), &count)
+            guard
+                let described = rd_kafka_DescribeConfigs_result_resources(
+                    rd_kafka_event_DescribeConfigs_result(event), &count)
             else { return }
             for index in 0..<count {
                 let resource = described[index]
@@ -100,10 +104,11 @@ extension RDKafkaClient {
                 for configIndex in 0..<configCount {
                     let entry = configs[configIndex]
                     let sensitive = rd_kafka_ConfigEntry_is_sensitive(entry) != 0
-                    entries.append(TopicConfigEntry(
-                        name: String(cString: rd_kafka_ConfigEntry_name(entry)),
-                        value: sensitive ? nil : rd_kafka_ConfigEntry_value(entry).map { String(cString: $0) },
-                        isDefault: rd_kafka_ConfigEntry_is_default(entry) != 0))
+                    entries.append(
+                        TopicConfigEntry(
+                            name: String(cString: rd_kafka_ConfigEntry_name(entry)),
+                            value: sensitive ? nil : rd_kafka_ConfigEntry_value(entry).map { String(cString: $0) },
+                            isDefault: rd_kafka_ConfigEntry_is_default(entry) != 0))
                 }
             }
         }
@@ -141,7 +146,8 @@ extension RDKafkaClient {
             var failure = failure(code, while: action)
             if failure.kind != .unreachable && failure.kind != .incompatibleClient && !text.isEmpty {
                 failure = KafkaFailure(
-                    failure.kind, "\(action): \(text)", hint: failure.hint, code: failure.code, subject: failure.subject,
+                    failure.kind, "\(action): \(text)", hint: failure.hint, code: failure.code,
+                    subject: failure.subject,
                     isRetriable: failure.isRetriable, isFatal: failure.isFatal)
             }
             throw failure
@@ -159,7 +165,8 @@ extension RDKafkaClient {
             let code = rd_kafka_topic_result_error(result)
             guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
             let name = String(cString: rd_kafka_topic_result_name(result))
-            let detail = rd_kafka_topic_result_error_string(result).map { String(cString: $0) }
+            let detail =
+                rd_kafka_topic_result_error_string(result).map { String(cString: $0) }
                 ?? String(cString: rd_kafka_err2str(code))
             throw KafkaFailure(
                 failure(code, while: action).kind, "\(action) \(name): \(detail)", code: KafkaErrorCode(code),

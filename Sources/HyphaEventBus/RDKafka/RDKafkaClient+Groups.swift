@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
 
@@ -31,13 +32,18 @@ extension RDKafkaClient {
             if let valid = rd_kafka_ListConsumerGroups_result_valid(result, &count) {
                 for index in 0..<count {
                     let listing = valid[index]
-                    listings.append(GroupListing(
-                        id: String(cString: rd_kafka_ConsumerGroupListing_group_id(listing)),
-                        state: String(cString: rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupListing_state(listing)))))
+                    listings.append(
+                        GroupListing(
+                            id: String(cString: rd_kafka_ConsumerGroupListing_group_id(listing)),
+                            state: String(
+                                cString: rd_kafka_consumer_group_state_name(
+                                    rd_kafka_ConsumerGroupListing_state(listing)))))
                 }
             }
             var errorCount = 0
-            if let errors = rd_kafka_ListConsumerGroups_result_errors(result, &errorCount), errorCount > 0, listings.isEmpty {
+            if let errors = rd_kafka_ListConsumerGroups_result_errors(result, &errorCount), errorCount > 0,
+                listings.isEmpty
+            {
                 throw failure(rd_kafka_error_code(errors[0]), while: "list consumer groups")
             }
         }
@@ -55,8 +61,9 @@ extension RDKafkaClient {
             rd_kafka_DescribeConsumerGroups(handle, &pointers, pointers.count, options, queue)
         } results: { event throws(KafkaFailure) in
             var count = 0
-            guard let groups = rd_kafka_DescribeConsumerGroups_result_groups(
-                rd_kafka_event_DescribeConsumerGroups_result(event), &count)
+            guard
+                let groups = rd_kafka_DescribeConsumerGroups_result_groups(
+                    rd_kafka_event_DescribeConsumerGroups_result(event), &count)
             else { return }
             for index in 0..<count {
                 records.append(Self.record(groups[index]))
@@ -73,9 +80,12 @@ extension RDKafkaClient {
             let member = rd_kafka_ConsumerGroupDescription_member(group, index)
             var assignments: [TopicPartition] = []
             if let assignment = rd_kafka_MemberDescription_assignment(member),
-               let list = rd_kafka_MemberAssignment_partitions(assignment) {
+                let list = rd_kafka_MemberAssignment_partitions(assignment)
+            {
                 assignments = (0..<Int(list.pointee.cnt)).map { at in
-                    TopicPartition(topic: String(cString: list.pointee.elems[at].topic), partition: list.pointee.elems[at].partition)
+                    TopicPartition(
+                        topic: String(cString: list.pointee.elems[at].topic),
+                        partition: list.pointee.elems[at].partition)
                 }
             }
             return GroupMember(
@@ -96,12 +106,14 @@ extension RDKafkaClient {
         var offsets: [TopicPartition: Int64] = [:]
         var requests: [OpaquePointer?] = [rd_kafka_ListConsumerGroupOffsets_new(group, nil)]
         defer { requests.forEach { rd_kafka_ListConsumerGroupOffsets_destroy($0) } }
-        try runAdmin(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, action: "fetch the committed offsets of \(group)") { options, queue in
+        try runAdmin(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, action: "fetch the committed offsets of \(group)") {
+            options, queue in
             rd_kafka_ListConsumerGroupOffsets(handle, &requests, requests.count, options, queue)
         } results: { event throws(KafkaFailure) in
             var count = 0
-            guard let groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
-                rd_kafka_event_ListConsumerGroupOffsets_result(event), &count)
+            guard
+                let groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_ListConsumerGroupOffsets_result(event), &count)
             else { return }
             for index in 0..<count {
                 let result = groups[index]
@@ -112,7 +124,8 @@ extension RDKafkaClient {
                 for at in 0..<Int(list.pointee.cnt) {
                     let element = list.pointee.elems[at]
                     guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR, element.offset >= 0 else { continue }
-                    offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+                    offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                        element.offset
                 }
             }
         }

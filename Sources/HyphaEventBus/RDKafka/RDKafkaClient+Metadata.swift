@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
 
@@ -92,7 +93,9 @@ extension RDKafkaClient {
             if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
                 defer { rd_kafka_metadata_destroy(pointer) }
                 let raw = pointer.pointee
-                if raw.topic_cnt > 0 && raw.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR && raw.topics[0].partition_cnt > 0 {
+                if raw.topic_cnt > 0 && raw.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
+                    && raw.topics[0].partition_cnt > 0
+                {
                     return
                 }
                 lastCode = raw.topic_cnt > 0 ? raw.topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
@@ -113,7 +116,9 @@ extension RDKafkaClient {
     /// Offsets for many partitions at once: librdkafka sends one ListOffsets
     /// request per leader broker, whatever the number of partitions.
     /// Partitions the broker could not answer for are left out.
-    package func offsets(_ partitions: [TopicPartition], at query: OffsetQuery) throws(KafkaFailure) -> [TopicPartition: Int64] {
+    package func offsets(_ partitions: [TopicPartition], at query: OffsetQuery) throws(KafkaFailure) -> [TopicPartition:
+        Int64]
+    {
         guard !partitions.isEmpty else { return [:] }
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }

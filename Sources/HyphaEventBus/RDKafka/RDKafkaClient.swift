@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Dispatch
 import Logging
@@ -96,7 +97,8 @@ package final class RDKafkaClient: @unchecked Sendable {
         // On success rd_kafka_new takes ownership of conf; on failure it stays ours.
         guard let handle = rd_kafka_new(kind, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
-            throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(settings.redacted(errorText.terminatedText))")
+            throw KafkaFailure(
+                .invalidInput, "librdkafka refused the configuration: \(settings.redacted(errorText.terminatedText))")
         }
         let mainQueue = rd_kafka_queue_get_main(handle)!
         let logQueue = rd_kafka_queue_new(handle)!
@@ -171,12 +173,13 @@ package final class RDKafkaClient: @unchecked Sendable {
         if line.contains("ApiVersionRequest failed") && line.contains("underflow") {
             observed.withLock { $0.apiVersionUnderflow = true }
         }
-        let swiftLevel: Logger.Level = switch level {
-        case ...3: .error
-        case 4: .warning
-        case 5, 6: .info
-        default: .debug
-        }
+        let swiftLevel: Logger.Level =
+            switch level {
+            case ...3: .error
+            case 4: .warning
+            case 5, 6: .info
+            default: .debug
+            }
         logger.log(
             level: swiftLevel, "\(line)",
             metadata: ["librdkafka": .string(facility.map { String(cString: $0) } ?? "")])
@@ -221,7 +224,8 @@ package final class RDKafkaClient: @unchecked Sendable {
             return unreachable(while: action, code: swiftCode, file: file, line: line)
         case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
             RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND:
-            return KafkaFailure(.notFound, "\(action): \(text)", code: swiftCode, subject: subject, file: file, line: line)
+            return KafkaFailure(
+                .notFound, "\(action): \(text)", code: swiftCode, subject: subject, file: file, line: line)
         case RD_KAFKA_RESP_ERR__INVALID_ARG:
             return KafkaFailure(.invalidInput, "\(action): \(text)", code: swiftCode, file: file, line: line)
         case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
@@ -234,7 +238,8 @@ package final class RDKafkaClient: @unchecked Sendable {
             let fatal = code == RD_KAFKA_RESP_ERR__FATAL || observedEvents.fatalError != nil
             if code.rawValue < 0 {
                 return KafkaFailure(
-                    .client, "\(action): \(text)", code: swiftCode, subject: subject, isFatal: fatal, file: file, line: line)
+                    .client, "\(action): \(text)", code: swiftCode, subject: subject, isFatal: fatal, file: file,
+                    line: line)
             }
             return KafkaFailure(
                 .refused, "\(action): the broker refused: \(text)", code: swiftCode, subject: subject, isFatal: fatal,
@@ -249,7 +254,8 @@ package final class RDKafkaClient: @unchecked Sendable {
         file: String = #fileID, line: Int = #line
     ) -> KafkaFailure {
         serveLogs()
-        let seconds = waited.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        let seconds =
+            waited.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
             ?? Double(settings.timeoutMilliseconds) / 1000
         if observedEvents.apiVersionUnderflow && rd_kafka_version() < 0x0202_0000 {
             return KafkaFailure(
@@ -312,7 +318,9 @@ package enum Blocking {
     /// The result of `body`, computed off the cooperative pool. Whatever `body`
     /// captured is released before the caller resumes, so a librdkafka handle it
     /// held is destroyed by then (never later, on another thread, as the process exits).
-    package static func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaFailure) -> T) async throws(KafkaFailure) -> T {
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaFailure) -> T)
+        async throws(KafkaFailure) -> T
+    {
         let work = Work(body)
         let result: Result<T, KafkaFailure> = await withCheckedContinuation { continuation in
             queue.async {

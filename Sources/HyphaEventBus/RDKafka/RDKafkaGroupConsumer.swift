@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
 
@@ -35,7 +36,9 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
     package let client: RDKafkaClient
     private let queue: OpaquePointer
 
-    package init(settings: KafkaClientSettings, groupID: String, overrides: [(String, String)] = []) throws(KafkaFailure) {
+    package init(settings: KafkaClientSettings, groupID: String, overrides: [(String, String)] = [])
+        throws(KafkaFailure)
+    {
         client = try RDKafkaClient.make(
             .consumer, settings: settings,
             overrides: [
@@ -93,18 +96,20 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
                 }
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
                 let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-                listener.message(RawMessage(
-                    topic: String(cString: rd_kafka_topic_name(rkt)), partition: raw.partition, offset: raw.offset,
-                    timestampMillis: timestamp >= 0 ? timestamp : nil,
-                    key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
-                    value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) }))
+                listener.message(
+                    RawMessage(
+                        topic: String(cString: rd_kafka_topic_name(rkt)), partition: raw.partition, offset: raw.offset,
+                        timestampMillis: timestamp >= 0 ? timestamp : nil,
+                        key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
+                        value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) }))
             }
         case Int32(RD_KAFKA_EVENT_REBALANCE):
             rebalance(event, listener)
         case Int32(RD_KAFKA_EVENT_OFFSET_COMMIT):
             let code = rd_kafka_event_error(event)
             if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
-                client.logger.warning("commit: \(String(cString: rd_kafka_err2str(code))); retried with the next commit")
+                client.logger.warning(
+                    "commit: \(String(cString: rd_kafka_err2str(code))); retried with the next commit")
             }
         default:
             client.serveEvent(event)
@@ -174,9 +179,12 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
         while !lookedUp {
             for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
             let code = rd_kafka_committed(client.handle, list, (deadline - .now).wholeMilliseconds)
-            lookedUp = code == RD_KAFKA_RESP_ERR_NO_ERROR && elements().allSatisfy { $0.err == RD_KAFKA_RESP_ERR_NO_ERROR }
+            lookedUp =
+                code == RD_KAFKA_RESP_ERR_NO_ERROR && elements().allSatisfy { $0.err == RD_KAFKA_RESP_ERR_NO_ERROR }
             if !lookedUp {
-                let failed = code != RD_KAFKA_RESP_ERR_NO_ERROR ? code : elements().first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }!.err
+                let failed =
+                    code != RD_KAFKA_RESP_ERR_NO_ERROR
+                    ? code : elements().first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }!.err
                 client.logger.debug("committed offsets: \(String(cString: rd_kafka_err2str(failed)))")
                 guard ContinuousClock.now + .milliseconds(200) < deadline else { break }
                 Thread.sleep(forTimeInterval: 0.2)
@@ -185,7 +193,8 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
         guard lookedUp else {
             for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
             client.logger.warning(
-                "the group's committed offsets could not be read within \(client.settings.timeout); librdkafka reads them when fetching starts")
+                "the group's committed offsets could not be read within \(client.settings.timeout); librdkafka reads them when fetching starts"
+            )
             return nil
         }
         let fresh = rd_kafka_topic_partition_list_new(list.pointee.cnt)!
@@ -219,7 +228,8 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
             }
             guard missing > 0 else { break }
             guard ContinuousClock.now + .milliseconds(200) < deadline else {
-                client.logger.warning("the log end of \(missing) partitions could not be read; they are read from their earliest offset")
+                client.logger.warning(
+                    "the log end of \(missing) partitions could not be read; they are read from their earliest offset")
                 break
             }
             Thread.sleep(forTimeInterval: 0.2)
@@ -235,14 +245,17 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
     /// Commits where reading starts in partitions the group never committed,
     /// retrying until `deadline`: until it is committed, a restart would start
     /// at the log end again and skip what was sent meanwhile. False when it could not.
-    private func commitStart(_ ends: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant) -> Bool {
+    private func commitStart(
+        _ ends: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant
+    ) -> Bool {
         guard ends.pointee.cnt > 0 else { return true }
         while true {
             let code = rd_kafka_commit(client.handle, ends, 0)
             guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return true }
             guard ContinuousClock.now + .milliseconds(200) < deadline else {
                 client.logger.warning(
-                    "committing where reading starts: \(String(cString: rd_kafka_err2str(code))); stored for the next automatic commit")
+                    "committing where reading starts: \(String(cString: rd_kafka_err2str(code))); stored for the next automatic commit"
+                )
                 return false
             }
             Thread.sleep(forTimeInterval: 0.2)
@@ -251,7 +264,8 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
 
     private static func partitions(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [TopicPartition] {
         (0..<Int(list.pointee.cnt)).map {
-            TopicPartition(topic: String(cString: list.pointee.elems[$0].topic), partition: list.pointee.elems[$0].partition)
+            TopicPartition(
+                topic: String(cString: list.pointee.elems[$0].topic), partition: list.pointee.elems[$0].partition)
         }
     }
 
@@ -285,7 +299,8 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
             return
         }
         guard let answer = rd_kafka_queue_poll(answers, client.settings.timeoutMilliseconds) else {
-            client.logger.warning("commit: no answer within \(client.settings.timeout); the events since the last commit may come again")
+            client.logger.warning(
+                "commit: no answer within \(client.settings.timeout); the events since the last commit may come again")
             return
         }
         defer { rd_kafka_event_destroy(answer) }

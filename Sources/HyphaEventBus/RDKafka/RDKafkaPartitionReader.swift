@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 
 /// One message as the reader hands it out: valid only inside the callback
@@ -89,7 +90,8 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
                 topicNames[handle] = position.topic
             }
             guard rd_kafka_consume_start_queue(handle, position.partition, offset, queue) == 0 else {
-                throw client.failure(rd_kafka_last_error(), while: "start reading \(position.topic) [\(position.partition)]")
+                throw client.failure(
+                    rd_kafka_last_error(), while: "start reading \(position.topic) [\(position.partition)]")
             }
             started.append((handle, position.partition))
         }
@@ -141,11 +143,13 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
                 var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
                 let timestamp = rd_kafka_message_timestamp(message, &timestampType)
                 answered += 1
-                body(.message(RawMessage(
-                    topic: topic, partition: raw.partition, offset: raw.offset,
-                    timestampMillis: timestamp >= 0 ? timestamp : nil,
-                    key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
-                    value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) })))
+                body(
+                    .message(
+                        RawMessage(
+                            topic: topic, partition: raw.partition, offset: raw.offset,
+                            timestampMillis: timestamp >= 0 ? timestamp : nil,
+                            key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
+                            value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) })))
             case RD_KAFKA_RESP_ERR__PARTITION_EOF:
                 answered += 1
                 body(.endOfPartition(TopicPartition(topic: topic, partition: raw.partition), next: raw.offset))

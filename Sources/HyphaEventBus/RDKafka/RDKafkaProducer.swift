@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Synchronization
 
@@ -41,20 +42,22 @@ package final class RDKafkaProducer: Sendable {
 
     /// A producer that partitions like aiokafka and waits for every in-sync replica.
     package init(settings: KafkaClientSettings) throws(KafkaFailure) {
-        client = try RDKafkaClient.make(.producer, settings: settings, overrides: [
-            // One key, one partition, whoever sends it (aiokafka's Java-compatible murmur2).
-            ("partitioner", "murmur2_random"),
-            // Every in-sync replica has each event before it counts as delivered.
-            // No idempotence: in bench/run it cost about a third of emit's throughput,
-            // and Hypha's own producer (aiokafka) runs without it; a retry after a lost
-            // acknowledgement may then store an event twice. `-X enable.idempotence=true`
-            // turns it on.
-            ("acks", "all"),
-            ("message.timeout.ms", String(max(settings.timeoutMilliseconds, 1000))),
-            ("linger.ms", "5"),
-            ("queue.buffering.max.messages", "500000"),
-            ("queue.buffering.max.kbytes", "262144"),
-        ])
+        client = try RDKafkaClient.make(
+            .producer, settings: settings,
+            overrides: [
+                // One key, one partition, whoever sends it (aiokafka's Java-compatible murmur2).
+                ("partitioner", "murmur2_random"),
+                // Every in-sync replica has each event before it counts as delivered.
+                // No idempotence: in bench/run it cost about a third of emit's throughput,
+                // and Hypha's own producer (aiokafka) runs without it; a retry after a lost
+                // acknowledgement may then store an event twice. `-X enable.idempotence=true`
+                // turns it on.
+                ("acks", "all"),
+                ("message.timeout.ms", String(max(settings.timeoutMilliseconds, 1000))),
+                ("linger.ms", "5"),
+                ("queue.buffering.max.messages", "500000"),
+                ("queue.buffering.max.kbytes", "262144"),
+            ])
     }
 
     deinit {
@@ -109,13 +112,16 @@ package final class RDKafkaProducer: Sendable {
             let tag = Int(bitPattern: message.pointee._private) - 1
             let code = message.pointee.err
             guard code != RD_KAFKA_RESP_ERR_NO_ERROR else {
-                onDelivery(RDKafkaDelivery(tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: nil))
+                onDelivery(
+                    RDKafkaDelivery(
+                        tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: nil))
                 return
             }
-            onDelivery(RDKafkaDelivery(
-                tag: tag, partition: message.pointee.partition, offset: message.pointee.offset,
-                error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code),
-                refusedMessage: Self.meansBadMessage(code)))
+            onDelivery(
+                RDKafkaDelivery(
+                    tag: tag, partition: message.pointee.partition, offset: message.pointee.offset,
+                    error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code),
+                    refusedMessage: Self.meansBadMessage(code)))
         }
     }
 
@@ -133,7 +139,8 @@ package final class RDKafkaProducer: Sendable {
     /// Whether the broker refused the message itself rather than failing to take it.
     private static func meansBadMessage(_ code: rd_kafka_resp_err_t) -> Bool {
         switch code {
-        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+            RD_KAFKA_RESP_ERR_INVALID_RECORD,
             RD_KAFKA_RESP_ERR_INVALID_MSG:
             true
         default:

@@ -1,5 +1,6 @@
-import HyphaWire
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import HyphaWire
 
 /// A group in `groups list`.
 public struct GroupSummary: Sendable, Equatable {
@@ -83,7 +84,8 @@ extension KafkaAdmin {
         return try await Blocking.run { () throws(KafkaFailure) in
             let listings = try client.listGroups().filter { includeAll || HyphaGroup.serverID(fromGroup: $0.id) != nil }
             let described = Dictionary(
-                try client.describeGroups(listings.map(\.id)).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                try client.describeGroups(listings.map(\.id)).map { ($0.id, $0) },
+                uniquingKeysWith: { first, _ in first })
             return listings.map { listing in
                 // Older ListGroups answers carry no state; DescribeGroups always does.
                 let description = described[listing.id]
@@ -121,7 +123,8 @@ extension KafkaAdmin {
                 committed[group] = try client.committedOffsets(group: group)
                 if !known.contains(group) && committed[group]!.isEmpty {
                     throw KafkaFailure(
-                        .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound, subject: .group(group))
+                        .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound,
+                        subject: .group(group))
                 }
             }
             let assigned = descriptions.flatMap { $0.members.flatMap(\.assignments) }

@@ -1,5 +1,6 @@
-import HyphaWire
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import HyphaWire
 
 /// A topic in `topics list`: its event, size and message count.
 public struct TopicSummary: Sendable, Equatable {
@@ -94,7 +95,7 @@ public final class KafkaAdmin: Sendable {
         let client = client
         return try await Blocking.run { () throws(KafkaFailure) in
             guard let topic = try client.metadata().topics.first(where: { $0.name == name }),
-                  topic.errorCode == 0, !topic.partitions.isEmpty
+                topic.errorCode == 0, !topic.partitions.isEmpty
             else {
                 throw KafkaFailure(
                     .notFound, "topic \(name) does not exist", code: .unknownTopicOrPartition, subject: .topic(name),

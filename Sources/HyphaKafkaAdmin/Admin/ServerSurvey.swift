@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+import HyphaEventBus
 import HyphaWire
 import Synchronization
-import HyphaEventBus
 
 /// What a Hypha server looks like from the bus.
 package struct ServerReport: Sendable, Equatable {
@@ -91,11 +92,13 @@ package enum ServerSurvey {
     }
 
     /// The newest message's timestamp in each topic: the last message of every partition.
-    static func newestTimestamps(_ topics: [String], settings: KafkaClientSettings) async throws(KafkaFailure) -> [String: Int64] {
+    static func newestTimestamps(_ topics: [String], settings: KafkaClientSettings) async throws(KafkaFailure)
+        -> [String: Int64]
+    {
         guard !topics.isEmpty else { return [:] }
         let newest = NewestTimestamps()
         var request = TailRequest(topics: topics, start: .offset(-1), stopAtEnd: true)
-        request.skipsMissingTopics = true  // a server's topic may be deleted meanwhile
+        request.skipsMissingTopics = true // a server's topic may be deleted meanwhile
         _ = try await TailConsumer(settings: settings, catchingUp: true).run(
             request, stop: TailStopSignal(),
             onMessage: { message in

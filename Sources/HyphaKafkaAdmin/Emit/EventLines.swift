@@ -1,9 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+// SPDX-License-Identifier: Apache-2.0
 import Dispatch
-import HyphaWire
 import HyphaEventBus
+import HyphaWire
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Input of `emit --lines`, checked whole before anything is sent: where each
 /// line is and what type it goes out as. Values are sent as the bytes of their
@@ -72,12 +74,15 @@ package struct EventLines: Sendable {
     private static func pieces(of buffer: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var start = 0
-        for index in 1 ... max(count, 1) where start < buffer.count {
+        for index in 1...max(count, 1) where start < buffer.count {
             var end = index == count ? buffer.count : max(start, buffer.count * index / count)
             if end < buffer.count, let base = buffer.baseAddress {
-                end = memchr(base + end, 0x0A, buffer.count - end).map { $0 - UnsafeMutableRawPointer(mutating: base) + 1 } ?? buffer.count
+                end =
+                    memchr(base + end, 0x0A, buffer.count - end).map {
+                        $0 - UnsafeMutableRawPointer(mutating: base) + 1
+                    } ?? buffer.count
             }
-            ranges.append(start ..< end)
+            ranges.append(start..<end)
             start = end
         }
         return ranges
@@ -89,7 +94,10 @@ package struct EventLines: Sendable {
         guard let base = buffer.baseAddress else { return piece }
         var start = range.lowerBound
         while start < range.upperBound {
-            let end = memchr(base + start, 0x0A, range.upperBound - start).map { $0 - UnsafeMutableRawPointer(mutating: base) } ?? range.upperBound
+            let end =
+                memchr(base + start, 0x0A, range.upperBound - start).map {
+                    $0 - UnsafeMutableRawPointer(mutating: base)
+                } ?? range.upperBound
             piece.lineCount += 1
             var stop = end
             if stop > start && buffer[stop - 1] == 0x0D { stop -= 1 }
@@ -107,15 +115,21 @@ package struct EventLines: Sendable {
         return piece
     }
 
-    private static func type(of line: UnsafeRawBufferPointer, forced: PayloadType?) -> Result<PayloadType, PayloadInput.Invalid> {
+    private static func type(of line: UnsafeRawBufferPointer, forced: PayloadType?) -> Result<
+        PayloadType, PayloadInput.Invalid
+    > {
         switch forced {
         case .bytes:
             return .success(.bytes)
         case .json:
-            if let error = JSONValidator.validate(line) { return .failure(PayloadInput.Invalid(description: "not valid JSON: \(error)")) }
+            if let error = JSONValidator.validate(line) {
+                return .failure(PayloadInput.Invalid(description: "not valid JSON: \(error)"))
+            }
             return .success(.json)
         case .text, nil:
-            if forced == nil, line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{"), JSONValidator.validate(line) == nil {
+            if forced == nil, line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{"),
+                JSONValidator.validate(line) == nil
+            {
                 return .success(.json)
             }
             guard String(validating: line, as: UTF8.self) != nil else {
@@ -129,22 +143,27 @@ package struct EventLines: Sendable {
 extension EventProducer {
     /// Sends every line as an event named `event`, each `repeat` times, and waits
     /// for every acknowledgement. A line the producer refuses fails alone.
-    package func send(lines: EventLines, event: String, repeat count: Int = 1, keepDeliveries: Bool) async throws(KafkaFailure) -> EmitReport {
+    package func send(lines: EventLines, event: String, repeat count: Int = 1, keepDeliveries: Bool)
+        async throws(KafkaFailure) -> EmitReport
+    {
         let producer = producer
         let timeout = settings.timeout
         return try await Blocking.run { () throws(KafkaFailure) in
             var ledger = DeliveryLedger(keep: keepDeliveries)
             let topic = HyphaTopic.forEvent(event)
-            let keys = (json: EventKey.encode(type: .json, event: event), text: EventKey.encode(type: .text, event: event),
-                        bytes: EventKey.encode(type: .bytes, event: event))
+            let keys = (
+                json: EventKey.encode(type: .json, event: event), text: EventKey.encode(type: .text, event: event),
+                bytes: EventKey.encode(type: .bytes, event: event)
+            )
             let handle = try producer.topic(topic)
             lines.input.withUnsafeBytes { buffer in
                 for (range, type) in lines.lines {
-                    let key = switch type {
-                    case .json: keys.json
-                    case .text: keys.text
-                    case .bytes: keys.bytes
-                    }
+                    let key =
+                        switch type {
+                        case .json: keys.json
+                        case .text: keys.text
+                        case .bytes: keys.bytes
+                        }
                     let value = UnsafeRawBufferPointer(rebasing: buffer[range])
                     for _ in 0..<count {
                         if ledger.brokerGone {

@@ -1,5 +1,6 @@
-import HyphaWire
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import HyphaWire
 
 /// An event to send: its name, its type and its value bytes.
 public struct OutgoingEvent: Sendable, Equatable {
@@ -104,7 +105,8 @@ public final class EventProducer: Sendable {
                 let queued = key.withUnsafeBytes { key in
                     withOptionalBytes(event.value) { value in
                         EventProducer.queue(
-                            producer, &ledger, topic: topic, event: event.name, type: event.type, key: key, value: value)
+                            producer, &ledger, topic: topic, event: event.name, type: event.type, key: key, value: value
+                        )
                     }
                 }
                 if !queued { ledger.unsent += 1 }
@@ -142,7 +144,9 @@ public final class EventProducer: Sendable {
 
     /// Reads reports until every message is settled; message.timeout.ms bounds
     /// each one, the margin covers the last reports.
-    static func awaitDeliveries(_ ledger: inout DeliveryLedger, producer: RDKafkaProducer, timeout: Duration) -> EmitReport {
+    static func awaitDeliveries(_ ledger: inout DeliveryLedger, producer: RDKafkaProducer, timeout: Duration)
+        -> EmitReport
+    {
         let deadline = ContinuousClock.now + timeout + .seconds(5)
         while ledger.pending > 0 && ContinuousClock.now < deadline {
             producer.serve(timeoutMilliseconds: 100) { ledger.settle($0) }
@@ -221,10 +225,12 @@ struct DeliveryLedger {
     func report() -> EmitReport {
         let delivered: [DeliveredEvent] = zip(sent, landed).compactMap { sent, landed in
             landed.map {
-                DeliveredEvent(event: sent.event, topic: sent.topic, type: sent.type, partition: $0.partition, offset: $0.offset)
+                DeliveredEvent(
+                    event: sent.event, topic: sent.topic, type: sent.type, partition: $0.partition, offset: $0.offset)
             }
         }
         return EmitReport(
-            sent: count, total: count + unsent, delivered: delivered, deliveredCount: deliveredCount, firstError: firstError)
+            sent: count, total: count + unsent, delivered: delivered, deliveredCount: deliveredCount,
+            firstError: firstError)
     }
 }

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
 #if canImport(Glibc)
-import Glibc
-import HyphaEventBus
+    import Glibc
+    import HyphaEventBus
 #endif
 
 /// The whole input of `emit`, held once: a regular file is mapped rather than
@@ -38,7 +39,8 @@ package final class InputBytes: Sendable {
         defer { close(descriptor) }
         var status = stat()
         if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_size > 0,
-           let region = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), region != MAP_FAILED {
+            let region = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0), region != MAP_FAILED
+        {
             madvise(region, Int(status.st_size), MADV_SEQUENTIAL)
             return InputBytes(mapping: UnsafeRawPointer(region), count: Int(status.st_size))
         }
@@ -60,7 +62,7 @@ package final class InputBytes: Sendable {
                 if errno == EINTR { continue }
                 throw Unreadable(path: path, errorNumber: errno)
             }
-            bytes.append(contentsOf: chunk[0 ..< got])
+            bytes.append(contentsOf: chunk[0..<got])
         }
         self.init(bytes)
     }

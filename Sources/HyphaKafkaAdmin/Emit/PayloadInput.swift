@@ -1,5 +1,6 @@
-import HyphaWire
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import HyphaWire
 
 /// How input text or bytes become an event payload, as `emit` reads them.
 package enum PayloadInput {
@@ -26,8 +27,9 @@ package enum PayloadInput {
         case nil:
             let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
             if trimmed.first == UInt8(ascii: "{"),
-               let value = try? bytes.withUnsafeBytes({ (raw) throws(JSONSyntaxError) in try JSONValue.parse(raw) }),
-               value.isObject {
+                let value = try? bytes.withUnsafeBytes({ (raw) throws(JSONSyntaxError) in try JSONValue.parse(raw) }),
+                value.isObject
+            {
                 return .json(value)
             }
             return .text(try text(bytes))

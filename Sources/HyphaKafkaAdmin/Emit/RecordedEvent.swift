@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
-import HyphaWire
 import HyphaEventBus
+import HyphaWire
 
 /// `tail -f jsonl` records read back as events to send again: a recorded stream
 /// can be replayed with `emit --jsonl`.
@@ -20,7 +21,8 @@ package enum RecordedEvent {
             throw PayloadInput.Invalid(description: "no \"event\" name")
         }
         guard case .string(let typeText)? = field("type"), let type = PayloadType(rawValue: typeText) else {
-            throw PayloadInput.Invalid(description: "no d, s or b \"type\" (a message whose key had no prefix is not a Hypha event)")
+            throw PayloadInput.Invalid(
+                description: "no d, s or b \"type\" (a message whose key had no prefix is not a Hypha event)")
         }
         if field("error") != nil {
             guard case .string(let raw)? = field("raw"), let bytes = Data(base64Encoded: raw) else {

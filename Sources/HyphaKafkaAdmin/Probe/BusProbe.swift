@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 import CoreMetrics
 import Foundation
+import HyphaEventBus
 import HyphaWire
 import Synchronization
-import HyphaEventBus
 
 /// Round trips through the bus: join it with a short-lived server id, emit probe
 /// events and time each one until it comes back from Kafka.
@@ -67,9 +68,10 @@ public enum BusProbe {
         let serverID = "hyphactl-probe-\(UUID().uuidString.prefix(8).lowercased())"
         // A short-lived member: join and leave fast (the caller's -X still wins).
         var kafka = settings
-        kafka.properties = [
-            ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
-        ] + settings.properties
+        kafka.properties =
+            [
+                ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+            ] + settings.properties
         let bus = KafkaEventBus(
             configuration: EventBusConfiguration(kafka: kafka, serverID: serverID), metricsFactory: metricsFactory)
         let arrivals = ProbeArrivals()
@@ -79,18 +81,20 @@ public enum BusProbe {
             // Only this probe's own events: other probes may run on the same bus.
             try await bus.on(event) { received in
                 guard case .json(.object(let fields))? = received.payload,
-                      fields.first(where: { $0.0 == "server" })?.1 == .string(serverID),
-                      case .number(let text)? = fields.first(where: { $0.0 == "probe" })?.1,
-                      let index = Int(text)
+                    fields.first(where: { $0.0 == "server" })?.1 == .string(serverID),
+                    case .number(let text)? = fields.first(where: { $0.0 == "probe" })?.1,
+                    let index = Int(text)
                 else { return }
                 arrivals.record(index, at: .now)
             }
             for index in 0..<count {
                 let sent = ContinuousClock.now
-                try await bus.emit(event, .json(.object([("probe", .number(String(index))), ("server", .string(serverID))])))
+                try await bus.emit(
+                    event, .json(.object([("probe", .number(String(index))), ("server", .string(serverID))])))
                 guard let back = await arrivals.wait(for: index, until: sent + timeout) else {
                     throw KafkaFailure(
-                        .unreachable, "probe \(index + 1) of \(count) did not come back through Kafka within \(timeout)",
+                        .unreachable,
+                        "probe \(index + 1) of \(count) did not come back through Kafka within \(timeout)",
                         hint: "the bus does not carry events: check the broker and its consumer groups")
                 }
                 roundTrips.append(back - sent)

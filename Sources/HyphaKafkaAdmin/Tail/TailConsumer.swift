@@ -1,5 +1,6 @@
-import Synchronization
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import Synchronization
 
 /// Where tailing starts in each partition.
 public enum TailStart: Sendable, Equatable {
@@ -29,7 +30,9 @@ public struct TailRequest: Sendable {
     public var skipsMissingTopics = false
 
     /// A request.
-    public init(topics: [String], partition: Int32? = nil, start: TailStart = .end, stopAtEnd: Bool = false, limit: Int? = nil) {
+    public init(
+        topics: [String], partition: Int32? = nil, start: TailStart = .end, stopAtEnd: Bool = false, limit: Int? = nil
+    ) {
         self.topics = topics
         self.partition = partition
         self.start = start
@@ -181,13 +184,14 @@ struct TailPlan {
             notBefore = nil
         }
         for partition in partitions {
-            startOffsets[partition] = switch request.start {
-            case .beginning: StartOffset.beginning
-            case .end: StartOffset.end
-            case .offset(let offset) where offset >= 0: offset
-            case .offset(let back): StartOffset.tail(-back)
-            case .time: atTime[partition].flatMap { $0 >= 0 ? $0 : nil } ?? StartOffset.end
-            }
+            startOffsets[partition] =
+                switch request.start {
+                case .beginning: StartOffset.beginning
+                case .end: StartOffset.end
+                case .offset(let offset) where offset >= 0: offset
+                case .offset(let back): StartOffset.tail(-back)
+                case .time: atTime[partition].flatMap { $0 >= 0 ? $0 : nil } ?? StartOffset.end
+                }
             if stopAtEnd { unfinished[partition] = .some(nil) }
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 
 /// A Docker Compose file for a deployment: Kafka (bundled) with an internal
@@ -29,34 +30,50 @@ public enum ComposeManifest {
             let service = names.hypha(replica)
             let volume = "\(service)-data"
             volumes.append((volume, .mapping([])))
-            services.append((service, hyphaService(deployment, service: service, replica: replica, volume: volume,
-                                                   bootstrap: bootstrap, dependsOn: kafkaServices)))
+            services.append(
+                (
+                    service,
+                    hyphaService(
+                        deployment, service: service, replica: replica, volume: volume,
+                        bootstrap: bootstrap, dependsOn: kafkaServices)
+                ))
         }
         return .mapping([("services", .mapping(services)), ("volumes", .mapping(volumes))])
     }
 
     private static func hyphaService(
-        _ deployment: HyphaDeployment, service: String, replica: Int, volume: String, bootstrap: String, dependsOn: [String]
+        _ deployment: HyphaDeployment, service: String, replica: Int, volume: String, bootstrap: String,
+        dependsOn: [String]
     ) -> YAMLValue {
         let hypha = deployment.hypha
         var environment: [(String, YAMLValue)] = [("HYPHA_SERVER_ID", .string(service))]
         environment += hypha.env.map { ($0.name, .string($0.value)) }
         // Compose has no secret store: each secret comes from the environment of
         // `docker compose up`, and it refuses to start without it.
-        environment += hypha.secretEnv.map { ($0.name, .string("${\($0.name):?set \($0.name) (\($0.secret)/\($0.key))}")) }
+        environment += hypha.secretEnv.map {
+            ($0.name, .string("${\($0.name):?set \($0.name) (\($0.secret)/\($0.key))}"))
+        }
         var fields: [(String, YAMLValue)] = [
             ("image", .string(hypha.image)),
             ("command", .sequence(HyphaCommand.arguments(hypha, bootstrap: bootstrap).map(YAMLValue.string))),
             ("environment", .mapping(environment)),
             ("ports", .sequence([.string("127.0.0.1:\(hypha.port + replica - 1):\(hypha.port)")])),
             ("volumes", .sequence([.string("\(volume):/data")])),
-            ("healthcheck", .mapping([
-                ("test", .sequence([
-                    "CMD", "python", "-c",
-                    .string("import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(hypha.port)/health/liveness', timeout=3)"),
-                ])),
-                ("interval", "10s"), ("timeout", "5s"), ("retries", 6), ("start_period", "30s"),
-            ])),
+            (
+                "healthcheck",
+                .mapping([
+                    (
+                        "test",
+                        .sequence([
+                            "CMD", "python", "-c",
+                            .string(
+                                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(hypha.port)/health/liveness', timeout=3)"
+                            ),
+                        ])
+                    ),
+                    ("interval", "10s"), ("timeout", "5s"), ("retries", 6), ("start_period", "30s"),
+                ])
+            ),
             ("restart", "unless-stopped"),
         ]
         if !dependsOn.isEmpty {
@@ -79,16 +96,26 @@ private struct BundledCompose {
         switch kafka.flavor {
         case .zookeeper:
             let zookeeper = names.zookeeper
-            services.append((zookeeper, .mapping([
-                ("image", .string(kafka.zookeeperImage)),
-                ("environment", .mapping([("ZOOKEEPER_CLIENT_PORT", "2181"), ("ZOOKEEPER_TICK_TIME", "2000")])),
-                ("volumes", .sequence([.string("\(zookeeper)-data:/var/lib/zookeeper/data")])),
-                ("healthcheck", .mapping([
-                    ("test", .sequence(["CMD-SHELL", "cub zk-ready localhost:2181 5"])),
-                    ("interval", "10s"), ("timeout", "5s"), ("retries", 6),
-                ])),
-                ("restart", "unless-stopped"),
-            ])))
+            services.append(
+                (
+                    zookeeper,
+                    .mapping([
+                        ("image", .string(kafka.zookeeperImage)),
+                        (
+                            "environment",
+                            .mapping([("ZOOKEEPER_CLIENT_PORT", "2181"), ("ZOOKEEPER_TICK_TIME", "2000")])
+                        ),
+                        ("volumes", .sequence([.string("\(zookeeper)-data:/var/lib/zookeeper/data")])),
+                        (
+                            "healthcheck",
+                            .mapping([
+                                ("test", .sequence(["CMD-SHELL", "cub zk-ready localhost:2181 5"])),
+                                ("interval", "10s"), ("timeout", "5s"), ("retries", 6),
+                            ])
+                        ),
+                        ("restart", "unless-stopped"),
+                    ])
+                ))
             volumes.append(("\(zookeeper)-data", .mapping([])))
             for broker in 1...kafka.brokers {
                 let name = names.kafka(broker, of: kafka.brokers)
@@ -98,27 +125,38 @@ private struct BundledCompose {
                     ("KAFKA_ZOOKEEPER_CONNECT", .string("\(zookeeper):2181")),
                     ("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,PLAINTEXT_HOST:PLAINTEXT"),
                     ("KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:29092,PLAINTEXT_HOST://0.0.0.0:9092"),
-                    ("KAFKA_ADVERTISED_LISTENERS", .string("PLAINTEXT://\(name):29092,PLAINTEXT_HOST://localhost:\(hostPort)")),
+                    (
+                        "KAFKA_ADVERTISED_LISTENERS",
+                        .string("PLAINTEXT://\(name):29092,PLAINTEXT_HOST://localhost:\(hostPort)")
+                    ),
                     ("KAFKA_INTER_BROKER_LISTENER_NAME", "PLAINTEXT"),
                 ]
                 environment += settings.environment
-                services.append((name, .mapping([
-                    ("image", .string(kafka.image)),
-                    ("depends_on", .mapping([(zookeeper, .mapping([("condition", "service_healthy")]))])),
-                    ("environment", .mapping(environment)),
-                    ("ports", .sequence([.string("127.0.0.1:\(hostPort):9092")])),
-                    ("volumes", .sequence([.string("\(name)-data:/var/lib/kafka/data")])),
-                    ("healthcheck", .mapping([
-                        ("test", .sequence(["CMD-SHELL", "cub kafka-ready -b localhost:29092 1 5"])),
-                        ("interval", "10s"), ("timeout", "10s"), ("retries", 12), ("start_period", "20s"),
-                    ])),
-                    ("restart", "unless-stopped"),
-                ])))
+                services.append(
+                    (
+                        name,
+                        .mapping([
+                            ("image", .string(kafka.image)),
+                            ("depends_on", .mapping([(zookeeper, .mapping([("condition", "service_healthy")]))])),
+                            ("environment", .mapping(environment)),
+                            ("ports", .sequence([.string("127.0.0.1:\(hostPort):9092")])),
+                            ("volumes", .sequence([.string("\(name)-data:/var/lib/kafka/data")])),
+                            (
+                                "healthcheck",
+                                .mapping([
+                                    ("test", .sequence(["CMD-SHELL", "cub kafka-ready -b localhost:29092 1 5"])),
+                                    ("interval", "10s"), ("timeout", "10s"), ("retries", 12), ("start_period", "20s"),
+                                ])
+                            ),
+                            ("restart", "unless-stopped"),
+                        ])
+                    ))
                 volumes.append(("\(name)-data", .mapping([])))
                 brokerServices.append(name)
             }
         case .kraft:
-            let voters = (1...kafka.brokers).map { "\($0)@\(names.kafka($0, of: kafka.brokers)):29093" }.joined(separator: ",")
+            let voters = (1...kafka.brokers).map { "\($0)@\(names.kafka($0, of: kafka.brokers)):29093" }.joined(
+                separator: ",")
             for broker in 1...kafka.brokers {
                 let name = names.kafka(broker, of: kafka.brokers)
                 let hostPort = 9092 + broker - 1
@@ -135,20 +173,30 @@ private struct BundledCompose {
                     ("KAFKA_LOG_DIRS", "/var/lib/kafka/data"),
                 ]
                 environment += settings.environment
-                services.append((name, .mapping([
-                    ("image", .string(kafka.image)),
-                    ("environment", .mapping(environment)),
-                    ("ports", .sequence([.string("127.0.0.1:\(hostPort):9092")])),
-                    ("volumes", .sequence([.string("\(name)-data:/var/lib/kafka/data")])),
-                    ("healthcheck", .mapping([
-                        ("test", .sequence([
-                            "CMD-SHELL",
-                            "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:29092 > /dev/null 2>&1",
-                        ])),
-                        ("interval", "10s"), ("timeout", "10s"), ("retries", 12), ("start_period", "20s"),
-                    ])),
-                    ("restart", "unless-stopped"),
-                ])))
+                services.append(
+                    (
+                        name,
+                        .mapping([
+                            ("image", .string(kafka.image)),
+                            ("environment", .mapping(environment)),
+                            ("ports", .sequence([.string("127.0.0.1:\(hostPort):9092")])),
+                            ("volumes", .sequence([.string("\(name)-data:/var/lib/kafka/data")])),
+                            (
+                                "healthcheck",
+                                .mapping([
+                                    (
+                                        "test",
+                                        .sequence([
+                                            "CMD-SHELL",
+                                            "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:29092 > /dev/null 2>&1",
+                                        ])
+                                    ),
+                                    ("interval", "10s"), ("timeout", "10s"), ("retries", 12), ("start_period", "20s"),
+                                ])
+                            ),
+                            ("restart", "unless-stopped"),
+                        ])
+                    ))
                 volumes.append(("\(name)-data", .mapping([])))
                 brokerServices.append(name)
             }

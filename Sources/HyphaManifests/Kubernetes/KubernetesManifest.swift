@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 
 /// Kubernetes objects for a deployment, one YAML document each: Kafka (bundled:
@@ -60,7 +61,9 @@ struct ObjectFactory {
         return .mapping(fields)
     }
 
-    func object(_ apiVersion: String, _ kind: String, _ name: String, app: String, component: String, spec: YAMLValue) -> YAMLValue {
+    func object(_ apiVersion: String, _ kind: String, _ name: String, app: String, component: String, spec: YAMLValue)
+        -> YAMLValue
+    {
         .mapping([
             ("apiVersion", .string(apiVersion)), ("kind", .string(kind)),
             ("metadata", metadata(name, app: app, component: component)), ("spec", spec),
@@ -68,32 +71,40 @@ struct ObjectFactory {
     }
 
     func disruptionBudget(_ name: String, app: String, component: String, maxUnavailable: Int) -> YAMLValue {
-        object("policy/v1", "PodDisruptionBudget", name, app: app, component: component, spec: .mapping([
-            ("maxUnavailable", .int(maxUnavailable)),
-            ("selector", .mapping([("matchLabels", selector(app))])),
-        ]))
+        object(
+            "policy/v1", "PodDisruptionBudget", name, app: app, component: component,
+            spec: .mapping([
+                ("maxUnavailable", .int(maxUnavailable)),
+                ("selector", .mapping([("matchLabels", selector(app))])),
+            ]))
     }
 
     func headlessService(_ name: String, app: String, component: String, ports: [(String, Int)]) -> YAMLValue {
-        object("v1", "Service", name, app: app, component: component, spec: .mapping([
-            ("clusterIP", "None"),
-            // Brokers must find each other before they are ready.
-            ("publishNotReadyAddresses", true),
-            ("selector", selector(app)),
-            ("ports", .sequence(ports.map(Self.port))),
-        ]))
+        object(
+            "v1", "Service", name, app: app, component: component,
+            spec: .mapping([
+                ("clusterIP", "None"),
+                // Brokers must find each other before they are ready.
+                ("publishNotReadyAddresses", true),
+                ("selector", selector(app)),
+                ("ports", .sequence(ports.map(Self.port))),
+            ]))
     }
 
     func clientService(_ name: String, app: String, component: String, ports: [(String, Int)]) -> YAMLValue {
-        object("v1", "Service", name, app: app, component: component, spec: .mapping([
-            ("type", "ClusterIP"),
-            ("selector", selector(app)),
-            ("ports", .sequence(ports.map(Self.port))),
-        ]))
+        object(
+            "v1", "Service", name, app: app, component: component,
+            spec: .mapping([
+                ("type", "ClusterIP"),
+                ("selector", selector(app)),
+                ("ports", .sequence(ports.map(Self.port))),
+            ]))
     }
 
     private static func port(_ port: (String, Int)) -> YAMLValue {
-        .mapping([("name", .string(port.0)), ("port", .int(port.1)), ("targetPort", .string(port.0)), ("protocol", "TCP")])
+        .mapping([
+            ("name", .string(port.0)), ("port", .int(port.1)), ("targetPort", .string(port.0)), ("protocol", "TCP"),
+        ])
     }
 
     /// Pod security for a numeric non-root user.
@@ -110,7 +121,9 @@ struct ObjectFactory {
     ])
 
     static func fieldEnv(_ name: String, _ path: String) -> YAMLValue {
-        .mapping([("name", .string(name)), ("valueFrom", .mapping([("fieldRef", .mapping([("fieldPath", .string(path))]))]))])
+        .mapping([
+            ("name", .string(name)), ("valueFrom", .mapping([("fieldRef", .mapping([("fieldPath", .string(path))]))])),
+        ])
     }
 
     static func env(_ name: String, _ value: String) -> YAMLValue {
@@ -118,23 +131,28 @@ struct ObjectFactory {
     }
 
     static func containerPorts(_ ports: [(String, Int)]) -> YAMLValue {
-        .sequence(ports.map { .mapping([("name", .string($0.0)), ("containerPort", .int($0.1)), ("protocol", "TCP")]) })
+        .sequence(
+            ports.map { .mapping([("name", .string($0.0)), ("containerPort", .int($0.1)), ("protocol", "TCP")]) })
     }
 
     static func tcpProbe(_ port: String, initialDelay: Int, period: Int, failures: Int) -> YAMLValue {
         .mapping([
             ("tcpSocket", .mapping([("port", .string(port))])),
-            ("initialDelaySeconds", .int(initialDelay)), ("periodSeconds", .int(period)), ("failureThreshold", .int(failures)),
+            ("initialDelaySeconds", .int(initialDelay)), ("periodSeconds", .int(period)),
+            ("failureThreshold", .int(failures)),
         ])
     }
 
     static func claim(_ storage: String) -> YAMLValue {
         .mapping([
             ("metadata", .mapping([("name", "data")])),
-            ("spec", .mapping([
-                ("accessModes", .sequence(["ReadWriteOnce"])),
-                ("resources", .mapping([("requests", .mapping([("storage", .string(storage))]))])),
-            ])),
+            (
+                "spec",
+                .mapping([
+                    ("accessModes", .sequence(["ReadWriteOnce"])),
+                    ("resources", .mapping([("requests", .mapping([("storage", .string(storage))]))])),
+                ])
+            ),
         ])
     }
 }
@@ -166,14 +184,16 @@ private struct KafkaObjects {
                 ObjectFactory.env("KAFKA_LOG_DIRS", "/var/lib/kafka/data/logs"),
             ]
             // The node id is the pod's ordinal: demo-kafka-2 is node 2.
-            start = "export KAFKA_NODE_ID=\"${HOSTNAME##*-}\" KAFKA_ADVERTISED_LISTENERS=\"\(advertised)\"; exec /etc/kafka/docker/run"
+            start =
+                "export KAFKA_NODE_ID=\"${HOSTNAME##*-}\" KAFKA_ADVERTISED_LISTENERS=\"\(advertised)\"; exec /etc/kafka/docker/run"
         case .zookeeper:
             environment += [
                 ObjectFactory.env("KAFKA_ZOOKEEPER_CONNECT", "\(names.zookeeper):2181"),
                 ObjectFactory.env("KAFKA_LISTENERS", "PLAINTEXT://0.0.0.0:9092"),
                 ObjectFactory.env("KAFKA_LOG_DIRS", "/var/lib/kafka/data/logs"),
             ]
-            start = "export KAFKA_BROKER_ID=\"${HOSTNAME##*-}\" KAFKA_ADVERTISED_LISTENERS=\"\(advertised)\"; exec /etc/confluent/docker/run"
+            start =
+                "export KAFKA_BROKER_ID=\"${HOSTNAME##*-}\" KAFKA_ADVERTISED_LISTENERS=\"\(advertised)\"; exec /etc/confluent/docker/run"
         }
         environment += BrokerSettings(kafka).environment.map { name, value in
             .mapping([("name", .string(name)), ("value", value)])
@@ -186,32 +206,43 @@ private struct KafkaObjects {
             ("ports", ObjectFactory.containerPorts(ports)),
             ("readinessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 10, period: 10, failures: 6)),
             ("livenessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 60, period: 20, failures: 6)),
-            ("resources", .mapping([
-                ("requests", .mapping([("cpu", "250m"), ("memory", "1Gi")])),
-                ("limits", .mapping([("memory", "2Gi")])),
-            ])),
+            (
+                "resources",
+                .mapping([
+                    ("requests", .mapping([("cpu", "250m"), ("memory", "1Gi")])),
+                    ("limits", .mapping([("memory", "2Gi")])),
+                ])
+            ),
             ("securityContext", ObjectFactory.containerSecurity),
             ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/var/lib/kafka/data")])])),
         ])
         documents = [
             objects.headlessService(names.kafkaHeadless, app: "kafka", component: "broker", ports: ports),
             objects.clientService(names.kafkaBase, app: "kafka", component: "broker", ports: [("kafka", 9092)]),
-            objects.object("apps/v1", "StatefulSet", names.kafkaBase, app: "kafka", component: "broker", spec: .mapping([
-                ("serviceName", .string(names.kafkaHeadless)),
-                ("replicas", .int(kafka.brokers)),
-                // A KRaft quorum needs its voters up together.
-                ("podManagementPolicy", "Parallel"),
-                ("selector", .mapping([("matchLabels", objects.selector("kafka"))])),
-                ("template", .mapping([
-                    ("metadata", .mapping([("labels", objects.labels("kafka", component: "broker"))])),
-                    ("spec", .mapping([
-                        ("securityContext", ObjectFactory.podSecurity(user: 1000)),
-                        ("terminationGracePeriodSeconds", 60),
-                        ("containers", .sequence([container])),
-                    ])),
+            objects.object(
+                "apps/v1", "StatefulSet", names.kafkaBase, app: "kafka", component: "broker",
+                spec: .mapping([
+                    ("serviceName", .string(names.kafkaHeadless)),
+                    ("replicas", .int(kafka.brokers)),
+                    // A KRaft quorum needs its voters up together.
+                    ("podManagementPolicy", "Parallel"),
+                    ("selector", .mapping([("matchLabels", objects.selector("kafka"))])),
+                    (
+                        "template",
+                        .mapping([
+                            ("metadata", .mapping([("labels", objects.labels("kafka", component: "broker"))])),
+                            (
+                                "spec",
+                                .mapping([
+                                    ("securityContext", ObjectFactory.podSecurity(user: 1000)),
+                                    ("terminationGracePeriodSeconds", 60),
+                                    ("containers", .sequence([container])),
+                                ])
+                            ),
+                        ])
+                    ),
+                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim(kafka.storage)])),
                 ])),
-                ("volumeClaimTemplates", .sequence([ObjectFactory.claim(kafka.storage)])),
-            ])),
             objects.disruptionBudget(names.kafkaBase, app: "kafka", component: "broker", maxUnavailable: 1),
         ]
     }
@@ -230,16 +261,22 @@ private struct ZooKeeperObjects {
         let container: YAMLValue = .mapping([
             ("name", "zookeeper"),
             ("image", .string(kafka.zookeeperImage)),
-            ("command", .sequence([
-                "sh", "-c", "export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )); exec /etc/confluent/docker/run",
-            ])),
-            ("env", .sequence([
-                ObjectFactory.env("ZOOKEEPER_CLIENT_PORT", "2181"),
-                ObjectFactory.env("ZOOKEEPER_TICK_TIME", "2000"),
-                ObjectFactory.env("ZOOKEEPER_INIT_LIMIT", "10"),
-                ObjectFactory.env("ZOOKEEPER_SYNC_LIMIT", "5"),
-                ObjectFactory.env("ZOOKEEPER_SERVERS", servers),
-            ])),
+            (
+                "command",
+                .sequence([
+                    "sh", "-c", "export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )); exec /etc/confluent/docker/run",
+                ])
+            ),
+            (
+                "env",
+                .sequence([
+                    ObjectFactory.env("ZOOKEEPER_CLIENT_PORT", "2181"),
+                    ObjectFactory.env("ZOOKEEPER_TICK_TIME", "2000"),
+                    ObjectFactory.env("ZOOKEEPER_INIT_LIMIT", "10"),
+                    ObjectFactory.env("ZOOKEEPER_SYNC_LIMIT", "5"),
+                    ObjectFactory.env("ZOOKEEPER_SERVERS", servers),
+                ])
+            ),
             ("ports", ObjectFactory.containerPorts(ports)),
             ("readinessProbe", ObjectFactory.tcpProbe("client", initialDelay: 5, period: 10, failures: 6)),
             ("livenessProbe", ObjectFactory.tcpProbe("client", initialDelay: 30, period: 20, failures: 6)),
@@ -248,21 +285,30 @@ private struct ZooKeeperObjects {
         ])
         documents = [
             objects.headlessService(names.zookeeperHeadless, app: "zookeeper", component: "coordinator", ports: ports),
-            objects.clientService(names.zookeeper, app: "zookeeper", component: "coordinator", ports: [("client", 2181)]),
-            objects.object("apps/v1", "StatefulSet", names.zookeeper, app: "zookeeper", component: "coordinator", spec: .mapping([
-                ("serviceName", .string(names.zookeeperHeadless)),
-                ("replicas", .int(count)),
-                ("podManagementPolicy", "Parallel"),
-                ("selector", .mapping([("matchLabels", objects.selector("zookeeper"))])),
-                ("template", .mapping([
-                    ("metadata", .mapping([("labels", objects.labels("zookeeper", component: "coordinator"))])),
-                    ("spec", .mapping([
-                        ("securityContext", ObjectFactory.podSecurity(user: 1000)),
-                        ("containers", .sequence([container])),
-                    ])),
+            objects.clientService(
+                names.zookeeper, app: "zookeeper", component: "coordinator", ports: [("client", 2181)]),
+            objects.object(
+                "apps/v1", "StatefulSet", names.zookeeper, app: "zookeeper", component: "coordinator",
+                spec: .mapping([
+                    ("serviceName", .string(names.zookeeperHeadless)),
+                    ("replicas", .int(count)),
+                    ("podManagementPolicy", "Parallel"),
+                    ("selector", .mapping([("matchLabels", objects.selector("zookeeper"))])),
+                    (
+                        "template",
+                        .mapping([
+                            ("metadata", .mapping([("labels", objects.labels("zookeeper", component: "coordinator"))])),
+                            (
+                                "spec",
+                                .mapping([
+                                    ("securityContext", ObjectFactory.podSecurity(user: 1000)),
+                                    ("containers", .sequence([container])),
+                                ])
+                            ),
+                        ])
+                    ),
+                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim("1Gi")])),
                 ])),
-                ("volumeClaimTemplates", .sequence([ObjectFactory.claim("1Gi")])),
-            ])),
             objects.disruptionBudget(names.zookeeper, app: "zookeeper", component: "coordinator", maxUnavailable: 1),
         ]
     }
@@ -279,7 +325,12 @@ private struct HyphaObjects {
         environment += hypha.secretEnv.map { entry in
             .mapping([
                 ("name", .string(entry.name)),
-                ("valueFrom", .mapping([("secretKeyRef", .mapping([("name", .string(entry.secret)), ("key", .string(entry.key))]))])),
+                (
+                    "valueFrom",
+                    .mapping([
+                        ("secretKeyRef", .mapping([("name", .string(entry.secret)), ("key", .string(entry.key))]))
+                    ])
+                ),
             ])
         }
         var container: [(String, YAMLValue)] = [
@@ -292,35 +343,54 @@ private struct HyphaObjects {
             ("readinessProbe", Self.httpProbe("/health/readiness", period: 10, failures: 3)),
             ("livenessProbe", Self.httpProbe("/health/liveness", period: 20, failures: 3)),
             // Let Services stop sending traffic before the server shuts down.
-            ("lifecycle", .mapping([("preStop", .mapping([("exec", .mapping([("command", .sequence(["sleep", "10"]))]))]))])),
+            (
+                "lifecycle",
+                .mapping([("preStop", .mapping([("exec", .mapping([("command", .sequence(["sleep", "10"]))]))]))])
+            ),
             ("securityContext", ObjectFactory.containerSecurity),
             ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/data")])])),
         ]
         if !hypha.resources.isEmpty {
-            container.insert(("resources", .mapping(hypha.resources.map { kind, amounts in
-                (kind, .mapping(amounts.map { ($0.0, .string($0.1)) }))
-            })), at: 8)
+            container.insert(
+                (
+                    "resources",
+                    .mapping(
+                        hypha.resources.map { kind, amounts in
+                            (kind, .mapping(amounts.map { ($0.0, .string($0.1)) }))
+                        })
+                ), at: 8)
         }
         documents = [
-            objects.object("apps/v1", "Deployment", names.hyphaBase, app: "hypha", component: "server", spec: .mapping([
-                ("replicas", .int(hypha.replicas)),
-                ("revisionHistoryLimit", 5),
-                ("strategy", .mapping([
-                    ("type", "RollingUpdate"),
-                    ("rollingUpdate", .mapping([("maxUnavailable", 0), ("maxSurge", 1)])),
+            objects.object(
+                "apps/v1", "Deployment", names.hyphaBase, app: "hypha", component: "server",
+                spec: .mapping([
+                    ("replicas", .int(hypha.replicas)),
+                    ("revisionHistoryLimit", 5),
+                    (
+                        "strategy",
+                        .mapping([
+                            ("type", "RollingUpdate"),
+                            ("rollingUpdate", .mapping([("maxUnavailable", 0), ("maxSurge", 1)])),
+                        ])
+                    ),
+                    ("selector", .mapping([("matchLabels", objects.selector("hypha"))])),
+                    (
+                        "template",
+                        .mapping([
+                            ("metadata", .mapping([("labels", objects.labels("hypha", component: "server"))])),
+                            (
+                                "spec",
+                                .mapping([
+                                    // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
+                                    ("securityContext", ObjectFactory.podSecurity(user: 8877)),
+                                    ("terminationGracePeriodSeconds", 40),
+                                    ("containers", .sequence([.mapping(container)])),
+                                    ("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])),
+                                ])
+                            ),
+                        ])
+                    ),
                 ])),
-                ("selector", .mapping([("matchLabels", objects.selector("hypha"))])),
-                ("template", .mapping([
-                    ("metadata", .mapping([("labels", objects.labels("hypha", component: "server"))])),
-                    ("spec", .mapping([
-                        // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
-                        ("securityContext", ObjectFactory.podSecurity(user: 8877)),
-                        ("terminationGracePeriodSeconds", 40),
-                        ("containers", .sequence([.mapping(container)])),
-                        ("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])),
-                    ])),
-                ])),
-            ])),
             objects.clientService(names.hyphaBase, app: "hypha", component: "server", ports: [("http", hypha.port)]),
             objects.disruptionBudget(names.hyphaBase, app: "hypha", component: "server", maxUnavailable: 1),
         ]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 
 /// Names of generated objects: every one starts with the deployment's name.

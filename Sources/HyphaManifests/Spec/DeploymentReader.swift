@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaYAML
 
@@ -15,11 +16,16 @@ public enum DeploymentReader {
         do {
             root = try YAMLReader.read(text)
         } catch {
-            throw SpecError(file: file, problems: [SpecProblem(path: "", message: error.message, position: error.position)])
+            throw SpecError(
+                file: file, problems: [SpecProblem(path: "", message: error.message, position: error.position)])
         }
         guard let root, !root.isNull else {
-            throw SpecError(file: file, problems: [SpecProblem(
-                path: "", message: "the file is empty (start from examples/ or deploy.md)", position: nil)])
+            throw SpecError(
+                file: file,
+                problems: [
+                    SpecProblem(
+                        path: "", message: "the file is empty (start from examples/ or deploy.md)", position: nil)
+                ])
         }
         var problems = ProblemList()
         let deployment = deployment(root, problems: &problems)
@@ -35,7 +41,8 @@ public enum DeploymentReader {
         switch top.string("apiVersion", problems: &problems) {
         case "hyphactl/v1"?: break
         case nil: top.missing("apiVersion", "apiVersion: hyphactl/v1", problems: &problems)
-        case let other?: problems.add("apiVersion", "expected hyphactl/v1, found \(other)", at: top["apiVersion"]?.position)
+        case let other?:
+            problems.add("apiVersion", "expected hyphactl/v1, found \(other)", at: top["apiVersion"]?.position)
         }
         switch top.string("kind", problems: &problems) {
         case "HyphaDeployment"?: break
@@ -49,7 +56,9 @@ public enum DeploymentReader {
             top.missing("name", "a DNS-1123 label such as demo", problems: &problems)
         }
         let namespace = top.string("namespace", problems: &problems)
-        if let namespace { checkLabel(namespace, path: "namespace", maxLength: 63, at: top["namespace"]?.position, problems: &problems) }
+        if let namespace {
+            checkLabel(namespace, path: "namespace", maxLength: 63, at: top["namespace"]?.position, problems: &problems)
+        }
 
         var servers: HyphaServers?
         if let hypha = top.mapping("hypha", problems: &problems) {
@@ -67,10 +76,16 @@ public enum DeploymentReader {
         return HyphaDeployment(name: name, namespace: namespace, hypha: servers, kafka: kafka)
     }
 
-    static func checkLabel(_ text: String, path: String, maxLength: Int, at position: YAMLPosition?, problems: inout ProblemList) {
+    static func checkLabel(
+        _ text: String, path: String, maxLength: Int, at position: YAMLPosition?, problems: inout ProblemList
+    ) {
         let allowed = text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
-        guard allowed, let first = text.first, let last = text.last, first != "-", last != "-", text.count <= maxLength else {
-            problems.add(path, "expected a DNS-1123 label (a-z, 0-9, '-', at most \(maxLength) characters, starting and ending with a letter or digit), found '\(text)'", at: position)
+        guard allowed, let first = text.first, let last = text.last, first != "-", last != "-", text.count <= maxLength
+        else {
+            problems.add(
+                path,
+                "expected a DNS-1123 label (a-z, 0-9, '-', at most \(maxLength) characters, starting and ending with a letter or digit), found '\(text)'",
+                at: position)
             return
         }
     }
@@ -91,17 +106,21 @@ public enum DeploymentReader {
     private static func warnings(_ deployment: HyphaDeployment) -> [Warning] {
         var warnings: [Warning] = []
         if deployment.hypha.replicas > 1 {
-            warnings.append(Warning(description: """
-                hypha.replicas is \(deployment.hypha.replicas): with --kafka-uri and no Redis each Hypha server keeps \
-                sessions and the service registry in its own process, so they are not shared between replicas; \
-                clients must stay with one server, and HYPHA_DATABASE_URI should point at a shared database
-                """))
+            warnings.append(
+                Warning(
+                    description: """
+                        hypha.replicas is \(deployment.hypha.replicas): with --kafka-uri and no Redis each Hypha server keeps \
+                        sessions and the service registry in its own process, so they are not shared between replicas; \
+                        clients must stay with one server, and HYPHA_DATABASE_URI should point at a shared database
+                        """))
         }
         if !deployment.hypha.secretEnv.contains(where: { $0.name == "HYPHA_JWT_SECRET" }) {
-            warnings.append(Warning(description: """
-                hypha.secretEnv has no HYPHA_JWT_SECRET: each server will make up its own, and tokens issued by one \
-                will not be accepted by another
-                """))
+            warnings.append(
+                Warning(
+                    description: """
+                        hypha.secretEnv has no HYPHA_JWT_SECRET: each server will make up its own, and tokens issued by one \
+                        will not be accepted by another
+                        """))
         }
         return warnings
     }
@@ -111,7 +130,8 @@ public enum DeploymentReader {
 private enum HyphaReader {
     static func read(_ fields: MappingFields, problems: inout ProblemList) -> HyphaServers? {
         fields.rejectUnknown(
-            ["image", "replicas", "port", "publicBaseUrl", "args", "env", "secretEnv", "resources"], problems: &problems)
+            ["image", "replicas", "port", "publicBaseUrl", "args", "env", "secretEnv", "resources"], problems: &problems
+        )
         let image = fields.string("image", problems: &problems)
         if let image {
             DeploymentReader.checkImage(image, path: "hypha.image", at: fields["image"]?.position, problems: &problems)
@@ -124,17 +144,22 @@ private enum HyphaReader {
         }
         let port = fields.int("port", problems: &problems) ?? 9527
         if !(1...65535).contains(port) || port == 9092 {
-            problems.add("hypha.port", "expected a port from 1 to 65535 other than Kafka's 9092, found \(port)", at: fields["port"]?.position)
+            problems.add(
+                "hypha.port", "expected a port from 1 to 65535 other than Kafka's 9092, found \(port)",
+                at: fields["port"]?.position)
         }
         let publicBaseURL = fields.string("publicBaseUrl", problems: &problems)
         if let url = publicBaseURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            problems.add("hypha.publicBaseUrl", "expected an http:// or https:// URL", at: fields["publicBaseUrl"]?.position)
+            problems.add(
+                "hypha.publicBaseUrl", "expected an http:// or https:// URL", at: fields["publicBaseUrl"]?.position)
         }
         let args = fields.strings("args", problems: &problems) ?? []
         for (index, arg) in args.enumerated() {
             let flag = String(arg.split(separator: "=", maxSplits: 1).first ?? "")
             if ReservedSettings.args.contains(flag) || (flag == "--public-base-url" && publicBaseURL != nil) {
-                problems.add("hypha.args[\(index)]", "\(flag) is set by the generator and cannot be given here", at: fields["args"]?.position)
+                problems.add(
+                    "hypha.args[\(index)]", "\(flag) is set by the generator and cannot be given here",
+                    at: fields["args"]?.position)
             }
         }
         var env: [(name: String, value: String)] = []
@@ -143,7 +168,9 @@ private enum HyphaReader {
                 if ReservedSettings.env.contains(name) {
                     problems.add("hypha.env.\(name)", "set by the generator for each replica; remove it", at: position)
                 } else if name == "HYPHA_JWT_SECRET" {
-                    problems.add("hypha.env.\(name)", "a secret never goes in a file: use hypha.secretEnv with {secret, key}", at: position)
+                    problems.add(
+                        "hypha.env.\(name)", "a secret never goes in a file: use hypha.secretEnv with {secret, key}",
+                        at: position)
                 } else {
                     env.append((name, value))
                 }
@@ -159,7 +186,9 @@ private enum HyphaReader {
                 if secret == nil { reference.missing("secret", "the Secret's name", problems: &problems) }
                 if key == nil { reference.missing("key", "the key inside the Secret", problems: &problems) }
                 if ReservedSettings.env.contains(name) {
-                    problems.add("hypha.secretEnv.\(name)", "set by the generator for each replica; remove it", at: mapping.keyPosition(name))
+                    problems.add(
+                        "hypha.secretEnv.\(name)", "set by the generator for each replica; remove it",
+                        at: mapping.keyPosition(name))
                 }
                 if let secret, let key { secretEnv.append((name, secret, key)) }
             }
@@ -171,9 +200,14 @@ private enum HyphaReader {
                 guard let amounts = mapping.mapping(kind, problems: &problems) else { continue }
                 amounts.rejectUnknown(["cpu", "memory"], problems: &problems)
                 var pairs: [(String, String)] = []
-                for (resource, quantity, position) in amounts.scalarPairs(problems: &problems) where ["cpu", "memory"].contains(resource) {
-                    if quantity.range(of: #"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"#, options: .regularExpression) == nil {
-                        problems.add("hypha.resources.\(kind).\(resource)", "expected a quantity like 500m or 1Gi, found \(quantity)", at: position)
+                for (resource, quantity, position) in amounts.scalarPairs(problems: &problems)
+                where ["cpu", "memory"].contains(resource) {
+                    if quantity.range(of: #"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$"#, options: .regularExpression)
+                        == nil
+                    {
+                        problems.add(
+                            "hypha.resources.\(kind).\(resource)",
+                            "expected a quantity like 500m or 1Gi, found \(quantity)", at: position)
                     }
                     pairs.append((resource, quantity))
                 }
@@ -204,8 +238,11 @@ private enum KafkaReader {
                 }
                 return nil
             }
-            for (index, server) in servers.enumerated() where server.range(of: #"^[A-Za-z0-9._-]+:[0-9]{1,5}$"#, options: .regularExpression) == nil {
-                problems.add("kafka.bootstrapServers[\(index)]", "expected host:port, found \(server)", at: fields["bootstrapServers"]?.position)
+            for (index, server) in servers.enumerated()
+            where server.range(of: #"^[A-Za-z0-9._-]+:[0-9]{1,5}$"#, options: .regularExpression) == nil {
+                problems.add(
+                    "kafka.bootstrapServers[\(index)]", "expected host:port, found \(server)",
+                    at: fields["bootstrapServers"]?.position)
             }
             return .external(bootstrapServers: servers)
         case "bundled"?:
@@ -223,35 +260,48 @@ private enum KafkaReader {
     private static func bundled(_ fields: MappingFields, problems: inout ProblemList) -> KafkaCluster? {
         let flavorText = fields.string("flavor", problems: &problems) ?? "kraft"
         guard let flavor = BundledKafka.Flavor(rawValue: flavorText) else {
-            problems.add("kafka.flavor", "expected kraft or zookeeper, found \(flavorText)", at: fields["flavor"]?.position)
+            problems.add(
+                "kafka.flavor", "expected kraft or zookeeper, found \(flavorText)", at: fields["flavor"]?.position)
             return nil
         }
-        let image = fields.string("image", problems: &problems)
+        let image =
+            fields.string("image", problems: &problems)
             ?? (flavor == .kraft ? "apache/kafka:3.9.1" : "confluentinc/cp-kafka:7.4.0")
         DeploymentReader.checkImage(image, path: "kafka.image", at: fields["image"]?.position, problems: &problems)
         let brokers = fields.int("brokers", problems: &problems) ?? 1
         if ![1, 3, 5].contains(brokers) {
-            problems.add("kafka.brokers", "expected 1, 3 or 5 (a quorum needs an odd number), found \(brokers)", at: fields["brokers"]?.position)
+            problems.add(
+                "kafka.brokers", "expected 1, 3 or 5 (a quorum needs an odd number), found \(brokers)",
+                at: fields["brokers"]?.position)
         }
         let storage = fields.string("storage", problems: &problems) ?? "10Gi"
         if storage.range(of: #"^[0-9]+(Mi|Gi|Ti)$"#, options: .regularExpression) == nil {
-            problems.add("kafka.storage", "expected a size like 20Gi, found \(storage)", at: fields["storage"]?.position)
+            problems.add(
+                "kafka.storage", "expected a size like 20Gi, found \(storage)", at: fields["storage"]?.position)
         }
         let partitions = fields.int("partitions", problems: &problems) ?? 3
-        if partitions < 1 { problems.add("kafka.partitions", "expected at least 1", at: fields["partitions"]?.position) }
+        if partitions < 1 {
+            problems.add("kafka.partitions", "expected at least 1", at: fields["partitions"]?.position)
+        }
         let single = brokers == 1
         let replication = fields.int("replicationFactor", problems: &problems) ?? min(3, brokers)
         let minISR = fields.int("minInsyncReplicas", problems: &problems) ?? (single ? 1 : max(1, replication - 1))
         if single {
             if replication != 1 {
-                problems.add("kafka.replicationFactor", "one broker holds one replica: must be 1, found \(replication)", at: fields["replicationFactor"]?.position)
+                problems.add(
+                    "kafka.replicationFactor", "one broker holds one replica: must be 1, found \(replication)",
+                    at: fields["replicationFactor"]?.position)
             }
             if minISR != 1 {
-                problems.add("kafka.minInsyncReplicas", "one broker: must be 1, found \(minISR)", at: fields["minInsyncReplicas"]?.position)
+                problems.add(
+                    "kafka.minInsyncReplicas", "one broker: must be 1, found \(minISR)",
+                    at: fields["minInsyncReplicas"]?.position)
             }
         } else {
             if replication < 1 || replication > brokers {
-                problems.add("kafka.replicationFactor", "expected 1 to \(brokers) (kafka.brokers), found \(replication)", at: fields["replicationFactor"]?.position)
+                problems.add(
+                    "kafka.replicationFactor", "expected 1 to \(brokers) (kafka.brokers), found \(replication)",
+                    at: fields["replicationFactor"]?.position)
             }
             if minISR < 1 || minISR >= replication {
                 problems.add(
@@ -262,10 +312,13 @@ private enum KafkaReader {
         }
         let compression = fields.string("compression", problems: &problems) ?? "snappy"
         if !["none", "gzip", "snappy", "lz4", "zstd", "producer"].contains(compression) {
-            problems.add("kafka.compression", "expected none, gzip, snappy, lz4, zstd or producer, found \(compression)", at: fields["compression"]?.position)
+            problems.add(
+                "kafka.compression", "expected none, gzip, snappy, lz4, zstd or producer, found \(compression)",
+                at: fields["compression"]?.position)
         }
-        return .bundled(BundledKafka(
-            flavor: flavor, image: image, brokers: brokers, storage: storage, partitions: partitions,
-            replicationFactor: replication, minInsyncReplicas: minISR, compression: compression))
+        return .bundled(
+            BundledKafka(
+                flavor: flavor, image: image, brokers: brokers, storage: storage, partitions: partitions,
+                replicationFactor: replication, minInsyncReplicas: minISR, compression: compression))
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 
 /// One thing wrong in a `hypha.yaml`: the key path, what is wrong, and where.
@@ -97,7 +98,7 @@ struct MappingFields {
     func int(_ key: String, problems: inout ProblemList) -> Int? {
         guard let node = self[key] else { return nil }
         guard case .scalar(let text, true, _) = node, let value = Int(text),
-              text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") })
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") })
         else {
             problems.add(qualified(key), "expected an integer", at: node.position)
             return nil
@@ -128,7 +129,8 @@ struct MappingFields {
     func scalarPairs(problems: inout ProblemList) -> [(String, String, YAMLPosition)] {
         entries.compactMap { entry in
             guard let text = entry.value.scalarText else {
-                problems.add(qualified(entry.key), "expected a value, found \(entry.value.kindName)", at: entry.value.position)
+                problems.add(
+                    qualified(entry.key), "expected a value, found \(entry.value.kindName)", at: entry.value.position)
                 return nil
             }
             return (entry.key, text, entry.keyPosition)
@@ -143,7 +145,8 @@ struct MappingFields {
     }
 
     private static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var row = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var previous = row[0]

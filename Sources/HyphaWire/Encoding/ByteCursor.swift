@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A write position in memory its owner has already sized: writes are unchecked,
 /// so the owner reserves an upper bound first (``Swift/Array/appendBytes(upTo:_:)``).
 ///

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// SHA-256 as specified in FIPS 180-4, section 6.2.
 ///
 /// Only the topic-name rule needs it (to tell apart event names that map to the
@@ -39,7 +40,7 @@ struct SHA256: Sendable {
         var hash = initialHash
         var schedule = [UInt32](repeating: 0, count: 64)
         for blockStart in stride(from: 0, to: message.count, by: 64) {
-            compress(block: message[blockStart ..< blockStart + 64], schedule: &schedule, hash: &hash)
+            compress(block: message[blockStart..<blockStart + 64], schedule: &schedule, hash: &hash)
         }
 
         var digest: [UInt8] = []
@@ -68,33 +69,50 @@ struct SHA256: Sendable {
     /// §6.2.2: one 512-bit block folded into the running hash.
     private static func compress(block: ArraySlice<UInt8>, schedule w: inout [UInt32], hash: inout [UInt32]) {
         var index = block.startIndex
-        for t in 0 ..< 16 {
-            w[t] = UInt32(block[index]) << 24 | UInt32(block[index + 1]) << 16
+        for t in 0..<16 {
+            w[t] =
+                UInt32(block[index]) << 24 | UInt32(block[index + 1]) << 16
                 | UInt32(block[index + 2]) << 8 | UInt32(block[index + 3])
             index += 4
         }
-        for t in 16 ..< 64 {
+        for t in 16..<64 {
             let s0 = rotateRight(w[t - 15], 7) ^ rotateRight(w[t - 15], 18) ^ (w[t - 15] >> 3)
             let s1 = rotateRight(w[t - 2], 17) ^ rotateRight(w[t - 2], 19) ^ (w[t - 2] >> 10)
             w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
         }
 
-        var a = hash[0], b = hash[1], c = hash[2], d = hash[3]
-        var e = hash[4], f = hash[5], g = hash[6], h = hash[7]
-        for t in 0 ..< 64 {
+        var a = hash[0]
+        var b = hash[1]
+        var c = hash[2]
+        var d = hash[3]
+        var e = hash[4]
+        var f = hash[5]
+        var g = hash[6]
+        var h = hash[7]
+        for t in 0..<64 {
             let sigma1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
             let choose = (e & f) ^ (~e & g)
             let t1 = h &+ sigma1 &+ choose &+ roundConstants[t] &+ w[t]
             let sigma0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let t2 = sigma0 &+ majority
-            h = g; g = f; f = e
+            h = g
+            g = f
+            f = e
             e = d &+ t1
-            d = c; c = b; b = a
+            d = c
+            c = b
+            b = a
             a = t1 &+ t2
         }
-        hash[0] &+= a; hash[1] &+= b; hash[2] &+= c; hash[3] &+= d
-        hash[4] &+= e; hash[5] &+= f; hash[6] &+= g; hash[7] &+= h
+        hash[0] &+= a
+        hash[1] &+= b
+        hash[2] &+= c
+        hash[3] &+= d
+        hash[4] &+= e
+        hash[5] &+= f
+        hash[6] &+= g
+        hash[7] &+= h
     }
 
     private static func rotateRight(_ x: UInt32, _ n: UInt32) -> UInt32 {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// UTF-8 checks on raw bytes, as strict as Python's `bytes.decode("utf-8")`:
 /// no overlong forms, no surrogates (U+D800…U+DFFF), nothing above U+10FFFF.
 enum UTF8Validation {
@@ -13,13 +14,21 @@ enum UTF8Validation {
         var low: UInt8 = 0x80
         var high: UInt8 = 0xbf
         switch lead {
-        case 0xc2 ... 0xdf: trailing = 1
-        case 0xe0: trailing = 2; low = 0xa0
-        case 0xe1 ... 0xec, 0xee, 0xef: trailing = 2
-        case 0xed: trailing = 2; high = 0x9f
-        case 0xf0: trailing = 3; low = 0x90
-        case 0xf1 ... 0xf3: trailing = 3
-        case 0xf4: trailing = 3; high = 0x8f
+        case 0xc2...0xdf: trailing = 1
+        case 0xe0:
+            trailing = 2
+            low = 0xa0
+        case 0xe1...0xec, 0xee, 0xef: trailing = 2
+        case 0xed:
+            trailing = 2
+            high = 0x9f
+        case 0xf0:
+            trailing = 3
+            low = 0x90
+        case 0xf1...0xf3: trailing = 3
+        case 0xf4:
+            trailing = 3
+            high = 0x8f
         default: return 0
         }
         guard index + trailing < end else { return 0 }
@@ -41,7 +50,7 @@ enum UTF8Validation {
         while index < end {
             // Eight ASCII bytes at a time: the common case for event text.
             if index + 8 <= end,
-               bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
             {
                 index += 8
                 continue

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Why some bytes are not one valid JSON value, and where.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The 0-based byte offset where the input stopped making sense (the input's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Validation without building a tree (fast path for tail): returns nil when the bytes are one valid JSON value (whitespace around allowed), else the error. Must be fast (byte loop, no allocation per char).
 ///
 /// The grammar is RFC 8259's, strictly: no `NaN`/`Infinity`, no leading zeros, no
@@ -17,7 +18,9 @@ public enum JSONValidator {
 
     /// The scan itself. `openObjects[d]` says whether the container at depth `d` is
     /// an object (true) or an array (false).
-    private static func scan(_ b: UnsafeRawBufferPointer, openObjects: UnsafeMutableBufferPointer<Bool>) -> JSONSyntaxError? {
+    private static func scan(_ b: UnsafeRawBufferPointer, openObjects: UnsafeMutableBufferPointer<Bool>)
+        -> JSONSyntaxError?
+    {
         let end = b.count
         var i = JSONBytes.skipWhitespace(b, from: 0, end: end)
         var depth = 0
@@ -51,7 +54,7 @@ public enum JSONValidator {
                 } else {
                     continue valueLoop
                 }
-            case UInt8(ascii: "-"), UInt8(ascii: "0") ... UInt8(ascii: "9"):
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if let error = scanNumber(b, at: &i, end: end) { return error }
             case UInt8(ascii: "t"):
                 if let error = scanLiteral("true", b, at: &i, end: end) { return error }
@@ -140,10 +143,10 @@ public enum JSONValidator {
                 guard i + 1 < end else { break }
                 switch b[i + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"),
-                     UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     i += 2
                 case UInt8(ascii: "u"):
-                    for digit in i + 2 ..< i + 6 {
+                    for digit in i + 2..<i + 6 {
                         guard digit < end else { return unterminatedString(end) }
                         guard JSONBytes.hexValue(b[digit]) != nil else {
                             return JSONSyntaxError(offset: digit, reason: "expected four hex digits after \\u")
@@ -203,11 +206,13 @@ public enum JSONValidator {
 
     /// `true`, `false` or `null` at `i`; `i` ends just after it.
     @inline(__always)
-    private static func scanLiteral(_ literal: StaticString, _ b: UnsafeRawBufferPointer, at i: inout Int, end: Int) -> JSONSyntaxError? {
+    private static func scanLiteral(_ literal: StaticString, _ b: UnsafeRawBufferPointer, at i: inout Int, end: Int)
+        -> JSONSyntaxError?
+    {
         let count = literal.utf8CodeUnitCount
         let expected = literal.utf8Start
         guard i + count <= end else { return JSONSyntaxError(offset: i, reason: "invalid literal") }
-        for k in 0 ..< count where b[i + k] != expected[k] {
+        for k in 0..<count where b[i + k] != expected[k] {
             return JSONSyntaxError(offset: i, reason: "invalid literal")
         }
         i += count
@@ -265,9 +270,9 @@ enum JSONBytes {
     @inline(__always)
     static func hexValue(_ byte: UInt8) -> UInt32? {
         switch byte {
-        case UInt8(ascii: "0") ... UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a") ... UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A") ... UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
         default: nil
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// A JSON value that keeps object key order and number lexemes (so re-serialising never changes a number).
 ///
 /// Equality is structural and exact: object members compare in order, numbers by
@@ -70,15 +71,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         switch (lhs, rhs) {
         case (.null, .null):
             true
-        case let (.bool(a), .bool(b)):
+        case (.bool(let a), .bool(let b)):
             a == b
-        case let (.number(a), .number(b)):
+        case (.number(let a), .number(let b)):
             a == b
-        case let (.string(a), .string(b)):
+        case (.string(let a), .string(let b)):
             a == b
-        case let (.array(a), .array(b)):
+        case (.array(let a), .array(let b)):
             a == b
-        case let (.object(a), .object(b)):
+        case (.object(let a), .object(let b)):
             a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default:
             false
@@ -136,7 +137,7 @@ enum JSONTreeBuilder {
             default:
                 let start = i
                 while i < end, isNumberByte(b[i]) { i += 1 }
-                value = .number(String(decoding: UnsafeRawBufferPointer(rebasing: b[start ..< i]), as: UTF8.self))
+                value = .number(String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
             }
 
             // Hand the finished value to its container, closing containers that end here.
@@ -146,7 +147,7 @@ enum JSONTreeBuilder {
                 let continues = b[i] == UInt8(ascii: ",")
                 i += 1
                 switch container {
-                case var .array(items):
+                case .array(var items):
                     items.append(value)
                     if continues {
                         open.append(.array(items))
@@ -186,11 +187,11 @@ enum JSONTreeBuilder {
         while b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\") { i += 1 }
         if b[i] == UInt8(ascii: "\"") {
             i += 1
-            return String(decoding: UnsafeRawBufferPointer(rebasing: b[start ..< i - 1]), as: UTF8.self)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<i - 1]), as: UTF8.self)
         }
 
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[start ..< i]))
+        scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[start..<i]))
         while true {
             let byte = b[i]
             if byte == UInt8(ascii: "\"") {
@@ -213,9 +214,9 @@ enum JSONTreeBuilder {
             case UInt8(ascii: "u"):
                 var code = hex4(b, at: i)
                 i += 4
-                if (0xd800 ... 0xdbff).contains(code),
-                   b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u"),
-                   case let low = hex4(b, at: i + 2), (0xdc00 ... 0xdfff).contains(low)
+                if (0xd800...0xdbff).contains(code),
+                    b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u"),
+                    case let low = hex4(b, at: i + 2), (0xdc00...0xdfff).contains(low)
                 {
                     code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00)
                     i += 6
@@ -230,7 +231,7 @@ enum JSONTreeBuilder {
 
     private static func hex4(_ b: UnsafeRawBufferPointer, at i: Int) -> UInt32 {
         var code: UInt32 = 0
-        for k in i ..< i + 4 { code = code << 4 | (JSONBytes.hexValue(b[k]) ?? 0) }
+        for k in i..<i + 4 { code = code << 4 | (JSONBytes.hexValue(b[k]) ?? 0) }
         return code
     }
 

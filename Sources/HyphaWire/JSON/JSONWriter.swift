@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /// Writes ``JSONValue``s and JSON strings as bytes.
 enum JSONWriter {
     private static let hexDigits: StaticString = "0123456789abcdef"
@@ -10,16 +11,16 @@ enum JSONWriter {
         case .null: appendLiteral("null", to: &out)
         case .bool(true): appendLiteral("true", to: &out)
         case .bool(false): appendLiteral("false", to: &out)
-        case let .number(lexeme): out.append(contentsOf: lexeme.utf8)
-        case let .string(text): appendPythonString(text, to: &out)
-        case let .array(items):
+        case .number(let lexeme): out.append(contentsOf: lexeme.utf8)
+        case .string(let text): appendPythonString(text, to: &out)
+        case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { appendLiteral(", ", to: &out) }
                 writePython(item, to: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case let .object(members):
+        case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (index, (name, item)) in members.enumerated() {
                 if index > 0 { appendLiteral(", ", to: &out) }
@@ -48,8 +49,8 @@ enum JSONWriter {
                 case 0x09: cursor.put("\\t")
                 case 0x08: cursor.put("\\b")
                 case 0x0c: cursor.put("\\f")
-                case 0x20 ... 0x7e: cursor.put(UInt8(value))
-                case 0 ..< 0x10000: cursor.putUnicodeEscape(UInt16(value))
+                case 0x20...0x7e: cursor.put(UInt8(value))
+                case 0..<0x10000: cursor.putUnicodeEscape(UInt16(value))
                 default:
                     let offset = value - 0x10000
                     cursor.putUnicodeEscape(UInt16(0xd800 + (offset >> 10)))
@@ -68,16 +69,16 @@ enum JSONWriter {
         case .null: appendLiteral("null", to: &out)
         case .bool(true): appendLiteral("true", to: &out)
         case .bool(false): appendLiteral("false", to: &out)
-        case let .number(lexeme): out.append(contentsOf: lexeme.utf8)
-        case let .string(text): appendCompactString(text, to: &out)
-        case let .array(items):
+        case .number(let lexeme): out.append(contentsOf: lexeme.utf8)
+        case .string(let text): appendCompactString(text, to: &out)
+        case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 writeCompact(item, to: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case let .object(members):
+        case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (index, (name, item)) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -150,7 +151,7 @@ extension ByteCursor {
                 i += 1
                 continue
             }
-            put(UnsafeRawBufferPointer(rebasing: bytes[runStart ..< i]))
+            put(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
             switch byte {
             case UInt8(ascii: "\""): put("\\\"")
             case UInt8(ascii: "\\"): put("\\\\")
@@ -164,7 +165,7 @@ extension ByteCursor {
             i += 1
             runStart = i
         }
-        put(UnsafeRawBufferPointer(rebasing: bytes[runStart ..< end]))
+        put(UnsafeRawBufferPointer(rebasing: bytes[runStart..<end]))
         put(UInt8(ascii: "\""))
     }
 
@@ -194,14 +195,14 @@ extension ByteCursor {
                 }
                 i += 1
             } else if JSONBytes.isWhitespace(byte) {
-                put(UnsafeRawBufferPointer(rebasing: bytes[runStart ..< i]))
+                put(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
                 i += 1
                 runStart = i
             } else {
                 i += 1
             }
         }
-        put(UnsafeRawBufferPointer(rebasing: bytes[runStart ..< end]))
+        put(UnsafeRawBufferPointer(rebasing: bytes[runStart..<end]))
     }
 
     /// `\uXXXX` with lowercase hex digits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaYAML
@@ -102,7 +103,8 @@ public struct ConfigFile: Sendable {
                 if let text = value.scalarText {
                     properties.append((key, text))
                 } else {
-                    problems.append("\(path).properties.\(key): expected a value, found \(value.kindName) at \(value.position)")
+                    problems.append(
+                        "\(path).properties.\(key): expected a value, found \(value.kindName) at \(value.position)")
                 }
             }
         }
@@ -131,7 +133,9 @@ public struct ConfigFile: Sendable {
         guard let wanted = name ?? currentContext else { return nil }
         guard let context = contexts.first(where: { $0.name == wanted }) else {
             let known = contexts.map(\.name).joined(separator: ", ")
-            throw KafkaFailure(.invalidInput, "config file \(path): no context named \(wanted) (contexts: \(known.isEmpty ? "none" : known))")
+            throw KafkaFailure(
+                .invalidInput,
+                "config file \(path): no context named \(wanted) (contexts: \(known.isEmpty ? "none" : known))")
         }
         return context
     }
@@ -145,14 +149,16 @@ extension ConfigFile.Context {
             switch source {
             case .environment(let variable):
                 guard let value = environment[variable] else {
-                    throw KafkaFailure(.invalidInput, "context \(name): secret \(key) comes from $\(variable), which is not set")
+                    throw KafkaFailure(
+                        .invalidInput, "context \(name): secret \(key) comes from $\(variable), which is not set")
                 }
                 resolved.append((key, value))
             case .file(let path):
                 guard let data = FileManager.default.contents(atPath: path),
-                      var value = String(validating: data, as: UTF8.self)
+                    var value = String(validating: data, as: UTF8.self)
                 else {
-                    throw KafkaFailure(.invalidInput, "context \(name): secret \(key) comes from \(path), which cannot be read")
+                    throw KafkaFailure(
+                        .invalidInput, "context \(name): secret \(key) comes from \(path), which cannot be read")
                 }
                 if value.hasSuffix("\n") { value.removeLast() }
                 resolved.append((key, value))
@@ -172,7 +178,9 @@ private struct ConfigFields {
         self.path = path
         guard case .mapping(let entries, _) = node else {
             if !node.isNull {
-                problems.append("\(path.isEmpty ? "the file" : path): expected a mapping, found \(node.kindName) at \(node.position)")
+                problems.append(
+                    "\(path.isEmpty ? "the file" : path): expected a mapping, found \(node.kindName) at \(node.position)"
+                )
             }
             pairs = []
             positions = [:]
@@ -206,7 +214,8 @@ private struct ConfigFields {
     func rejectUnknown(_ known: Set<String>, problems: inout [String]) {
         for (key, _) in pairs where !known.contains(key) {
             let position = positions[key].map { " at \($0)" } ?? ""
-            problems.append("\(qualified(key)): unknown key (expected \(known.sorted().joined(separator: ", ")))\(position)")
+            problems.append(
+                "\(qualified(key)): unknown key (expected \(known.sorted().joined(separator: ", ")))\(position)")
         }
     }
 

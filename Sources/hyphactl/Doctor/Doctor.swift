@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
-import HyphaWire
 import HyphaEventBus
 import HyphaKafkaAdmin
+import HyphaWire
 
 /// One finding of `doctor`.
 struct DoctorFinding: Sendable, Equatable {
@@ -44,9 +45,13 @@ enum Doctor {
         do {
             admin = try KafkaAdmin(settings: settings)
             topics = try await admin.listTopics()
-            findings.append(DoctorFinding(.ok, "brokers", "answered Metadata and ListOffsets; \(topics.count) Hypha topics"))
+            findings.append(
+                DoctorFinding(.ok, "brokers", "answered Metadata and ListOffsets; \(topics.count) Hypha topics"))
         } catch {
-            let fix = error.kind == .incompatibleClient ? ExitCodes.advice(for: error) : "check the addresses above, security settings (-X, the context) and --timeout"
+            let fix =
+                error.kind == .incompatibleClient
+                ? ExitCodes.advice(for: error)
+                : "check the addresses above, security settings (-X, the context) and --timeout"
             findings.append(DoctorFinding(.fail, "brokers", error.reason, fix: fix))
             return findings
         }
@@ -60,17 +65,28 @@ enum Doctor {
     static func apiVersions(_ settings: KafkaClientSettings) -> (finding: DoctorFinding, apiVersionsMax: Int?) {
         for entry in settings.bootstrapServers.split(separator: ",") {
             let address = entry.trimmingCharacters(in: .whitespaces).split(separator: "/").last.map(String.init) ?? ""
-            guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else { continue }
+            guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...])
+            else { continue }
             let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            guard let versions = TCPProbe.apiVersions(host: host, port: port, timeout: min(settings.timeout, .seconds(5))) else { continue }
+            guard
+                let versions = TCPProbe.apiVersions(host: host, port: port, timeout: min(settings.timeout, .seconds(5)))
+            else { continue }
             let names: [(Int16, String)] = [
-                (0, "Produce"), (1, "Fetch"), (2, "ListOffsets"), (3, "Metadata"), (9, "OffsetFetch"), (11, "JoinGroup"), (18, "ApiVersions"),
+                (0, "Produce"), (1, "Fetch"), (2, "ListOffsets"), (3, "Metadata"), (9, "OffsetFetch"),
+                (11, "JoinGroup"), (18, "ApiVersions"),
             ]
             let shown = names.compactMap { key, name in versions[key].map { "\(name) v\($0.min)-\($0.max)" } }
-            return (DoctorFinding(.ok, "broker API versions", "\(address): \(versions.count) APIs; " + shown.joined(separator: ", ")),
-                    versions[18].map { Int($0.max) })
+            return (
+                DoctorFinding(
+                    .ok, "broker API versions", "\(address): \(versions.count) APIs; " + shown.joined(separator: ", ")),
+                versions[18].map { Int($0.max) }
+            )
         }
-        return (DoctorFinding(.warn, "broker API versions", "no broker answered ApiVersions", fix: "see the reachability checks above"), nil)
+        return (
+            DoctorFinding(
+                .warn, "broker API versions", "no broker answered ApiVersions", fix: "see the reachability checks above"
+            ), nil
+        )
     }
 
     /// The loaded librdkafka against what the broker speaks: before 2.2.0 it misreads
@@ -78,10 +94,12 @@ enum Doctor {
     static func librdkafka(against apiVersionsMax: Int?) -> DoctorFinding {
         let loaded = "\(LibrdkafkaVersion.loaded) loaded (built against \(LibrdkafkaVersion.builtAgainst))"
         guard LibrdkafkaVersion.misreadsTaggedFields else { return DoctorFinding(.ok, "librdkafka", loaded) }
-        let fix = "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH (scripts/setup makes one in .venv/rdkafka)"
+        let fix =
+            "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH (scripts/setup makes one in .venv/rdkafka)"
         if let apiVersionsMax, apiVersionsMax >= 3 {
             return DoctorFinding(
-                .warn, "librdkafka", "\(loaded): brokers that put tagged fields in their ApiVersions v3 reply (KRaft-mode Kafka, Tansu) fail with 'Read underflow'",
+                .warn, "librdkafka",
+                "\(loaded): brokers that put tagged fields in their ApiVersions v3 reply (KRaft-mode Kafka, Tansu) fail with 'Read underflow'",
                 fix: fix)
         }
         return DoctorFinding(.ok, "librdkafka", "\(loaded); this broker's ApiVersions needs no newer one")
@@ -92,7 +110,8 @@ enum Doctor {
         settings.bootstrapServers.split(separator: ",").map { entry in
             let server = entry.trimmingCharacters(in: .whitespaces)
             let address = server.split(separator: "/").last.map(String.init) ?? server
-            guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...]) else {
+            guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...])
+            else {
                 return DoctorFinding(.fail, "reach \(server)", "not host:port", fix: "use -b host:port[,host:port…]")
             }
             let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
@@ -100,9 +119,12 @@ enum Doctor {
             case .connected(let ip):
                 return DoctorFinding(.ok, "reach \(server)", "resolved to \(ip), port open")
             case .unresolved(let reason):
-                return DoctorFinding(.fail, "reach \(server)", "DNS: \(reason)", fix: "check the host name and this machine's DNS")
+                return DoctorFinding(
+                    .fail, "reach \(server)", "DNS: \(reason)", fix: "check the host name and this machine's DNS")
             case .refused(let ip, let reason):
-                return DoctorFinding(.fail, "reach \(server)", "\(ip): \(reason)", fix: "is the broker up, and is this its advertised port?")
+                return DoctorFinding(
+                    .fail, "reach \(server)", "\(ip): \(reason)",
+                    fix: "is the broker up, and is this its advertised port?")
             }
         }
     }
@@ -116,21 +138,33 @@ enum Doctor {
         let wanted = recommended
         let weak = events.filter { $0.partitions < wanted.partitions || $0.replicas < wanted.replicationFactor }
         if weak.isEmpty {
-            findings.append(DoctorFinding(.ok, "topics", "\(events.count) event topics with ≥ \(wanted.partitions) partitions and replication ≥ \(wanted.replicationFactor)"))
+            findings.append(
+                DoctorFinding(
+                    .ok, "topics",
+                    "\(events.count) event topics with ≥ \(wanted.partitions) partitions and replication ≥ \(wanted.replicationFactor)"
+                ))
         } else {
-            let sample = weak.prefix(3).map { "\($0.topic) (\($0.partitions) partitions, replication \($0.replicas))" }.joined(separator: ", ")
-            findings.append(DoctorFinding(
-                .warn, "topics", "\(weak.count) of \(events.count) event topics below \(wanted.partitions) partitions / replication \(wanted.replicationFactor): \(sample)",
-                fix: "set the broker's num.partitions=3 and default.replication.factor=3 (new topics), or recreate these"))
+            let sample = weak.prefix(3).map { "\($0.topic) (\($0.partitions) partitions, replication \($0.replicas))" }
+                .joined(separator: ", ")
+            findings.append(
+                DoctorFinding(
+                    .warn, "topics",
+                    "\(weak.count) of \(events.count) event topics below \(wanted.partitions) partitions / replication \(wanted.replicationFactor): \(sample)",
+                    fix:
+                        "set the broker's num.partitions=3 and default.replication.factor=3 (new topics), or recreate these"
+                ))
         }
         if let first = events.first, let configs = try? await admin.describeTopic(first.topic).configs {
             if let minISR = configs.first(where: { $0.name == "min.insync.replicas" })?.value.flatMap(Int.init) {
-                findings.append(DoctorFinding(
-                    minISR >= wanted.minInsyncReplicas ? .ok : .warn, "min.insync.replicas",
-                    "\(first.topic): \(minISR)",
-                    fix: minISR >= wanted.minInsyncReplicas ? nil : "set min.insync.replicas=2 so an acknowledged event survives one broker's loss"))
+                findings.append(
+                    DoctorFinding(
+                        minISR >= wanted.minInsyncReplicas ? .ok : .warn, "min.insync.replicas",
+                        "\(first.topic): \(minISR)",
+                        fix: minISR >= wanted.minInsyncReplicas
+                            ? nil : "set min.insync.replicas=2 so an acknowledged event survives one broker's loss"))
             } else {
-                findings.append(DoctorFinding(.ok, "min.insync.replicas", "the broker does not report topic configs; not checked"))
+                findings.append(
+                    DoctorFinding(.ok, "min.insync.replicas", "the broker does not report topic configs; not checked"))
             }
         }
         return findings
@@ -138,16 +172,20 @@ enum Doctor {
 
     private static func staleServers(settings: KafkaClientSettings, nowMillis: Int64) async -> [DoctorFinding] {
         guard let reports = try? await ServerSurvey.run(settings: settings, nowMillis: { nowMillis }) else {
-            return [DoctorFinding(.warn, "servers", "could not survey the Hypha servers", fix: "run hyphactl servers -v")]
+            return [
+                DoctorFinding(.warn, "servers", "could not survey the Hypha servers", fix: "run hyphactl servers -v")
+            ]
         }
         let stale = reports.filter { $0.status == .gone || $0.status == .silent }
         guard !stale.isEmpty else {
             return [DoctorFinding(.ok, "servers", "\(reports.count) Hypha servers, none gone or silent")]
         }
         let names = stale.prefix(5).map { "\($0.serverID) (\($0.status.rawValue))" }.joined(separator: ", ")
-        return [DoctorFinding(
-            .warn, "servers", "\(stale.count) of \(reports.count) servers gone or silent: \(names)",
-            fix: "see hyphactl servers; delete leftovers' health_check_* topics and let empty groups expire")]
+        return [
+            DoctorFinding(
+                .warn, "servers", "\(stale.count) of \(reports.count) servers gone or silent: \(names)",
+                fix: "see hyphactl servers; delete leftovers' health_check_* topics and let empty groups expire")
+        ]
     }
 }
 
@@ -159,16 +197,18 @@ enum TCPProbe {
         defer { close(socket) }
         let clientID = Array("hyphactl-doctor".utf8)
         var request: [UInt8] = []
-        func append16(_ value: Int16) { request += [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)] }
-        append16(18)                       // ApiVersions
-        append16(0)                        // version 0
-        request += [0, 0, 0, 7]            // correlation id
+        func append16(_ value: Int16) {
+            request += [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
+        }
+        append16(18) // ApiVersions
+        append16(0) // version 0
+        request += [0, 0, 0, 7] // correlation id
         append16(Int16(clientID.count))
         request += clientID
         let frame = withUnsafeBytes(of: UInt32(request.count).bigEndian, Array.init) + request
         guard frame.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == frame.count,
-              let size = read(socket, 4, timeout: timeout).map({ $0.reduce(0) { $0 << 8 | Int($1) } }),
-              size >= 10, size < 1 << 20, let body = read(socket, size, timeout: timeout)
+            let size = read(socket, 4, timeout: timeout).map({ $0.reduce(0) { $0 << 8 | Int($1) } }),
+            size >= 10, size < 1 << 20, let body = read(socket, size, timeout: timeout)
         else { return nil }
         func int16(_ at: Int) -> Int16 { Int16(bitPattern: UInt16(body[at]) << 8 | UInt16(body[at + 1])) }
         guard int16(4) == 0 else { return nil }
@@ -198,7 +238,10 @@ enum TCPProbe {
         return bytes
     }
 
-    private enum Opened { case connected(Int32), failed }
+    private enum Opened {
+        case connected(Int32)
+        case failed
+    }
 
     private static func open(host: String, port: UInt16, timeout: Duration) -> Opened {
         var hints = addrinfo()
@@ -214,7 +257,7 @@ enum TCPProbe {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             guard errno == EINPROGRESS, poll(&poller, 1, timeout.wholeMilliseconds) == 1,
-                  getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0
+                getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) == 0, error == 0
             else {
                 close(socket)
                 return .failed
@@ -223,7 +266,11 @@ enum TCPProbe {
         return .connected(socket)
     }
 
-    enum Outcome { case connected(String), unresolved(String), refused(String, String) }
+    enum Outcome {
+        case connected(String)
+        case unresolved(String)
+        case refused(String, String)
+    }
 
     static func connect(host: String, port: UInt16, timeout: Duration) -> Outcome {
         var hints = addrinfo()
@@ -235,7 +282,8 @@ enum TCPProbe {
         }
         defer { freeaddrinfo(list) }
         var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        getnameinfo(first.pointee.ai_addr, first.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
+        getnameinfo(
+            first.pointee.ai_addr, first.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
         let ip = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let socket = Foundation.socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { return .refused(ip, String(cString: strerror(errno))) }
@@ -244,7 +292,9 @@ enum TCPProbe {
         if Foundation.connect(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return .connected(ip) }
         guard errno == EINPROGRESS else { return .refused(ip, String(cString: strerror(errno))) }
         var poller = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-        guard poll(&poller, 1, timeout.wholeMilliseconds) == 1 else { return .refused(ip, "no answer within the timeout") }
+        guard poll(&poller, 1, timeout.wholeMilliseconds) == 1 else {
+            return .refused(ip, "no answer within the timeout")
+        }
         var error: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -14,7 +15,9 @@ struct CommandFailure: Error, CustomStringConvertible {
     /// The operation failed: exit 1.
     static func failed(_ message: String) -> CommandFailure { CommandFailure(exitCode: 1, description: message) }
     /// `--max-lag` and other thresholds exceeded: exit 3.
-    static func thresholdExceeded(_ message: String) -> CommandFailure { CommandFailure(exitCode: 3, description: message) }
+    static func thresholdExceeded(_ message: String) -> CommandFailure {
+        CommandFailure(exitCode: 3, description: message)
+    }
 }
 
 /// The one place where failures become exit codes (cli.md, "Exit codes").

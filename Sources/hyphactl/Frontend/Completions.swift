@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import HyphaEventBus
@@ -10,14 +11,14 @@ import Logging
 enum Completions {
     static let events = CompletionKind.custom { words, _, _ in
         guard let admin = try? KafkaAdmin(settings: settings(from: words)),
-              let topics = try? await admin.topicNames()
+            let topics = try? await admin.topicNames()
         else { return [] }
         return topics.compactMap(HyphaTopic.eventName(fromTopic:))
     }
 
     static let groups = CompletionKind.custom { words, _, _ in
         guard let admin = try? KafkaAdmin(settings: settings(from: words)),
-              let groups = try? await admin.groupNames()
+            let groups = try? await admin.groupNames()
         else { return [] }
         return groups + groups.compactMap(HyphaGroup.serverID(fromGroup:))
     }
@@ -41,7 +42,8 @@ enum Completions {
         let environment = ProcessInfo.processInfo.environment
         let config = (try? ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))) ?? nil
         let context: ConfigFile.Context? = (try? config?.context(named: value(after: ["--context"]))) ?? nil
-        let bootstrap = value(after: ["-b", "--bootstrap-servers", "--kafka-uri"])
+        let bootstrap =
+            value(after: ["-b", "--bootstrap-servers", "--kafka-uri"])
             ?? environment["HYPHA_KAFKA_URI"] ?? context?.bootstrapServers ?? "localhost:9092"
         var logger = Logger(label: "hyphactl.completion") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical

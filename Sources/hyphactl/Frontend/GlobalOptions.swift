@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import HyphaEventBus
@@ -41,14 +42,19 @@ struct GlobalOptions: ParsableArguments {
     /// The settings a Kafka client of this invocation uses: `-b`, else
     /// `$HYPHA_KAFKA_URI`, else the context's servers, else localhost:9092;
     /// the context's properties and secrets, then `-X`.
-    func clientSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KafkaFailure) -> KafkaClientSettings {
+    func clientSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KafkaFailure)
+        -> KafkaClientSettings
+    {
         let config = try ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))
         if let context, context.isEmpty { throw KafkaFailure(.invalidInput, "--context needs a name") }
         if config == nil, let context {
-            throw KafkaFailure(.invalidInput, "--context \(context): there is no config file at \(ConfigFile.defaultPath(environment: environment))")
+            throw KafkaFailure(
+                .invalidInput,
+                "--context \(context): there is no config file at \(ConfigFile.defaultPath(environment: environment))")
         }
         let chosen = try config?.context(named: context)
-        let bootstrap = bootstrapServers
+        let bootstrap =
+            bootstrapServers
             ?? environment["HYPHA_KAFKA_URI"].flatMap { $0.isEmpty ? nil : $0 }
             ?? chosen?.bootstrapServers
             ?? "localhost:9092"

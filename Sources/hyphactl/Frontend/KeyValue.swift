@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 
 /// `key=value` arguments (`-X`, `--config`): split at the first `=`, key non-empty.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 
 /// `-o FORMAT`, the one declaration of it: the format type gives the values,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaKafkaAdmin
 
 /// What `emit` prints.
@@ -6,17 +7,19 @@ enum EmitRendering {
         switch format {
         case .json:
             return report.delivered.map { delivered in
-                JSONDocument.line(.object([
-                    ("event", .string(delivered.event)),
-                    ("topic", .string(delivered.topic)),
-                    ("type", .string(delivered.type.rawValue)),
-                    ("partition", JSONDocument.number(delivered.partition)),
-                    ("offset", JSONDocument.number(delivered.offset)),
-                ]))
+                JSONDocument.line(
+                    .object([
+                        ("event", .string(delivered.event)),
+                        ("topic", .string(delivered.topic)),
+                        ("type", .string(delivered.type.rawValue)),
+                        ("partition", JSONDocument.number(delivered.partition)),
+                        ("offset", JSONDocument.number(delivered.offset)),
+                    ]))
             }.joined()
         case .text:
             if report.deliveredCount == 1, let one = report.delivered.first {
-                return "delivered \(one.type.rawValue): event \(one.event) to \(one.topic) [\(one.partition)] at offset \(one.offset)\n"
+                return
+                    "delivered \(one.type.rawValue): event \(one.event) to \(one.topic) [\(one.partition)] at offset \(one.offset)\n"
             }
             return "delivered \(report.deliveredCount) of \(report.total) events\n"
         }

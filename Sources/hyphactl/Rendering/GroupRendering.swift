@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
@@ -7,14 +8,16 @@ enum GroupRendering {
     static func list(_ groups: [GroupSummary], as format: OutputFormat) -> String {
         switch format {
         case .json:
-            return JSONDocument.line(.array(groups.map { group in
-                .object([
-                    ("group", .string(group.group)),
-                    ("server_id", JSONDocument.string(group.serverID)),
-                    ("state", .string(group.state)),
-                    ("members", JSONDocument.number(group.members)),
-                ])
-            }))
+            return JSONDocument.line(
+                .array(
+                    groups.map { group in
+                        .object([
+                            ("group", .string(group.group)),
+                            ("server_id", JSONDocument.string(group.serverID)),
+                            ("state", .string(group.state)),
+                            ("members", JSONDocument.number(group.members)),
+                        ])
+                    }))
         case .table:
             var table = Table("GROUP", "SERVER-ID", "STATE", "MEMBERS")
             for group in groups {
@@ -40,26 +43,41 @@ enum GroupRendering {
             ("server_id", JSONDocument.string(group.serverID)),
             ("state", .string(group.state)),
             ("coordinator", JSONDocument.string(group.coordinator)),
-            ("members", .array(group.members.map { member in
-                .object([
-                    ("member_id", .string(member.memberID)),
-                    ("client_id", .string(member.clientID)),
-                    ("host", .string(member.host)),
-                    ("assignments", .array(member.assignments.map { assignment in
-                        .object([("topic", .string(assignment.topic)), ("partition", JSONDocument.number(assignment.partition))])
-                    })),
-                ])
-            })),
-            ("partitions", .array(group.partitions.map { partition in
-                .object([
-                    ("topic", .string(partition.topic)),
-                    ("event", JSONDocument.string(partition.event)),
-                    ("partition", JSONDocument.number(partition.partition)),
-                    ("committed", partition.committed.map { JSONDocument.number($0) } ?? .null),
-                    ("end", partition.end.map { JSONDocument.number($0) } ?? .null),
-                    ("lag", partition.lag.map { JSONDocument.number($0) } ?? .null),
-                ])
-            })),
+            (
+                "members",
+                .array(
+                    group.members.map { member in
+                        .object([
+                            ("member_id", .string(member.memberID)),
+                            ("client_id", .string(member.clientID)),
+                            ("host", .string(member.host)),
+                            (
+                                "assignments",
+                                .array(
+                                    member.assignments.map { assignment in
+                                        .object([
+                                            ("topic", .string(assignment.topic)),
+                                            ("partition", JSONDocument.number(assignment.partition)),
+                                        ])
+                                    })
+                            ),
+                        ])
+                    })
+            ),
+            (
+                "partitions",
+                .array(
+                    group.partitions.map { partition in
+                        .object([
+                            ("topic", .string(partition.topic)),
+                            ("event", JSONDocument.string(partition.event)),
+                            ("partition", JSONDocument.number(partition.partition)),
+                            ("committed", partition.committed.map { JSONDocument.number($0) } ?? .null),
+                            ("end", partition.end.map { JSONDocument.number($0) } ?? .null),
+                            ("lag", partition.lag.map { JSONDocument.number($0) } ?? .null),
+                        ])
+                    })
+            ),
             ("total_lag", JSONDocument.number(group.totalLag)),
         ])
     }
@@ -95,17 +113,25 @@ enum GroupRendering {
     static func servers(_ reports: [ServerReport], as format: OutputFormat, nowMillis: Int64, style: Style) -> String {
         switch format {
         case .json:
-            return JSONDocument.line(.array(reports.map { report in
-                .object([
-                    ("server_id", .string(report.serverID)),
-                    ("state", JSONDocument.string(report.state)),
-                    ("members", JSONDocument.number(report.members)),
-                    ("total_lag", report.totalLag.map { JSONDocument.number($0) } ?? .null),
-                    ("last_health_check", report.lastHealthCheckMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null),
-                    ("last_health_check_age_seconds", report.lastHealthCheckMillis.map { .number(seconds(nowMillis - $0)) } ?? .null),
-                    ("status", .string(report.status.rawValue)),
-                ])
-            }))
+            return JSONDocument.line(
+                .array(
+                    reports.map { report in
+                        .object([
+                            ("server_id", .string(report.serverID)),
+                            ("state", JSONDocument.string(report.state)),
+                            ("members", JSONDocument.number(report.members)),
+                            ("total_lag", report.totalLag.map { JSONDocument.number($0) } ?? .null),
+                            (
+                                "last_health_check",
+                                report.lastHealthCheckMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null
+                            ),
+                            (
+                                "last_health_check_age_seconds",
+                                report.lastHealthCheckMillis.map { .number(seconds(nowMillis - $0)) } ?? .null
+                            ),
+                            ("status", .string(report.status.rawValue)),
+                        ])
+                    }))
         case .table:
             var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "LAST-HEALTH-CHECK", "STATUS")
             for report in reports {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaKafkaAdmin
 
 /// What `probe` prints.
@@ -9,15 +10,19 @@ enum ProbeRendering {
         ]
         switch format {
         case .json:
-            return JSONDocument.line(.object(
-                [("server_id", .string(result.serverID)), ("sent", JSONDocument.number(result.sent)),
-                 ("received", JSONDocument.number(result.roundTrips.count))]
-                    + figures.map { name, value in
-                        ("\(name)_ms", value.map { .number(milliseconds($0)) } ?? .null)
-                    }))
+            return JSONDocument.line(
+                .object(
+                    [
+                        ("server_id", .string(result.serverID)), ("sent", JSONDocument.number(result.sent)),
+                        ("received", JSONDocument.number(result.roundTrips.count)),
+                    ]
+                        + figures.map { name, value in
+                            ("\(name)_ms", value.map { .number(milliseconds($0)) } ?? .null)
+                        }))
         case .text:
             let line = figures.map { "\($0.0) \($0.1.map(milliseconds) ?? "-") ms" }.joined(separator: "  ")
-            return "\(result.roundTrips.count) of \(result.sent) probes came back through Kafka (as \(result.serverID))\n"
+            return
+                "\(result.roundTrips.count) of \(result.sent) probes came back through Kafka (as \(result.serverID))\n"
                 + "round trip: \(line)\n"
         }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// A plain text table with a header row, columns padded to their widest cell.
@@ -23,14 +24,16 @@ struct Table {
         if let width {
             let gaps = 2 * (widths.count - 1)
             while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-                  widths[widest] > 8 {
+                widths[widest] > 8
+            {
                 widths[widest] -= 1
             }
         }
         return all.map { row in
             row.enumerated().map { column, cell in
                 let fitted = cell.count > widths[column] ? String(cell.prefix(max(1, widths[column] - 1))) + "…" : cell
-                return column == row.count - 1 ? fitted : fitted.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                return column == row.count - 1
+                    ? fitted : fitted.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }

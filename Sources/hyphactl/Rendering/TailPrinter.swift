@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -72,20 +73,24 @@ struct TailPrinter {
     /// `time  event  partition@offset  type  data`, safe for a terminal.
     private func pretty(_ message: RawMessage) -> String {
         let decoded = DecodedEvent.decode(topic: message.topic, key: message.key, value: message.value)
-        let time = message.timestampMillis.map { utc ? WireTimestamp.iso8601(millis: $0) : LocalTime.text(millis: $0) } ?? "-"
+        let time =
+            message.timestampMillis.map { utc ? WireTimestamp.iso8601(millis: $0) : LocalTime.text(millis: $0) } ?? "-"
         let type = decoded.type.map(\.rawValue) ?? "-"
-        let data: String = switch decoded.data {
-        case .json(let value): TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
-        case .text(let text): TerminalText.safe(text)
-        case .bytes(let bytes):
-            if decodesMsgpack, let value = MessagePack.json(bytes) {
-                style.dim("(msgpack)") + " " + TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
-            } else {
-                style.dim("(\(bytes.count) bytes, base64)") + " " + Data(bytes).base64EncodedString()
+        let data: String =
+            switch decoded.data {
+            case .json(let value): TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
+            case .text(let text): TerminalText.safe(text)
+            case .bytes(let bytes):
+                if decodesMsgpack, let value = MessagePack.json(bytes) {
+                    style.dim("(msgpack)") + " "
+                        + TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
+                } else {
+                    style.dim("(\(bytes.count) bytes, base64)") + " " + Data(bytes).base64EncodedString()
+                }
+            case .none: style.dim("(no value)")
+            case .invalid(let reason, let raw):
+                style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Data(raw).base64EncodedString()
             }
-        case .none: style.dim("(no value)")
-        case .invalid(let reason, let raw): style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Data(raw).base64EncodedString()
-        }
         return [
             style.dim(time), style.bold(style.cyan(TerminalText.safe(decoded.event))),
             style.dim("\(message.partition)@\(message.offset)"), style.yellow(type), data,
@@ -113,7 +118,9 @@ enum TerminalText {
         var out = ""
         for scalar in text.unicodeScalars {
             if isControl(scalar) {
-                out += scalar.value < 0x100 ? String(format: "\\x%02x", scalar.value) : String(format: "\\u%04x", scalar.value)
+                out +=
+                    scalar.value < 0x100
+                    ? String(format: "\\x%02x", scalar.value) : String(format: "\\u%04x", scalar.value)
             } else {
                 out.unicodeScalars.append(scalar)
             }

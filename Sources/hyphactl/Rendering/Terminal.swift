@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 
 /// Where output goes, and whether it may carry colour.
 enum Terminal {
     /// Colour only on a terminal, and never with `--no-color` or `NO_COLOR`.
-    static func colorAllowed(flag noColor: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    static func colorAllowed(flag noColor: Bool, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Bool
+    {
         !noColor && environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
     }
 
@@ -37,7 +40,9 @@ enum Terminal {
     /// The terminal's width when stdout is one ($COLUMNS first); nil for pipes and files.
     static var columns: Int? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
         var size = winsize()
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
@@ -7,19 +8,24 @@ enum TopicRendering {
     static func list(_ topics: [TopicSummary], as format: OutputFormat) -> String {
         switch format {
         case .json:
-            return JSONDocument.line(.array(topics.map { topic in
-                .object([
-                    ("event", JSONDocument.string(topic.event)),
-                    ("topic", .string(topic.topic)),
-                    ("partitions", JSONDocument.number(topic.partitions)),
-                    ("replicas", JSONDocument.number(topic.replicas)),
-                    ("messages", JSONDocument.number(topic.messages)),
-                ])
-            }))
+            return JSONDocument.line(
+                .array(
+                    topics.map { topic in
+                        .object([
+                            ("event", JSONDocument.string(topic.event)),
+                            ("topic", .string(topic.topic)),
+                            ("partitions", JSONDocument.number(topic.partitions)),
+                            ("replicas", JSONDocument.number(topic.replicas)),
+                            ("messages", JSONDocument.number(topic.messages)),
+                        ])
+                    }))
         case .table:
             var table = Table("EVENT", "TOPIC", "PARTITIONS", "REPLICAS", "MESSAGES")
             for topic in topics {
-                table.add([topic.event ?? "-", topic.topic, String(topic.partitions), String(topic.replicas), String(topic.messages)])
+                table.add([
+                    topic.event ?? "-", topic.topic, String(topic.partitions), String(topic.replicas),
+                    String(topic.messages),
+                ])
             }
             return table.rendered()
         }
@@ -28,28 +34,37 @@ enum TopicRendering {
     static func describe(_ topic: TopicDescription, as format: OutputFormat) -> String {
         switch format {
         case .json:
-            return JSONDocument.line(.object([
-                ("event", JSONDocument.string(topic.event)),
-                ("topic", .string(topic.topic)),
-                ("partitions", .array(topic.partitions.map { partition in
-                    .object([
-                        ("partition", JSONDocument.number(partition.partition)),
-                        ("leader", JSONDocument.number(partition.leader)),
-                        ("replicas", JSONDocument.numbers(partition.replicas)),
-                        ("isr", JSONDocument.numbers(partition.isr)),
-                        ("low", JSONDocument.number(partition.low)),
-                        ("high", JSONDocument.number(partition.high)),
-                        ("messages", JSONDocument.number(partition.messages)),
-                    ])
-                })),
-                ("configs", .array(topic.configs.map { config in
-                    .object([
-                        ("name", .string(config.name)),
-                        ("value", JSONDocument.string(config.value)),
-                        ("is_default", .bool(config.isDefault)),
-                    ])
-                })),
-            ]))
+            return JSONDocument.line(
+                .object([
+                    ("event", JSONDocument.string(topic.event)),
+                    ("topic", .string(topic.topic)),
+                    (
+                        "partitions",
+                        .array(
+                            topic.partitions.map { partition in
+                                .object([
+                                    ("partition", JSONDocument.number(partition.partition)),
+                                    ("leader", JSONDocument.number(partition.leader)),
+                                    ("replicas", JSONDocument.numbers(partition.replicas)),
+                                    ("isr", JSONDocument.numbers(partition.isr)),
+                                    ("low", JSONDocument.number(partition.low)),
+                                    ("high", JSONDocument.number(partition.high)),
+                                    ("messages", JSONDocument.number(partition.messages)),
+                                ])
+                            })
+                    ),
+                    (
+                        "configs",
+                        .array(
+                            topic.configs.map { config in
+                                .object([
+                                    ("name", .string(config.name)),
+                                    ("value", JSONDocument.string(config.value)),
+                                    ("is_default", .bool(config.isDefault)),
+                                ])
+                            })
+                    ),
+                ]))
         case .table:
             var text = "Topic: \(topic.topic)\n"
             if let event = topic.event { text += "Event: \(event)\n" }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import HyphaEventBus
@@ -20,11 +21,12 @@ struct DoctorCommand: AsyncParsableCommand {
         do throws(KafkaFailure) {
             settings = try global.clientSettings()
             let context = global.context ?? (try? ConfigFile.load(path: path))??.currentContext
-            findings.append(DoctorFinding(
-                .ok, "config",
-                FileManager.default.fileExists(atPath: path)
-                    ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapServers)"
-                    : "no config file; bootstrap \(settings.bootstrapServers)"))
+            findings.append(
+                DoctorFinding(
+                    .ok, "config",
+                    FileManager.default.fileExists(atPath: path)
+                        ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapServers)"
+                        : "no config file; bootstrap \(settings.bootstrapServers)"))
         } catch {
             findings.append(DoctorFinding(.fail, "config", error.reason, fix: error.hint ?? "fix the file, or pass -b"))
             Terminal.write(DoctorRendering.render(findings, style: style))

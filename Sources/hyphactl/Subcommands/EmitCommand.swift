@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import HyphaEventBus
@@ -16,11 +17,14 @@ struct EmitCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The event name (not with --jsonl: each record names its own).", valueName: "event"), completion: Completions.events)
+    @Argument(
+        help: ArgumentHelp("The event name (not with --jsonl: each record names its own).", valueName: "event"),
+        completion: Completions.events)
     var event: String?
     @Argument(help: ArgumentHelp("The event's data.", valueName: "data")) var data: String?
     @Flag(help: "Payload type (default: a JSON object is d:, anything else s:).") var type: ForcedType?
-    @Option(name: .customLong("file"), help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"))
+    @Option(
+        name: .customLong("file"), help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"))
     var file: String?
     @Flag(help: "Each input line is one event.") var lines = false
     @Flag(help: "Each input line is a record of `tail -f jsonl`: replay a recorded stream.") var jsonl = false
@@ -72,7 +76,8 @@ struct EmitCommand: AsyncParsableCommand {
         }
         try await producer.checkReachable()
         let report = try await producer.send(
-            lines: checked, event: event ?? "", repeat: `repeat`, keepDeliveries: output.format == .json || checked.lines.count == 1)
+            lines: checked, event: event ?? "", repeat: `repeat`,
+            keepDeliveries: output.format == .json || checked.lines.count == 1)
         try finish(report)
     }
 
@@ -80,7 +85,8 @@ struct EmitCommand: AsyncParsableCommand {
         Terminal.write(EmitRendering.report(report, as: output.format))
         if report.undelivered > 0 {
             throw CommandFailure.failed(
-                "\(report.undelivered) of \(report.total) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)")
+                "\(report.undelivered) of \(report.total) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)"
+            )
         }
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 import HyphaManifests
@@ -19,9 +20,13 @@ struct GenerateCommand: AsyncParsableCommand {
     @Argument(help: "What to generate: compose or k8s.") var target: Target
     @Option(name: .customShort("f"), help: ArgumentHelp("The deployment description.", valueName: "path"))
     var file: String = "hypha.yaml"
-    @Option(name: .short, help: ArgumentHelp("Write here instead of stdout (replaced whole, never half-written).", valueName: "path"))
+    @Option(
+        name: .short,
+        help: ArgumentHelp("Write here instead of stdout (replaced whole, never half-written).", valueName: "path"))
     var output: String?
-    @Option(help: ArgumentHelp("Compare with this file instead of writing: exit 1 and a diff when it differs.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Compare with this file instead of writing: exit 1 and a diff when it differs.", valueName: "path"))
     var check: String?
 
     func validate() throws {
@@ -40,15 +45,20 @@ struct GenerateCommand: AsyncParsableCommand {
             (deployment, warnings) = try DeploymentReader.read(text, file: file)
         } catch {
             FileHandle.standardError.write(Data("\(error.description)\n".utf8))
-            throw CommandFailure.badInput("\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"); nothing was generated")
+            throw CommandFailure.badInput(
+                "\(file): \(error.problems.count) problem\(error.problems.count == 1 ? "" : "s"); nothing was generated"
+            )
         }
         for warning in warnings { Terminal.printError("warning: \(warning)") }
         let manifest = target == .compose ? ComposeManifest.render(deployment) : KubernetesManifest.render(deployment)
         if let check {
             let existing = FileManager.default.contents(atPath: check).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if let diff = ManifestDiff.unified(old: existing, new: manifest, oldName: check, newName: "generated from \(file)") {
+            if let diff = ManifestDiff.unified(
+                old: existing, new: manifest, oldName: check, newName: "generated from \(file)")
+            {
                 Terminal.write(diff)
-                throw CommandFailure.failed("\(check) differs from what \(file) generates (regenerate it with -o \(check))")
+                throw CommandFailure.failed(
+                    "\(check) differs from what \(file) generates (regenerate it with -o \(check))")
             }
         } else if let output {
             try AtomicFile.write(manifest, to: output)

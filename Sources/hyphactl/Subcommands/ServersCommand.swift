@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import HyphaKafkaAdmin
 
@@ -16,7 +17,8 @@ struct ServersCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions<OutputFormat>
     @Flag(help: "Exit 3 when any server is not ok.") var check = false
     @Option(help: ArgumentHelp("A total lag over N is lagging.", valueName: "n")) var maxLag: Int64 = 100
-    @Option(help: ArgumentHelp("No health check for this long is silent.", valueName: "seconds")) var silence: Double = 15
+    @Option(help: ArgumentHelp("No health check for this long is silent.", valueName: "seconds")) var silence: Double =
+        15
 
     func validate() throws {
         if maxLag < 0 { throw ValidationError("--max-lag must be 0 or more") }
@@ -27,10 +29,13 @@ struct ServersCommand: AsyncParsableCommand {
         let limits = ServerLimits(silenceMillis: Int64(silence * 1000), maxLag: maxLag)
         let now = WallClock.nowMillis
         let reports = try await ServerSurvey.run(settings: global.clientSettings(), limits: limits) { now() }
-        Terminal.write(GroupRendering.servers(reports, as: output.format, nowMillis: now(), style: Style(enabled: global.colorEnabled)))
+        Terminal.write(
+            GroupRendering.servers(
+                reports, as: output.format, nowMillis: now(), style: Style(enabled: global.colorEnabled)))
         if check, let bad = reports.first(where: { $0.status != .ok }) {
             let count = reports.filter { $0.status != .ok }.count
-            throw CommandFailure.thresholdExceeded("\(count) of \(reports.count) servers are not ok (first: \(bad.serverID) is \(bad.status.rawValue))")
+            throw CommandFailure.thresholdExceeded(
+                "\(count) of \(reports.count) servers are not ok (first: \(bad.serverID) is \(bad.status.rawValue))")
         }
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Dispatch
 import Foundation
@@ -17,20 +18,26 @@ struct TailCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Event names or globs.", valueName: "event"), completion: Completions.events) var events: [String] = []
+    @Argument(help: ArgumentHelp("Event names or globs.", valueName: "event"), completion: Completions.events)
+    var events: [String] = []
     @Flag(help: "Every Hypha event topic.") var all = false
     @Flag(help: "Start at the oldest stored event.") var fromBeginning = false
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Start at this offset; negative: that many before the end (--offset -10).", valueName: "n"))
     var offset: Int64?
-    @Option(help: ArgumentHelp("Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
     var since: String?
     @Option(name: .customShort("n"), help: ArgumentHelp("Stop after this many events.", valueName: "n")) var count: Int?
     @Flag(name: .short, help: "Stop at the end offsets as they were at start.") var exitAtEnd = false
     @Option(name: .short, help: ArgumentHelp("Only this partition.", valueName: "n")) var partition: Int32?
     @Option(name: .short, help: "Output format.") var format: TailFormat = .pretty
-    @Option(help: ArgumentHelp("Show b: payloads that are msgpack (Hypha's RPC messages) as JSON; others stay base64.", valueName: "msgpack"))
+    @Option(
+        help: ArgumentHelp(
+            "Show b: payloads that are msgpack (Hypha's RPC messages) as JSON; others stay base64.",
+            valueName: "msgpack"))
     var decode: TailDecoding?
     @Flag(help: "Times in UTC (pretty shows local time by default).") var utc = false
 
@@ -42,7 +49,8 @@ struct TailCommand: AsyncParsableCommand {
         if let count, count < 1 { throw ValidationError("-n must be at least 1") }
         if let partition, partition < 0 { throw ValidationError("-p must be a partition number (0 or more)") }
         if let since, TailTime.millis(since, now: Date()) == nil {
-            throw ValidationError("--since \(since): expected an ISO-8601 time, Unix seconds, or an age like 10m, 2h, 1d")
+            throw ValidationError(
+                "--since \(since): expected an ISO-8601 time, Unix seconds, or an age like 10m, 2h, 1d")
         }
     }
 
@@ -52,8 +60,10 @@ struct TailCommand: AsyncParsableCommand {
         let request = TailRequest(
             topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
         let consumer = try TailConsumer(settings: settings, catchingUp: exitAtEnd)
-        let printer = SharedTailPrinter(TailPrinter(
-            format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc))
+        let printer = SharedTailPrinter(
+            TailPrinter(
+                format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc
+            ))
         let stop = TailStopSignal()
         let signals = SignalWatch(stop)
         defer { signals.cancel() }
@@ -82,7 +92,9 @@ struct TailCommand: AsyncParsableCommand {
                 let matched = existing.filter { topic in
                     HyphaTopic.eventName(fromTopic: topic).map { EventGlob.matches(name, $0) } ?? false
                 }
-                if matched.isEmpty { throw CommandFailure.failed("no event topic matches '\(name)' (see `hyphactl topics list`)") }
+                if matched.isEmpty {
+                    throw CommandFailure.failed("no event topic matches '\(name)' (see `hyphactl topics list`)")
+                }
                 topics += matched
             } else {
                 topics.append(TopicReference.resolve(name, existing: Set(existing)))
@@ -116,7 +128,9 @@ enum TailTime {
         if text.allSatisfy(\.isASCIIDigitCharacter), let number = Int64(text) {
             return text.count > 11 ? number : number * 1000
         }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        ] {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
             if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
@@ -125,8 +139,8 @@ enum TailTime {
     }
 }
 
-private extension Character {
-    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+extension Character {
+    fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }
 
 /// SIGINT and SIGTERM raise the stop flag instead of killing the process.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 
 /// `hyphactl version`: this tool's and the loaded librdkafka's versions.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A Python Hypha server's side of the Kafka event bus, for tests (docs: wire-format.md).
 
 Speaks through aiokafka, the client the Python Hypha server uses, and does on the wire

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -14,7 +15,8 @@ final class RunningCommand {
     init(_ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: try Hyphactl.binary())
         process.arguments = arguments + ["--no-color"]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

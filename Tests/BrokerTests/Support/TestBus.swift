@@ -1,22 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+import CoreMetrics
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 import Logging
-import CoreMetrics
 import Synchronization
 import Testing
 
 /// Event buses on the test broker, with group timings Tansu can serve quickly.
 enum TestBus {
-    static func make(_ serverID: String, bootstrap: String? = nil, healthEvery: Duration = .seconds(5)) throws -> KafkaEventBus {
+    static func make(_ serverID: String, bootstrap: String? = nil, healthEvery: Duration = .seconds(5)) throws
+        -> KafkaEventBus
+    {
         let settings = KafkaClientSettings(
             bootstrapServers: try bootstrap ?? TestEnvironment.bootstrap(),
             properties: [
                 ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
             ],
             timeout: .seconds(20), logger: testLogger())
-        return KafkaEventBus(configuration: EventBusConfiguration(kafka: settings, serverID: serverID, healthCheckInterval: healthEvery))
+        return KafkaEventBus(
+            configuration: EventBusConfiguration(kafka: settings, serverID: serverID, healthCheckInterval: healthEvery))
     }
 }
 
@@ -50,12 +54,15 @@ actor Inbox {
 enum MockBus {
     static func make(
         _ serverID: String, _ cluster: MockKafkaCluster, metrics: (any MetricsFactory)? = nil,
-        handlerTimeout: Duration = .seconds(30), healthEvery: Duration = .seconds(1), deliveryTimeout: Duration = .seconds(30),
+        handlerTimeout: Duration = .seconds(30), healthEvery: Duration = .seconds(1),
+        deliveryTimeout: Duration = .seconds(30),
         properties: [(String, String)] = []
     ) -> KafkaEventBus {
         let settings = KafkaClientSettings(
             bootstrapServers: cluster.bootstrapServers,
-            properties: [("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000")]
+            properties: [
+                ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+            ]
                 + properties,
             timeout: .seconds(20), logger: testLogger())
         return KafkaEventBus(

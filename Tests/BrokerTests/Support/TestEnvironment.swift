@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Foundation
 import Testing
 
@@ -34,7 +35,8 @@ struct ProcessResult {
     /// stdout's lines parsed as JSON objects.
     func jsonLines() throws -> [[String: Any]] {
         try lines.map { line in
-            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
         }
     }
 }
@@ -49,7 +51,9 @@ enum Subprocess {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let output = Pipe(), errors = Pipe(), input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        let input = Pipe()
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = input
@@ -95,16 +99,21 @@ enum Hyphactl {
     static func binary() throws -> String { try TestEnvironment.require("HYPHACTL_BIN") }
 
     /// `hyphactl ARGS -b <test broker>`.
-    static func run(_ arguments: [String], stdin: Data? = nil, bootstrap: String? = nil, timeout: Double = 60) throws -> ProcessResult {
+    static func run(_ arguments: [String], stdin: Data? = nil, bootstrap: String? = nil, timeout: Double = 60) throws
+        -> ProcessResult
+    {
         let broker = try bootstrap ?? TestEnvironment.bootstrap()
-        return try Subprocess.run(try binary(), arguments + ["-b", broker, "--no-color"], stdin: stdin, timeout: timeout)
+        return try Subprocess.run(
+            try binary(), arguments + ["-b", broker, "--no-color"], stdin: stdin, timeout: timeout)
     }
 
     /// Like `run`, and the command must succeed.
     @discardableResult
     static func succeed(_ arguments: [String], stdin: Data? = nil, timeout: Double = 60) throws -> ProcessResult {
         let result = try run(arguments, stdin: stdin, timeout: timeout)
-        #expect(result.status == 0, "hyphactl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        #expect(
+            result.status == 0, "hyphactl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)"
+        )
         return result
     }
 }
@@ -144,7 +153,9 @@ final class BackgroundPeer {
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            guard let line = output.fileHandleForReading.availableLine(timeout: deadline.timeIntervalSinceNow) else { break }
+            guard let line = output.fileHandleForReading.availableLine(timeout: deadline.timeIntervalSinceNow) else {
+                break
+            }
             if line.contains("\"ready\"") { return }
         }
         stop()
@@ -222,8 +233,12 @@ final class PrivateBroker {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
         return UInt16(bigEndian: address.sin_port)
     }
 
@@ -235,7 +250,9 @@ final class PrivateBroker {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = port.bigEndian
         return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         } == 0
     }
 }

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 
 /// `config get-contexts`.
 struct ConfigGetContexts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get-contexts", abstract: "List the contexts; * marks the current one.")
+    static let configuration = CommandConfiguration(
+        commandName: "get-contexts", abstract: "List the contexts; * marks the current one.")
 
     @OptionGroup var output: OutputOptions<OutputFormat>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
 
@@ -7,6 +8,7 @@ struct ConfigView: AsyncParsableCommand {
         commandName: "view", abstract: "Show the config file, each secret as *** with where it comes from.")
 
     func run() async throws {
-        Terminal.write(ConfigRendering.view(try ConfigLocation.load(), environment: ProcessInfo.processInfo.environment))
+        Terminal.write(
+            ConfigRendering.view(try ConfigLocation.load(), environment: ProcessInfo.processInfo.environment))
     }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import HyphaKafkaAdmin
 import HyphaWire
@@ -10,7 +11,9 @@ struct GroupsDescribe: AsyncParsableCommand {
         discussion: "A server id stands for its group: `1` means hypha_server_1. Exits 3 when --max-lag is exceeded.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("A group, or a Hypha server id.", valueName: "group|server-id"), completion: Completions.groups) var name: String?
+    @Argument(
+        help: ArgumentHelp("A group, or a Hypha server id.", valueName: "group|server-id"),
+        completion: Completions.groups) var name: String?
     @Flag(help: "Every Hypha server group.") var all = false
     @OptionGroup var output: OutputOptions<OutputFormat>
     @Option(help: ArgumentHelp("Exit 3 when a group's total lag is over N.", valueName: "n")) var maxLag: Int64?
@@ -31,7 +34,8 @@ struct GroupsDescribe: AsyncParsableCommand {
         let lags = try await admin.describeGroups(groups)
         Terminal.write(GroupRendering.describe(lags, as: output.format, single: name != nil))
         if let maxLag, let over = lags.first(where: { $0.totalLag > maxLag }) {
-            throw CommandFailure.thresholdExceeded("\(over.group): total lag \(over.totalLag) is over --max-lag \(maxLag)")
+            throw CommandFailure.thresholdExceeded(
+                "\(over.group): total lag \(over.totalLag) is over --max-lag \(maxLag)")
         }
     }
 }

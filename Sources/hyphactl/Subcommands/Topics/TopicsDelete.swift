@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import HyphaKafkaAdmin
 import HyphaWire
@@ -8,7 +9,8 @@ struct TopicsDelete: AsyncParsableCommand {
         commandName: "delete", abstract: "Delete topics; asks first unless --yes.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("Event or topic names.", valueName: "event|topic"), completion: Completions.events) var names: [String]
+    @Argument(help: ArgumentHelp("Event or topic names.", valueName: "event|topic"), completion: Completions.events)
+    var names: [String]
     @Flag(name: [.short, .long], help: "Delete without asking.") var yes = false
 
     func validate() throws {

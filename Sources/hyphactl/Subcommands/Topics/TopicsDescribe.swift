@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import HyphaEventBus
 import HyphaKafkaAdmin
@@ -9,7 +10,9 @@ struct TopicsDescribe: AsyncParsableCommand {
         commandName: "describe", abstract: "A topic's partitions, watermarks and configs.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("An event name or a topic name.", valueName: "event|topic"), completion: Completions.events) var name: String
+    @Argument(
+        help: ArgumentHelp("An event name or a topic name.", valueName: "event|topic"), completion: Completions.events)
+    var name: String
     @OptionGroup var output: OutputOptions<OutputFormat>
 
     func run() async throws {
