@@ -2,19 +2,26 @@
 import Foundation
 import Testing
 
-/// A hyphactl left running in the background: its stdout drained as it comes
-/// (so a full pipe never holds it up) and read line by line, its stderr and
-/// exit status collected when it ends.
-final class RunningCommand {
+/// A hyphactl (or another program) left running in the background: its stdout
+/// drained as it comes (so a full pipe never holds it up) and read line by line,
+/// its stderr and exit status collected when it ends.
+final class RunningCommand: @unchecked Sendable {
+    // @unchecked Sendable: `process` is set up before anything runs concurrently;
+    // the streams lock their own state.
     private let process = Process()
     private let output = Stream()
     private let errors = Stream()
     let started = Date()
 
     /// Starts `hyphactl ARGS --no-color` (the arguments name their broker).
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: try Hyphactl.binary())
-        process.arguments = arguments + ["--no-color"]
+    convenience init(_ arguments: [String]) throws {
+        try self.init(executable: try Hyphactl.binary(), arguments + ["--no-color"])
+    }
+
+    /// Starts `executable ARGS`.
+    init(executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -33,6 +40,9 @@ final class RunningCommand {
 
     /// Sends a signal.
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// What it has written to stderr so far.
+    func stderrSoFar() -> String { errors.snapshot() }
 
     /// Waits up to `timeout` seconds for the end; nil if it is still running
     /// (then it is killed and the end of its stderr recorded). The stdout not
@@ -90,6 +100,9 @@ final class RunningCommand {
                 }
             }
         }
+
+        /// What is buffered now, left in place.
+        func snapshot() -> String { condition.withLock { String(decoding: buffer, as: UTF8.self) } }
 
         /// Everything not yet taken, once the pipe has ended.
         func rest() -> String {
