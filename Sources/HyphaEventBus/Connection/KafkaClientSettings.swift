@@ -2,7 +2,8 @@
 import Foundation
 import Logging
 
-/// How to reach a Kafka cluster: everything a command's global options say.
+/// How to reach a Kafka cluster: bootstrap servers, librdkafka properties (security
+/// settings among them), a bound on waiting, a logger and a client id.
 public struct KafkaClientSettings: Sendable {
     /// `host:port[,host:port…]`.
     public var bootstrapServers: String
@@ -12,7 +13,7 @@ public struct KafkaClientSettings: Sendable {
     public var timeout: Duration
     /// Where librdkafka's own log lines and this library's debug lines go.
     public var logger: Logger
-    /// librdkafka's `client.id`.
+    /// librdkafka's `client.id` (`hypha-swift` unless set).
     public var clientID: String
     /// Properties whose values are secrets: never shown in output, logs or errors.
     public var secretKeys: Set<String> = []
@@ -38,8 +39,8 @@ public struct KafkaClientSettings: Sendable {
         bootstrapServers: String,
         properties: [(String, String)] = [],
         timeout: Duration = .seconds(10),
-        logger: Logger = Logger(label: "hyphactl.kafka"),
-        clientID: String = "hyphactl"
+        logger: Logger = Logger(label: "hypha.kafka"),
+        clientID: String = "hypha-swift"
     ) {
         self.bootstrapServers = bootstrapServers
         self.properties = properties

@@ -313,7 +313,7 @@ extension Double {
 /// Runs blocking librdkafka calls on threads of their own, never on the
 /// cooperative pool that async code shares.
 package enum Blocking {
-    private static let queue = DispatchQueue(label: "hyphactl.rdkafka.blocking", attributes: .concurrent)
+    private static let queue = DispatchQueue(label: "hypha.rdkafka.blocking", attributes: .concurrent)
 
     /// The result of `body`, computed off the cooperative pool. Whatever `body`
     /// captured is released before the caller resumes, so a librdkafka handle it

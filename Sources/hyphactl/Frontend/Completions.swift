@@ -49,6 +49,7 @@ enum Completions {
         logger.logLevel = .critical
         let properties = (try? context?.resolvedProperties(environment: environment)) ?? nil
         return KafkaClientSettings(
-            bootstrapServers: bootstrap, properties: properties ?? [], timeout: .seconds(1), logger: logger)
+            bootstrapServers: bootstrap, properties: properties ?? [], timeout: .seconds(1), logger: logger,
+            clientID: "hyphactl")
     }
 }

@@ -62,7 +62,7 @@ struct GlobalOptions: ParsableArguments {
         var settings = KafkaClientSettings(
             bootstrapServers: bootstrap,
             properties: try (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,
-            timeout: .milliseconds(Int64(timeout * 1000)), logger: logger())
+            timeout: .milliseconds(Int64(timeout * 1000)), logger: logger(), clientID: "hyphactl")
         settings.secretKeys = Set(chosen?.secrets.map(\.0) ?? []).union(KafkaClientSettings.sensitiveProperties)
         return settings
     }
