@@ -25,7 +25,7 @@ struct EchoServerTests {
                 "-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=6000", "-X", "heartbeat.interval.ms=1000",
             ])
         defer { server.signal(SIGKILL) }
-        let ready = server.nextLine(timeout: 90)
+        let ready = await server.nextLine(within: 90)
         guard let ready, ready.hasPrefix("echo-server: ready"), ready.contains(serverID) else {
             server.signal(SIGKILL)
             Issue.record(
@@ -46,7 +46,7 @@ struct EchoServerTests {
             ])
         defer { pongs.signal(SIGKILL) }
         var peerReady = false
-        while let line = pongs.nextLine(timeout: 30) {
+        while let line = await pongs.nextLine(within: 30) {
             if line.contains("\"ready\"") {
                 peerReady = true
                 break
@@ -72,7 +72,7 @@ struct EchoServerTests {
         var received: [String: [String: Any]] = [:] // ours, by type
         let deadline = Date().addingTimeInterval(60)
         while received.count < 3, Date() < deadline,
-            let line = pongs.nextLine(timeout: deadline.timeIntervalSinceNow)
+            let line = await pongs.nextLine(within: deadline.timeIntervalSinceNow)
         {
             guard let pong = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 continue
@@ -93,7 +93,7 @@ struct EchoServerTests {
         let answeredAfter = Date().timeIntervalSince(started)
 
         server.signal(SIGTERM)
-        let end = server.finish(timeout: 30)
+        let end = await server.finish(within: 30)
         #expect(
             end != nil,
             "echo-server still running 30 s after SIGTERM (killed); its stderr: \(server.stderrSoFar().suffix(3000))")

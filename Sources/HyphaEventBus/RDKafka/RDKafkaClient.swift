@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
-import Dispatch
+import Foundation
 import Logging
 import Synchronization
 
@@ -312,9 +312,12 @@ extension Double {
 
 /// Runs blocking librdkafka calls on threads of their own, never on the
 /// cooperative pool that async code shares.
+///
+/// One new thread per call, not a dispatch queue: a queue's worker threads are
+/// about as many as the cores, so a few calls that block for long (closing a
+/// consumer while its coordinator is away, a metadata wait bounded by the
+/// timeout) would hold up every other call, a bus's start among them.
 package enum Blocking {
-    private static let queue = DispatchQueue(label: "hypha.rdkafka.blocking", attributes: .concurrent)
-
     /// The result of `body`, computed off the cooperative pool. Whatever `body`
     /// captured is released before the caller resumes, so a librdkafka handle it
     /// held is destroyed by then (never later, on another thread, as the process exits).
@@ -323,7 +326,7 @@ package enum Blocking {
     {
         let work = Work(body)
         let result: Result<T, KafkaFailure> = await withCheckedContinuation { continuation in
-            queue.async {
+            Thread.detachNewThread {
                 let outcome = work.perform()
                 continuation.resume(returning: outcome)
             }

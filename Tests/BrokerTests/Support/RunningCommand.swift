@@ -38,6 +38,25 @@ final class RunningCommand: @unchecked Sendable {
     /// The next line of stdout, or nil after `timeout` seconds or at its end.
     func nextLine(timeout: Double) -> String? { output.nextLine(timeout: timeout) }
 
+    /// `nextLine(timeout:)` for async tests: polls instead of blocking a thread of
+    /// the cooperative pool, which the code under test needs too.
+    func nextLine(within timeout: Double) async -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let (line, ended) = output.poll()
+            if let line { return line }
+            if ended || Date() >= deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// `finish(timeout:)` for async tests, polling as `nextLine(within:)` does.
+    func finish(within timeout: Double) async -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        return finish(timeout: 0)
+    }
+
     /// Sends a signal.
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
@@ -98,6 +117,16 @@ final class RunningCommand: @unchecked Sendable {
                     }
                     if ended || !condition.wait(until: deadline) { return nil }
                 }
+            }
+        }
+
+        /// The next whole line if one is there now, and whether the pipe has ended.
+        func poll() -> (line: String?, ended: Bool) {
+            condition.withLock {
+                guard let newline = buffer.firstIndex(of: 0x0A) else { return (nil, ended) }
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return (String(decoding: line, as: UTF8.self), false)
             }
         }
 
