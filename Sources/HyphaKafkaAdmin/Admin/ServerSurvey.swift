@@ -99,7 +99,7 @@ package enum ServerSurvey {
         let newest = NewestTimestamps()
         var request = TailRequest(topics: topics, start: .offset(-1), stopAtEnd: true)
         request.skipsMissingTopics = true // a server's topic may be deleted meanwhile
-        _ = try await TailConsumer(settings: settings, catchingUp: true).run(
+        _ = try await TailConsumer(settings: settings).run(
             request, stop: TailStopSignal(),
             onMessage: { message in
                 if let time = message.timestampMillis { newest.note(message.topic, time) }

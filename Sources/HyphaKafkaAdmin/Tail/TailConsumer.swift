@@ -71,11 +71,10 @@ public final class TailConsumer: Sendable {
     private let reader: RDKafkaPartitionReader
     private let settings: KafkaClientSettings
 
-    /// A consumer for `settings`; `catchingUp` when it will read stored events to
-    /// an end (`-e`) rather than follow.
-    public init(settings: KafkaClientSettings, catchingUp: Bool = false) throws(KafkaFailure) {
+    /// A consumer for `settings`; it connects when `run` starts.
+    public init(settings: KafkaClientSettings) throws(KafkaFailure) {
         self.settings = settings
-        reader = try RDKafkaPartitionReader(settings: settings, catchingUp: catchingUp)
+        reader = try RDKafkaPartitionReader(settings: settings)
     }
 
     /// Tails until the request's end, its limit, or `stop`. `onMessage` gets each

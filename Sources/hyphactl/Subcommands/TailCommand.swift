@@ -59,7 +59,7 @@ struct TailCommand: AsyncParsableCommand {
         let topics = try await resolveTopics(settings)
         let request = TailRequest(
             topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
-        let consumer = try TailConsumer(settings: settings, catchingUp: exitAtEnd)
+        let consumer = try TailConsumer(settings: settings)
         let printer = SharedTailPrinter(
             TailPrinter(
                 format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc
