@@ -28,6 +28,12 @@ public struct TailRequest: Sendable {
     public var limit: Int?
     /// Skip topics that do not exist (any more) instead of failing.
     public var skipsMissingTopics = false
+    /// While following (not `stopAtEnd`): topics (besides `topics`) to start
+    /// reading, from their beginning, once they appear; `topics` that are
+    /// missing are waited for too. Looked for every `discoveryInterval`.
+    public var discovers: (@Sendable (String) -> Bool)?
+    /// How often to look for new topics and partitions.
+    public var discoveryInterval: Duration = .seconds(2)
 
     /// A request.
     public init(
@@ -96,8 +102,15 @@ public final class TailConsumer: Sendable {
             defer { reader.stop() }
             var downSince: ContinuousClock.Instant?
             var lastAsked = ContinuousClock.now
+            var lastDiscovered = ContinuousClock.now
             while true {
                 if stop.isRaised { return .stopped }
+                if let discovers = request.discovers, !request.stopAtEnd,
+                    ContinuousClock.now - lastDiscovered >= request.discoveryInterval
+                {
+                    lastDiscovered = .now
+                    try reader.start(plan.discover(request, discovers, client: reader.client))
+                }
                 let read = try reader.read(timeoutMilliseconds: 100) { item in
                     switch item {
                     case .message(let message):
@@ -161,9 +174,10 @@ struct TailPlan {
         limit = request.limit
         let metadata = try client.metadata()
         var partitions: [TopicPartition] = []
+        let waits = request.discovers != nil && !request.stopAtEnd
         for name in request.topics {
             guard let topic = metadata.topics.first(where: { $0.name == name }), !topic.partitions.isEmpty else {
-                if request.skipsMissingTopics { continue }
+                if request.skipsMissingTopics || waits { continue }
                 throw KafkaFailure(
                     .notFound, "topic \(name) does not exist", code: .unknownTopicOrPartition, subject: .topic(name),
                     isRetriable: false)
@@ -193,6 +207,24 @@ struct TailPlan {
                 }
             if stopAtEnd { unfinished[partition] = .some(nil) }
         }
+    }
+
+    /// Partitions of wanted topics that appeared since the last look, each to be
+    /// read from its beginning (everything in it came after tailing started).
+    mutating func discover(
+        _ request: TailRequest, _ discovers: (String) -> Bool, client: RDKafkaClient
+    ) throws(KafkaFailure) -> [TopicPartition: Int64] {
+        let wanted = Set(request.topics)
+        var found: [TopicPartition: Int64] = [:]
+        for topic in try client.metadata().topics where wanted.contains(topic.name) || discovers(topic.name) {
+            for partition in topic.partitions where request.partition == nil || request.partition == partition.id {
+                let key = TopicPartition(topic: topic.name, partition: partition.id)
+                guard startOffsets[key] == nil else { continue }
+                startOffsets[key] = StartOffset.beginning
+                found[key] = StartOffset.beginning
+            }
+        }
+        return found
     }
 
     /// With `-e`, every partition has reached its end.

@@ -13,8 +13,11 @@ struct TailCommand: AsyncParsableCommand {
         abstract: "Read and decode events without joining any consumer group.",
         discussion: """
             Follows until interrupted; -e stops at the end offsets as they were when tail \
-            started; -n after N events. EVENT may be a glob ('ws-*'). SIGINT and SIGTERM \
-            end it cleanly with exit 0.
+            started; -n after N events. EVENT may be a glob ('ws-*'). While following, \
+            topics that match a glob or --all and appear later are read from their \
+            beginning within a few seconds, and a named event whose topic does not \
+            exist yet is waited for (with -e it is an error). SIGINT and SIGTERM end it \
+            cleanly with exit 0.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -56,9 +59,10 @@ struct TailCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.clientSettings()
-        let topics = try await resolveTopics(settings)
-        let request = TailRequest(
+        let (topics, waiting) = try await resolveTopics(settings)
+        var request = TailRequest(
             topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
+        if !exitAtEnd { request.discovers = discovery(waiting: waiting) }
         let consumer = try TailConsumer(settings: settings)
         let printer = SharedTailPrinter(
             TailPrinter(
@@ -81,28 +85,57 @@ struct TailCommand: AsyncParsableCommand {
         return .end
     }
 
-    /// Event names and globs to topic names; globs and --all need the topic list.
-    private func resolveTopics(_ settings: KafkaClientSettings) async throws -> [String] {
+    /// Event names and globs to topic names; globs and --all need the topic list,
+    /// and so does following named events (to say which are not there yet). What
+    /// is not there yet is an error with -e; following, it is waited for, with a
+    /// line on stderr for each.
+    private func resolveTopics(_ settings: KafkaClientSettings) async throws -> (topics: [String], waiting: Bool) {
         let globs = events.filter(EventGlob.isGlob)
-        guard all || !globs.isEmpty else { return events.map { TopicReference.resolve($0) } }
+        guard all || !globs.isEmpty || !exitAtEnd else { return (events.map { TopicReference.resolve($0) }, false) }
         let existing = try await KafkaAdmin(settings: settings).topicNames()
+        let known = Set(existing)
         var topics = all ? existing.filter { HyphaTopic.eventName(fromTopic: $0) != nil } : []
+        var waiting = false
+        if all && topics.isEmpty {
+            if exitAtEnd { throw CommandFailure.failed("there are no Hypha event topics yet") }
+            Terminal.printError("there are no Hypha event topics yet; waiting for one")
+        }
         for name in events {
             if EventGlob.isGlob(name) {
                 let matched = existing.filter { topic in
                     HyphaTopic.eventName(fromTopic: topic).map { EventGlob.matches(name, $0) } ?? false
                 }
                 if matched.isEmpty {
-                    throw CommandFailure.failed("no event topic matches '\(name)' (see `hyphactl topics list`)")
+                    if exitAtEnd {
+                        throw CommandFailure.failed("no event topic matches '\(name)' (see `hyphactl topics list`)")
+                    }
+                    Terminal.printError("no event topic matches '\(name)' yet; waiting for one")
                 }
                 topics += matched
             } else {
-                topics.append(TopicReference.resolve(name, existing: Set(existing)))
+                let topic = TopicReference.resolve(name, existing: known)
+                if !known.contains(topic) && !exitAtEnd {
+                    Terminal.printError("topic \(topic) (event \(name)) does not exist yet; waiting for it")
+                    waiting = true
+                }
+                topics.append(topic)
             }
         }
-        if topics.isEmpty { throw CommandFailure.failed("there are no Hypha event topics yet") }
         var seen = Set<String>()
-        return topics.filter { seen.insert($0).inserted }
+        return (topics.filter { seen.insert($0).inserted }, waiting)
+    }
+
+    /// While following: which topics to pick up once they appear. Named events'
+    /// topics are waited for by the consumer itself; nil when there is nothing to
+    /// look for (every named topic is there, no glob, no --all).
+    private func discovery(waiting: Bool) -> (@Sendable (String) -> Bool)? {
+        let globs = events.filter(EventGlob.isGlob)
+        guard all || !globs.isEmpty || waiting else { return nil }
+        let all = all
+        return { topic in
+            guard let event = HyphaTopic.eventName(fromTopic: topic) else { return false }
+            return all || globs.contains { EventGlob.matches($0, event) }
+        }
     }
 }
 
