@@ -74,8 +74,8 @@ public final class KafkaAdmin: Sendable {
             let partitions = topics.flatMap { topic in
                 topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
             }
-            let low = try client.offsets(partitions, at: .earliest)
-            let high = try client.offsets(partitions, at: .latest)
+            let watermarks = try client.offsets(partitions, at: [.earliest, .latest])
+            let (low, high) = (watermarks[0], watermarks[1])
             return topics.map { topic in
                 let messages = topic.partitions.reduce(Int64(0)) { sum, partition in
                     let key = TopicPartition(topic: topic.name, partition: partition.id)
@@ -102,8 +102,8 @@ public final class KafkaAdmin: Sendable {
                     isRetriable: false)
             }
             let keys = topic.partitions.map { TopicPartition(topic: name, partition: $0.id) }
-            let low = try client.offsets(keys, at: .earliest)
-            let high = try client.offsets(keys, at: .latest)
+            let watermarks = try client.offsets(keys, at: [.earliest, .latest])
+            let (low, high) = (watermarks[0], watermarks[1])
             let partitions = topic.partitions.map { partition in
                 let key = TopicPartition(topic: name, partition: partition.id)
                 return PartitionDetail(
