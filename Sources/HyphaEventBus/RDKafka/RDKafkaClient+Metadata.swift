@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
-import Synchronization
 
 /// The cluster as one Metadata answer describes it, copied out of C memory.
 package struct ClusterMetadata: Sendable {
@@ -141,20 +140,12 @@ extension RDKafkaClient {
         if jobs.count <= 1 {
             return try queries.map { query throws(KafkaFailure) in try offsetsOnce(partitions, at: query) }
         }
-        let answers = Mutex<[(Int, Result<[TopicPartition: Int64], KafkaFailure>)]>([])
-        let done = DispatchGroup()
-        for (query, chunk) in jobs {
-            done.enter()
-            Thread.detachNewThread {
-                let answer = Result { () throws(KafkaFailure) in try self.offsetsOnce(chunk, at: queries[query]) }
-                answers.withLock { $0.append((query, answer)) }
-                done.leave()
-            }
+        let answers = try Blocking.map(jobs) { job throws(KafkaFailure) in
+            try self.offsetsOnce(job.1, at: queries[job.0])
         }
-        done.wait()
         var merged = [[TopicPartition: Int64]](repeating: [:], count: queries.count)
-        for (query, answer) in answers.withLock({ $0 }) {
-            merged[query].merge(try answer.get()) { first, _ in first }
+        for (job, answer) in zip(jobs, answers) {
+            merged[job.0].merge(answer) { first, _ in first }
         }
         return merged
     }

@@ -334,6 +334,33 @@ package enum Blocking {
         return try result.get()
     }
 
+    /// `body` of every item, at most `width` at a time on threads of their own,
+    /// for blocking calls that each wait for a round trip (one request per
+    /// consumer group, chunks of a large request); the caller's thread waits.
+    /// Results in the items' order; the first failure, in that order, is thrown.
+    package static func map<Item: Sendable, Value: Sendable>(
+        _ items: [Item], width: Int = 16, _ body: @escaping @Sendable (Item) throws(KafkaFailure) -> Value
+    ) throws(KafkaFailure) -> [Value] {
+        if items.count <= 1 { return try items.map { item throws(KafkaFailure) in try body(item) } }
+        let results = Mutex([Result<Value, KafkaFailure>?](repeating: nil, count: items.count))
+        let next = Atomic<Int>(0)
+        let done = DispatchGroup()
+        for _ in 0..<min(width, items.count) {
+            done.enter()
+            Thread.detachNewThread {
+                while true {
+                    let index = next.add(1, ordering: .relaxed).oldValue
+                    guard index < items.count else { break }
+                    let result = Result { () throws(KafkaFailure) in try body(items[index]) }
+                    results.withLock { $0[index] = result }
+                }
+                done.leave()
+            }
+        }
+        done.wait()
+        return try results.withLock { $0 }.map { result throws(KafkaFailure) in try result!.get() }
+    }
+
     /// Lets go of `handles` on a thread of its own: destroying a librdkafka
     /// handle blocks until its threads have ended.
     static func release(_ handles: Handles) async {

@@ -111,16 +111,19 @@ extension KafkaAdmin {
     }
 
     /// Members and lag of each group. Whatever the number of partitions, this costs
-    /// one DescribeGroups, one OffsetFetch per group and one batched ListOffsets
-    /// per leader broker. A group the cluster does not know is a `.notFound` failure.
+    /// one DescribeGroups, one OffsetFetch per group (asked at once) and batched
+    /// ListOffsets. A group the cluster does not know is a `.notFound` failure.
     public func describeGroups(_ groups: [String]) async throws(KafkaFailure) -> [GroupLag] {
         let client = client
         return try await Blocking.run { () throws(KafkaFailure) in
             let known = Set(try client.listGroups().map(\.id))
             let descriptions = try client.describeGroups(groups)
-            var committed: [String: [TopicPartition: Int64]] = [:]
+            // One OffsetFetch per group, a round trip each: asked at once.
+            let offsets = try Blocking.map(groups) { group throws(KafkaFailure) in
+                try client.committedOffsets(group: group)
+            }
+            let committed = Dictionary(zip(groups, offsets)) { first, _ in first }
             for group in groups {
-                committed[group] = try client.committedOffsets(group: group)
                 if !known.contains(group) && committed[group]!.isEmpty {
                     throw KafkaFailure(
                         .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound,
