@@ -469,7 +469,7 @@ _hyphactl_servers() {
 
 _hyphactl_emit() {
     repeating_flags=()
-    non_repeating_flags=(-v --verbose --no-color --json --string --binary --lines --jsonl --version -h --help)
+    non_repeating_flags=(-v --verbose --no-color --json --string --binary --lines --jsonl --check-first --version -h --help)
     repeating_options=(-X --property)
     non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --file --repeat -o)
     __hyphactl_offer_flags_options 2

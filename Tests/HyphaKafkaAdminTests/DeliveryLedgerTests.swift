@@ -80,4 +80,60 @@ struct DeliveryLedgerTests {
         #expect(report.sent == 3 && report.total == 6 && report.deliveredCount == 1 && report.undelivered == 5)
         #expect(report.delivered.map(\.event) == ["a"])
     }
+
+    @Test("handed over in the order sent, each once every event before it is settled; refused ones left out")
+    func handOver() {
+        let received = Received()
+        var ledger = DeliveryLedger(handingOverTo: { received.add($0) })
+        for index in 0..<5 { _ = ledger.record(event: "e\(index)", topic: "hypha_event_e", type: .text) }
+        ledger.settle(RDKafkaDelivery(tag: 1, partition: 0, offset: 11, error: nil))
+        ledger.handOver()
+        #expect(received.offsets.isEmpty, "the first event is still in flight")
+        ledger.settle(RDKafkaDelivery(tag: 0, partition: 0, offset: 10, error: nil))
+        ledger.settle(RDKafkaDelivery(tag: 3, partition: 1, offset: 5, error: nil))
+        ledger.handOver()
+        #expect(received.offsets == [10, 11])
+        ledger.settle(RDKafkaDelivery(tag: 2, partition: 0, offset: -1, error: "Broker: Not enough in-sync replicas"))
+        _ = ledger.record(event: "big", topic: "hypha_event_e", type: .text)
+        ledger.refuseLast(because: "too large")
+        ledger.settle(RDKafkaDelivery(tag: 4, partition: 1, offset: 6, error: nil))
+        ledger.handOver()
+        #expect(received.offsets == [10, 11, 5, 6])
+        let report = ledger.report()
+        #expect(report.delivered.isEmpty, "what was handed over is not kept")
+        #expect(report.sent == 6 && report.deliveredCount == 4 && report.undelivered == 2)
+    }
+
+    @Test("many events handed over as they settle: each once, in order")
+    func handOverMany() {
+        let received = Received()
+        var ledger = DeliveryLedger(handingOverTo: { received.add($0) })
+        for round in 0..<50 {
+            let tags = (0..<1000).map { _ in ledger.record(event: "e", topic: "hypha_event_e", type: .json) }
+            for tag in tags.reversed() {
+                ledger.settle(RDKafkaDelivery(tag: tag, partition: 0, offset: Int64(tag), error: nil))
+            }
+            ledger.handOver()
+            #expect(received.offsets.count == (round + 1) * 1000)
+        }
+        #expect(received.offsets == (0..<50_000).map { Int64($0) })
+        #expect(ledger.pending == 0)
+    }
+
+    @Test("without keeping, a single event is still described")
+    func single() {
+        var ledger = DeliveryLedger(keep: false)
+        _ = ledger.record(event: "one", topic: "hypha_event_one", type: .json)
+        ledger.settle(RDKafkaDelivery(tag: 0, partition: 2, offset: 9, error: nil))
+        #expect(ledger.report().delivered.map(\.offset) == [9])
+        _ = ledger.record(event: "two", topic: "hypha_event_one", type: .json)
+        ledger.settle(RDKafkaDelivery(tag: 1, partition: 2, offset: 10, error: nil))
+        #expect(ledger.report().delivered.isEmpty)
+    }
+}
+
+/// Deliveries handed over, in the order received.
+private final class Received {
+    private(set) var offsets: [Int64] = []
+    func add(_ delivered: [DeliveredEvent]) { offsets += delivered.map(\.offset) }
 }

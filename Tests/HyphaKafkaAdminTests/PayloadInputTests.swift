@@ -34,12 +34,6 @@ struct PayloadInputTests {
         }
     }
 
-    @Test("--lines splits on LF and CRLF and skips empty lines")
-    func lines() {
-        #expect(PayloadInput.lines(Array("a\r\nb\n\nc".utf8)) == [Array("a".utf8), Array("b".utf8), Array("c".utf8)])
-        #expect(PayloadInput.lines(Array("\n\n".utf8)).isEmpty)
-    }
-
     @Test("one trailing newline is not part of a single event, except for bytes")
     func single() {
         #expect(PayloadInput.single(Array("hi\n".utf8), as: nil) == Array("hi".utf8))

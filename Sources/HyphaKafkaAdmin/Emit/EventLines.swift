@@ -1,118 +1,60 @@
 // SPDX-License-Identifier: Apache-2.0
-import Dispatch
 import HyphaEventBus
 import HyphaWire
+import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+/// What each input line of `emit --lines` or `--jsonl` is.
+package enum LineFormat: Sendable {
+    /// `--lines`: the line is the value of an event named `event`. With `type`
+    /// nil a JSON object line is `d:`, any other line `s:` (and must be UTF-8).
+    /// Values are sent as the bytes of their line: a JSON line is validated, not
+    /// rewritten, so nothing is copied or parsed into a tree on the way.
+    case values(event: String, type: PayloadType?)
+    /// `--jsonl`: the line is a record of `tail -f jsonl`, naming its own event.
+    case records
 
-/// Input of `emit --lines`, checked whole before anything is sent: where each
-/// line is and what type it goes out as. Values are sent as the bytes of their
-/// line (a JSON line is validated, not rewritten), so nothing is copied or
-/// parsed into a tree on the way.
-package struct EventLines: Sendable {
-    /// The input.
-    package let input: InputBytes
-    /// Each non-empty line: its byte range (without `\n` or `\r\n`) and its type.
-    package let lines: [(range: Range<Int>, type: PayloadType)]
-
-    /// Splits and checks `bytes`; with `type` nil a JSON object line is `d:`,
-    /// any other line `s:` (and must be UTF-8). Throws for the first bad line.
-    package init(_ bytes: [UInt8], as type: PayloadType?) throws(PayloadInput.Invalid) {
-        try self.init(InputBytes(bytes), as: type)
+    /// What one line is to send.
+    enum Parsed {
+        /// The line itself, as the value of the format's event, with this type.
+        case value(PayloadType)
+        /// A recorded event.
+        case event(OutgoingEvent)
     }
 
-    /// Splits and checks `input`, as ``init(_:as:)-([UInt8],_)``. Large inputs are
-    /// checked in pieces on every core; the first bad line is still the one named.
-    package init(_ input: InputBytes, as type: PayloadType?) throws(PayloadInput.Invalid) {
-        let pieces = input.withUnsafeBytes { Self.pieces(of: $0, count: input.count < 1 << 20 ? 1 : Self.cores) }
-        let checked = input.withUnsafeBytes { buffer in
-            let results = UnsafeMutableBufferPointer<Piece>.allocate(capacity: pieces.count)
-            defer { results.deallocate() }
-            let shared = SharedPieces(buffer: buffer, results: results.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
-                (shared.results + index).initialize(to: Self.check(shared.buffer, pieces[index], as: type))
+    /// The event a line stands for, or why it is not valid.
+    func parse(_ line: UnsafeRawBufferPointer) -> Result<Parsed, PayloadInput.Invalid> {
+        switch self {
+        case .values(_, let forced):
+            return Self.type(of: line, forced: forced).map { .value($0) }
+        case .records:
+            do {
+                return .success(.event(try RecordedEvent.event(fromJSONLine: String(decoding: line, as: UTF8.self))))
+            } catch {
+                return .failure(error)
             }
-            defer { _ = results.baseAddress!.deinitialize(count: pieces.count) }
-            return Array(results)
         }
-        var lines: [(range: Range<Int>, type: PayloadType)] = []
-        lines.reserveCapacity(checked.reduce(0) { $0 + $1.lines.count })
-        var linesBefore = 0
-        for piece in checked {
-            if let (number, reason) = piece.problem {
-                throw PayloadInput.Invalid(description: "line \(linesBefore + number): \(reason)")
-            }
-            lines.append(contentsOf: piece.lines)
-            linesBefore += piece.lineCount
-        }
-        self.input = input
-        self.lines = lines
     }
 
-    private static let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-
-    /// What checking one piece of the input found.
-    private struct Piece {
-        var lines: [(range: Range<Int>, type: PayloadType)] = []
-        /// Lines in the piece, empty ones included (for numbering).
-        var lineCount = 0
-        /// The piece's first bad line (numbered within the piece) and why.
-        var problem: (Int, String)?
-    }
-
-    /// The input and the result slots, shared by the checking threads.
-    private struct SharedPieces: @unchecked Sendable {
-        // @unchecked Sendable: every thread only reads `buffer`, which nothing writes,
-        // and initializes only its own slot of `results`.
-        let buffer: UnsafeRawBufferPointer
-        let results: UnsafeMutablePointer<Piece>
-    }
-
-    /// `count` byte ranges of about equal size, each ending just after a line feed (or at the end).
-    private static func pieces(of buffer: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for index in 1...max(count, 1) where start < buffer.count {
-            var end = index == count ? buffer.count : max(start, buffer.count * index / count)
-            if end < buffer.count, let base = buffer.baseAddress {
-                end =
-                    memchr(base + end, 0x0A, buffer.count - end).map {
-                        $0 - UnsafeMutableRawPointer(mutating: base) + 1
-                    } ?? buffer.count
-            }
-            ranges.append(start..<end)
-            start = end
+    /// The longest line worth reading whole when a message may be `messageLimit`
+    /// bytes: longer lines cannot become one. A record may be longer than its
+    /// value: base64 takes 4 bytes for 3, a JSON escape up to 6 for one byte.
+    func maximumLineLength(messageLimit: Int) -> Int {
+        switch self {
+        case .values: messageLimit
+        case .records: messageLimit * 6 + (64 << 10)
         }
-        return ranges
     }
 
-    private static func check(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>, as type: PayloadType?) -> Piece {
-        var piece = Piece()
-        piece.lines.reserveCapacity(range.count / 64)
-        guard let base = buffer.baseAddress else { return piece }
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let end =
-                memchr(base + start, 0x0A, range.upperBound - start).map {
-                    $0 - UnsafeMutableRawPointer(mutating: base)
-                } ?? range.upperBound
-            piece.lineCount += 1
-            var stop = end
-            if stop > start && buffer[stop - 1] == 0x0D { stop -= 1 }
-            if stop > start {
-                let line = UnsafeRawBufferPointer(rebasing: buffer[start..<stop])
-                switch Self.type(of: line, forced: type) {
-                case .success(let kind): piece.lines.append((start..<stop, kind))
-                case .failure(let reason):
-                    piece.problem = (piece.lineCount, reason.description)
-                    return piece
-                }
-            }
-            start = end + 1
-        }
-        return piece
+    /// The event name every line of `--lines` goes out as; nil for records.
+    var event: String? {
+        if case .values(let event, _) = self { return event }
+        return nil
+    }
+
+    /// Why a line of `length` bytes fails unread.
+    func tooLong(line number: Int, length: Int, messageLimit: Int) -> String {
+        let what = event == nil ? "too long for a record of a message within" : "larger than"
+        return "line \(number) is \(length) bytes, \(what) message.max.bytes (\(messageLimit) bytes)"
     }
 
     private static func type(of line: UnsafeRawBufferPointer, forced: PayloadType?) -> Result<
@@ -132,7 +74,8 @@ package struct EventLines: Sendable {
             {
                 return .success(.json)
             }
-            guard String(validating: line, as: UTF8.self) != nil else {
+            // Validated in place: no String is made.
+            guard (try? UTF8Span(validating: line.assumingMemoryBound(to: UInt8.self).span)) != nil else {
                 return .failure(PayloadInput.Invalid(description: "not UTF-8 text (use --binary to send bytes)"))
             }
             return .success(.text)
@@ -141,44 +84,219 @@ package struct EventLines: Sendable {
 }
 
 extension EventProducer {
-    /// Sends every line as an event named `event`, each `repeat` times, and waits
-    /// for every acknowledgement. A line the producer refuses fails alone.
-    package func send(lines: EventLines, event: String, repeat count: Int = 1, keepDeliveries: Bool)
-        async throws(KafkaFailure) -> EmitReport
-    {
+    /// The largest message librdkafka takes (`message.max.bytes`).
+    var messageLimit: Int { producer.client.property("message.max.bytes").flatMap { Int($0) } ?? 1_000_000 }
+
+    /// `--check-first`: reads every line of `input` and sends none. Nil when every
+    /// line is good, else the first bad one, by its number, and why (or why the
+    /// input could not be read). A line too long to be a message is not bad: it
+    /// fails alone when sent.
+    package func check(lines input: InputSource, as format: LineFormat) async throws(KafkaFailure) -> String? {
+        let longest = format.maximumLineLength(messageLimit: messageLimit)
+        return try await Blocking.run { () -> String? in
+            let reader = LineReader(input, maximumLineLength: longest)
+            var problem: String?
+            do throws(InputSource.Unreadable) {
+                while try reader.readLines({ line in
+                    guard case .text(let number, let bytes) = line else { return true }
+                    if case .failure(let reason) = format.parse(bytes) { problem = "line \(number): \(reason)" }
+                    return problem == nil
+                }) {}
+            } catch {
+                problem = error.description
+            }
+            return problem
+        }
+    }
+
+    /// Sends each line of `input` as an event, `count` times, as soon as it is
+    /// read, and waits for every acknowledgement.
+    ///
+    /// Reading stops at the first bad line, named in the report's `inputError`;
+    /// the lines before it are sent. A line the producer refuses, or one too long
+    /// to be a message, fails alone. Once reports say no broker takes events,
+    /// nothing more is sent: the rest of a file is counted as not sent, a pipe is
+    /// not read further. While a pipe has nothing to read, reports are read
+    /// meanwhile (librdkafka sends what was queued by itself, after `linger.ms`).
+    /// With `onDelivered`, the delivered events are handed over in the order they
+    /// were sent, as their acknowledgements come, and not kept; without it only
+    /// counts are.
+    ///
+    /// Whether a broker answers is asked alongside, not first: librdkafka
+    /// connects while the first lines are queued, as kcat's do. If none answers
+    /// within the timeout, reading stops and this throws `.unreachable`.
+    package func send(
+        lines input: InputSource, as format: LineFormat, repeat count: Int = 1,
+        onDelivered: (@Sendable ([DeliveredEvent]) -> Void)? = nil
+    ) async throws(KafkaFailure) -> EmitReport {
+        let reachability = Reachability()
+        async let reachabilityChecked: Void = reachability.check(self)
+        let report = try await stream(
+            input, as: format, repeat: count, onDelivered: onDelivered, stopping: reachability)
+        await reachabilityChecked
+        if let failure = reachability.failure { throw failure }
+        return report
+    }
+
+    private func stream(
+        _ input: InputSource, as format: LineFormat, repeat count: Int,
+        onDelivered: (@Sendable ([DeliveredEvent]) -> Void)?, stopping reachability: Reachability
+    ) async throws(KafkaFailure) -> EmitReport {
         let producer = producer
         let timeout = settings.timeout
+        let messageLimit = messageLimit
         return try await Blocking.run { () throws(KafkaFailure) in
-            var ledger = DeliveryLedger(keep: keepDeliveries)
-            let topic = HyphaTopic.forEvent(event)
-            let keys = (
-                json: EventKey.encode(type: .json, event: event), text: EventKey.encode(type: .text, event: event),
-                bytes: EventKey.encode(type: .bytes, event: event)
-            )
-            let handle = try producer.topic(topic)
-            lines.input.withUnsafeBytes { buffer in
-                for (range, type) in lines.lines {
-                    let key =
-                        switch type {
-                        case .json: keys.json
-                        case .text: keys.text
-                        case .bytes: keys.bytes
-                        }
-                    let value = UnsafeRawBufferPointer(rebasing: buffer[range])
-                    for _ in 0..<count {
+            let reader = LineReader(input, maximumLineLength: format.maximumLineLength(messageLimit: messageLimit))
+            var ledger = onDelivered.map { DeliveryLedger(handingOverTo: $0) } ?? DeliveryLedger(keep: false)
+            let sender = try LineSender(producer: producer, format: format, repeat: count)
+            var inputError: String?
+            reading: while true {
+                // Nothing to read yet: acknowledgements are read meanwhile, every
+                // 5 ms while some are awaited (-o json prints each soon after it).
+                while !input.awaitInput(timeoutMilliseconds: ledger.pending > 0 ? 5 : 100) {
+                    EventProducer.serve(producer, &ledger, timeoutMilliseconds: 0)
+                    if ledger.brokerGone || reachability.failed { break reading }
+                }
+                do throws(InputSource.Unreadable) {
+                    let more = try reader.readLines { line in
                         if ledger.brokerGone {
-                            ledger.unsent += 1
-                            continue
+                            ledger.unsent += count
+                            return input.isSeekable
                         }
-                        let queued = key.withUnsafeBytes { key in
-                            EventProducer.queue(
-                                producer, &ledger, topic: handle, event: event, type: type, key: key, value: value)
+                        switch line {
+                        case .text(let number, let bytes):
+                            switch format.parse(bytes) {
+                            case .success(let parsed): sender.send(parsed, value: bytes, &ledger)
+                            case .failure(let reason):
+                                inputError = "line \(number): \(reason)"
+                                return false
+                            }
+                        case .tooLong(let number, let length):
+                            let reason = format.tooLong(line: number, length: length, messageLimit: messageLimit)
+                            sender.refuse(because: reason, &ledger)
                         }
-                        if !queued { ledger.unsent += 1 }
+                        return true
                     }
+                    if !more || reachability.failed { break }
+                } catch {
+                    inputError = error.description
+                    break
                 }
             }
-            return EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
+            EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
+            var report = ledger.report()
+            report.inputError = inputError
+            return report
+        }
+    }
+}
+
+/// The answer to "does a broker answer?", asked while lines are already sent.
+private final class Reachability: Sendable {
+    private let answer = Mutex<KafkaFailure?>(nil)
+
+    /// Why no broker answered, once that is known.
+    var failure: KafkaFailure? { answer.withLock { $0 } }
+    var failed: Bool { failure != nil }
+
+    func check(_ producer: EventProducer) async {
+        do {
+            try await producer.checkReachable()
+        } catch {
+            answer.withLock { $0 = error }
+        }
+    }
+}
+
+/// Queues the events of parsed lines: keys and topic handles made once, not per
+/// line. A class, so the hot path reads them in place rather than copying them.
+private final class LineSender {
+    let producer: RDKafkaProducer
+    let count: Int
+    /// `--lines`: its one event, that event's topic (opened with the first good
+    /// line: opening asks for the topic's metadata, and a broker that creates
+    /// topics on first use would create it for input that turns out all bad),
+    /// and its key for each type.
+    let event: String
+    let valueTopicName: String?
+    private var valueTopic: RDKafkaProducer.Topic?
+    let jsonKey: [UInt8]
+    let textKey: [UInt8]
+    let bytesKey: [UInt8]
+    /// `--jsonl`: each event's topic, opened on first use.
+    var topics: [String: RDKafkaProducer.Topic] = [:]
+
+    init(producer: RDKafkaProducer, format: LineFormat, repeat count: Int) throws(KafkaFailure) {
+        self.producer = producer
+        self.count = count
+        event = format.event ?? ""
+        valueTopicName = format.event.map(HyphaTopic.forEvent)
+        jsonKey = EventKey.encode(type: .json, event: event)
+        textKey = EventKey.encode(type: .text, event: event)
+        bytesKey = EventKey.encode(type: .bytes, event: event)
+    }
+
+    /// Queues a parsed line `count` times; `value` is the line's bytes.
+    func send(_ parsed: LineFormat.Parsed, value: UnsafeRawBufferPointer, _ ledger: inout DeliveryLedger) {
+        switch parsed {
+        case .value(let type):
+            guard let topic = openValueTopic(&ledger) else { return }
+            switch type {
+            case .json: jsonKey.withUnsafeBytes { queue(topic, event, type, key: $0, value: value, &ledger) }
+            case .text: textKey.withUnsafeBytes { queue(topic, event, type, key: $0, value: value, &ledger) }
+            case .bytes: bytesKey.withUnsafeBytes { queue(topic, event, type, key: $0, value: value, &ledger) }
+            }
+        case .event(let event):
+            let topic: RDKafkaProducer.Topic
+            if let known = topics[event.name] {
+                topic = known
+            } else {
+                do {
+                    topic = try producer.topic(HyphaTopic.forEvent(event.name))
+                } catch {
+                    return refuse(because: error.reason, &ledger)
+                }
+                topics[event.name] = topic
+            }
+            EventKey.encode(type: event.type, event: event.name).withUnsafeBytes { key in
+                withOptionalBytes(event.value) { value in
+                    queue(topic, event.name, event.type, key: key, value: value, &ledger)
+                }
+            }
+        }
+    }
+
+    /// The `--lines` topic, opened on first use; nil (the line refused) when it cannot be.
+    private func openValueTopic(_ ledger: inout DeliveryLedger) -> RDKafkaProducer.Topic? {
+        if let valueTopic { return valueTopic }
+        guard let valueTopicName else { return nil }
+        do {
+            valueTopic = try producer.topic(valueTopicName)
+        } catch {
+            refuse(because: error.reason, &ledger)
+        }
+        return valueTopic
+    }
+
+    /// Counts a line that cannot be sent as `count` events that failed at once.
+    func refuse(because reason: String, _ ledger: inout DeliveryLedger) {
+        for _ in 0..<count {
+            _ = ledger.record(event: event, topic: valueTopicName ?? "", type: .text)
+            ledger.refuseLast(because: reason)
+        }
+    }
+
+    private func queue(
+        _ topic: RDKafkaProducer.Topic, _ event: String, _ type: PayloadType, key: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer?, _ ledger: inout DeliveryLedger
+    ) {
+        for _ in 0..<count {
+            if ledger.brokerGone
+                || !EventProducer.queue(
+                    producer, &ledger, topic: topic, event: event, type: type, key: key, value: value)
+            {
+                ledger.unsent += 1
+            }
         }
     }
 }

@@ -36,14 +36,6 @@ package enum PayloadInput {
         }
     }
 
-    /// Splits input into lines for `--lines`: `\n` or `\r\n` ends a line; empty lines are skipped.
-    package static func lines(_ bytes: [UInt8]) -> [[UInt8]] {
-        bytes.split(separator: 0x0A, omittingEmptySubsequences: true).compactMap { line in
-            let cut = line.last == 0x0D ? line.dropLast() : line[...]
-            return cut.isEmpty ? nil : Array(cut)
-        }
-    }
-
     /// Whole input read for one event: a single final newline is not part of it,
     /// as `echo` adds one (bytes are kept exactly with `--binary`).
     package static func single(_ bytes: [UInt8], as type: PayloadType?) -> [UInt8] {

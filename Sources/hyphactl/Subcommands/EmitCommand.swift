@@ -14,6 +14,17 @@ struct EmitCommand: AsyncParsableCommand {
             DATA, else --file, else stdin. With no type flag a JSON object is sent as d: \
             (JSON), anything else as s: (text). A single trailing newline of the input is \
             not sent, except with --binary.
+
+            --lines and --jsonl send each line as soon as it is read, so a pipe that never \
+            ends is mirrored as it comes (`hyphactl tail A -f jsonl | hyphactl emit --jsonl \
+            -b other-cluster`), and memory stays bounded whatever the input's length. A bad \
+            line (not valid JSON with --json or in --jsonl, not UTF-8 without --binary) \
+            stops emit with exit 65 and names the line: the lines before it were sent, and \
+            the summary (or -o json) counts them. --check-first reads every line before \
+            sending any, and sends nothing if one is bad; it reads the input twice, so it \
+            needs DATA or a file (--file PATH, or stdin redirected from a file), not a pipe \
+            (exit 64). A line larger than message.max.bytes fails alone, as an event the \
+            broker refuses does (exit 1, the others are sent).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,8 +37,11 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("file"), help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"))
     var file: String?
-    @Flag(help: "Each input line is one event.") var lines = false
-    @Flag(help: "Each input line is a record of `tail -f jsonl`: replay a recorded stream.") var jsonl = false
+    @Flag(help: "Each input line is one event, sent as soon as it is read.") var lines = false
+    @Flag(help: "Each input line is a record of `tail -f jsonl`: replay a recorded stream, or mirror a live one.")
+    var jsonl = false
+    @Flag(help: "With --lines or --jsonl: check every line before sending any (a file, not a pipe).")
+    var checkFirst = false
     @Option(help: ArgumentHelp("Send each event this many times.", valueName: "n")) var `repeat`: Int = 1
     @OptionGroup var output: OutputOptions<EmitOutput>
 
@@ -52,37 +66,71 @@ struct EmitCommand: AsyncParsableCommand {
         }
         if data != nil && file != nil { throw ValidationError("give DATA or --file, not both") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if checkFirst {
+            guard lines || jsonl else {
+                throw ValidationError("--check-first goes with --lines or --jsonl (one event is always checked first)")
+            }
+            // An input that cannot be opened is reported by run(), with exit 65.
+            if let input = try? input.open(), !input.isSeekable {
+                throw ValidationError(
+                    "--check-first reads the input twice: give DATA or a file (--file PATH, or < PATH), not a pipe")
+            }
+        }
     }
 
     func run() async throws {
-        if lines && !jsonl { return try await sendLines() }
-        let events = try readEvents()
+        if lines || jsonl { return try await sendLines() }
+        let forced = type?.payloadType
+        let bytes = try readInput()
+        let payload: EventPayload
+        do {
+            payload = try PayloadInput.payload(PayloadInput.single(bytes, as: forced), as: forced)
+        } catch {
+            throw CommandFailure.badInput("DATA is \(error)")
+        }
+        let events = Array(repeating: OutgoingEvent(name: event ?? "", payload: payload), count: `repeat`)
         let producer = try EventProducer(settings: global.clientSettings())
         try await producer.checkReachable()
         let report = try await producer.send(events, keepDeliveries: output.format == .json || events.count == 1)
         try finish(report)
     }
 
-    /// `--lines`: every line checked first, then sent from the input's own bytes.
+    /// `--lines` and `--jsonl`: each line sent as it is read (every line checked
+    /// first with --check-first).
     private func sendLines() async throws {
-        // Made first, so librdkafka connects while the lines are checked; nothing
-        // is sent before every line has passed.
-        let producer = try EventProducer(settings: global.clientSettings())
-        let checked: EventLines
+        let source: InputSource
         do {
-            checked = try EventLines(try inputBytes(), as: type?.payloadType)
-        } catch let invalid as PayloadInput.Invalid {
-            throw CommandFailure.badInput(invalid.description)
+            source = try input.open()
+        } catch {
+            throw CommandFailure.badInput(error.description)
         }
-        try await producer.checkReachable()
+        // Made first, so librdkafka connects while the lines are checked.
+        let producer = try EventProducer(settings: global.clientSettings())
+        let format: LineFormat = jsonl ? .records : .values(event: event ?? "", type: type?.payloadType)
+        if checkFirst, let problem = try await producer.check(lines: source, as: format) {
+            throw CommandFailure.badInput("\(problem) (nothing was sent)")
+        }
+        // -o json: deliveries printed as they are acknowledged, not kept to the end.
+        var printDeliveries: (@Sendable ([DeliveredEvent]) -> Void)?
+        if output.format == .json {
+            printDeliveries = { delivered in Terminal.write(EmitRendering.jsonLines(delivered)) }
+        }
         let report = try await producer.send(
-            lines: checked, event: event ?? "", repeat: `repeat`,
-            keepDeliveries: output.format == .json || checked.lines.count == 1)
+            lines: source, as: format, repeat: `repeat`, onDelivered: printDeliveries)
         try finish(report)
     }
 
     private func finish(_ report: EmitReport) throws {
         Terminal.write(EmitRendering.report(report, as: output.format))
+        if let inputError = report.inputError {
+            let before =
+                report.total == 0
+                ? "nothing was sent"
+                : "\(report.total == 1 ? "the event" : "the \(report.total) events") before it"
+                    + " \(report.total == 1 ? "was" : "were") sent, \(report.deliveredCount) delivered;"
+                    + " --check-first sends nothing unless every line is good"
+            throw CommandFailure.badInput("\(inputError) (\(before))")
+        }
         if report.undelivered > 0 {
             throw CommandFailure.failed(
                 "\(report.undelivered) of \(report.total) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)"
@@ -90,40 +138,19 @@ struct EmitCommand: AsyncParsableCommand {
         }
     }
 
-    private func readEvents() throws -> [OutgoingEvent] {
-        let input = try readInput()
-        if jsonl {
-            return try PayloadInput.lines(input).enumerated().flatMap { index, line in
-                do {
-                    let recorded = try RecordedEvent.event(fromJSONLine: String(decoding: line, as: UTF8.self))
-                    return repeatElement(recorded, count: `repeat`)
-                } catch {
-                    throw CommandFailure.badInput("line \(index + 1): \(error)")
-                }
-            }
-        }
-        let forced = type?.payloadType
-        let payload: EventPayload
-        do {
-            payload = try PayloadInput.payload(PayloadInput.single(input, as: forced), as: forced)
-        } catch {
-            throw CommandFailure.badInput("DATA is \(error)")
-        }
-        return Array(repeating: OutgoingEvent(name: event ?? "", payload: payload), count: `repeat`)
+    /// DATA, else --file, else standard input.
+    private var input: EmitInput {
+        if let data { return .data(Array(data.utf8)) }
+        if let file { return .file(file) }
+        return .standardInput
     }
 
+    /// The whole input, for one event.
     private func readInput() throws -> [UInt8] {
-        try inputBytes().withUnsafeBytes { Array($0) }
-    }
-
-    /// DATA, else --file (mapped, not copied), else standard input.
-    private func inputBytes() throws -> InputBytes {
-        if let data { return InputBytes(Array(data.utf8)) }
         do {
-            if let file, file != "-" { return try InputBytes.contents(ofFile: file) }
-            return try InputBytes.standardInput()
+            return try input.open().readAll()
         } catch {
-            throw CommandFailure.badInput("\(error.description)")
+            throw CommandFailure.badInput(error.description)
         }
     }
 }
