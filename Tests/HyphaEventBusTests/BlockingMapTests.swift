@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Blocking.map: blocking calls at once on threads of their own")
 struct BlockingMapTests {
-    @Test("results in the items' order, at most `width` running at a time, all at once up to it")
+    @Test("results in the items' order, at most `width` running at a time, and more than one")
     func orderAndWidth() throws {
         let running = Atomic<Int>(0)
         let most = Atomic<Int>(0)
@@ -19,7 +19,8 @@ struct BlockingMapTests {
             return item * 2
         }
         #expect(results == (0..<40).map { $0 * 2 })
-        #expect(most.load(ordering: .relaxed) == 8)
+        // Not `== 8`: on a loaded machine a thread may start after the others took every item.
+        #expect((2...8).contains(most.load(ordering: .relaxed)))
     }
 
     @Test("the first failure in the items' order is thrown, after every call has ended")
@@ -33,13 +34,12 @@ struct BlockingMapTests {
             }
         }
         #expect(calls.load(ordering: .relaxed) == 10)
-        do {
+        let first = #expect(throws: KafkaFailure.self) {
             _ = try Blocking.map([1, 2, 3]) { item throws(KafkaFailure) in
                 if item >= 2 { throw KafkaFailure(.refused, "item \(item)") }
                 return item
             }
-        } catch {
-            #expect(error.reason == "item 2")
         }
+        #expect(first?.reason == "item 2")
     }
 }

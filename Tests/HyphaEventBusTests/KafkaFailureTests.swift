@@ -61,4 +61,15 @@ struct KafkaFailureTests {
             #expect(!failure.isFatal)
         }
     }
+
+    @Test("rephrased keeps everything but the words, and the hint unless a new one is given")
+    func rephrased() {
+        let failure = KafkaFailure(
+            .refused, "x", hint: "h", code: .notEnoughReplicas, subject: .topic("t"), isFatal: true)
+        let other = failure.rephrased("emit e: x")
+        #expect(other.reason == "emit e: x" && other.hint == "h")
+        #expect(other.kind == .refused && other.code == .notEnoughReplicas && other.subject == .topic("t"))
+        #expect(other.isRetriable && other.isFatal && other.location == failure.location)
+        #expect(failure.rephrased("y", hint: "delivered locally").hint == "delivered locally")
+    }
 }

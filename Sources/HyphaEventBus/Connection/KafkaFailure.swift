@@ -33,9 +33,9 @@ public struct KafkaFailure: Error, Sendable, CustomStringConvertible {
     /// Which family this failure belongs to.
     public let kind: Kind
     /// What failed and why, e.g. `create topic hypha_event_x: the broker refused: Broker: Topic already exists`.
-    public let reason: String
+    public private(set) var reason: String
     /// What to try, in Kafka's terms (a broker setting, a librdkafka property), if anything useful can be said.
-    public let hint: String?
+    public private(set) var hint: String?
     /// The librdkafka error code behind the failure, when there is one.
     public let code: KafkaErrorCode?
     /// The topic or group the failure is about, if it names one.
@@ -65,12 +65,13 @@ public struct KafkaFailure: Error, Sendable, CustomStringConvertible {
         self.location = "\(file):\(line)"
     }
 
-    /// The same failure, with `reason` put in front of its own (`emit x: …`).
-    public func prefixed(_ prefix: String) -> KafkaFailure {
-        KafkaFailure(
-            kind, "\(prefix): \(reason)", hint: hint, code: code, subject: subject, isRetriable: isRetriable,
-            isFatal: isFatal, file: String(location.split(separator: ":").first ?? ""),
-            line: Int(location.split(separator: ":").last ?? "") ?? 0)
+    /// The same failure (kind, code, subject, retriable, fatal, where it was raised)
+    /// in other words; the hint stays unless a new one is given.
+    public func rephrased(_ reason: String, hint: String? = nil) -> KafkaFailure {
+        var copy = self
+        copy.reason = reason
+        copy.hint = hint ?? self.hint
+        return copy
     }
 
     /// One line: the reason, then the hint.

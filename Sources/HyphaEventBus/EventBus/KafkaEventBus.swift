@@ -320,10 +320,7 @@ public final class KafkaEventBus: Sendable {
             recordKafka(success: true)
         case .refused(let failure):
             metrics.count(event, .emitFailed)
-            throw KafkaFailure(
-                failure.kind, "emit \(event): \(failure.reason)", hint: "the event was delivered locally",
-                code: failure.code,
-                subject: failure.subject, isRetriable: failure.isRetriable, isFatal: failure.isFatal)
+            throw failure.rephrased("emit \(event): \(failure.reason)", hint: "the event was delivered locally")
         case .failed(let reason):
             metrics.count(event, .emitFailed)
             recordKafka(success: false)

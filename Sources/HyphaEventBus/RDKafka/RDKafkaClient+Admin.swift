@@ -145,10 +145,7 @@ extension RDKafkaClient {
             let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""
             var failure = failure(code, while: action)
             if failure.kind != .unreachable && failure.kind != .incompatibleClient && !text.isEmpty {
-                failure = KafkaFailure(
-                    failure.kind, "\(action): \(text)", hint: failure.hint, code: failure.code,
-                    subject: failure.subject,
-                    isRetriable: failure.isRetriable, isFatal: failure.isFatal)
+                failure = failure.rephrased("\(action): \(text)")
             }
             throw failure
         }
@@ -168,9 +165,7 @@ extension RDKafkaClient {
             let detail =
                 rd_kafka_topic_result_error_string(result).map { String(cString: $0) }
                 ?? String(cString: rd_kafka_err2str(code))
-            throw KafkaFailure(
-                failure(code, while: action).kind, "\(action) \(name): \(detail)", code: KafkaErrorCode(code),
-                subject: .topic(name))
+            throw failure(code, while: action, subject: .topic(name)).rephrased("\(action) \(name): \(detail)")
         }
     }
 }

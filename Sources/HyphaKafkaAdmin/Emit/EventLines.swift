@@ -148,7 +148,7 @@ extension EventProducer {
         return try await Blocking.run { () throws(KafkaFailure) in
             let reader = LineReader(input, maximumLineLength: format.maximumLineLength(messageLimit: messageLimit))
             var ledger = onDelivered.map { DeliveryLedger(handingOverTo: $0) } ?? DeliveryLedger(keep: false)
-            let sender = try LineSender(producer: producer, format: format, repeat: count)
+            let sender = LineSender(producer: producer, format: format, repeat: count)
             var inputError: String?
             reading: while true {
                 // Nothing to read yet: acknowledgements are read meanwhile, every
@@ -226,7 +226,7 @@ private final class LineSender {
     /// `--jsonl`: each event's topic, opened on first use.
     var topics: [String: RDKafkaProducer.Topic] = [:]
 
-    init(producer: RDKafkaProducer, format: LineFormat, repeat count: Int) throws(KafkaFailure) {
+    init(producer: RDKafkaProducer, format: LineFormat, repeat count: Int) {
         self.producer = producer
         self.count = count
         event = format.event ?? ""

@@ -110,11 +110,7 @@ final class RunningCommand: @unchecked Sendable {
             let deadline = Date().addingTimeInterval(timeout)
             return condition.withLock {
                 while true {
-                    if let newline = buffer.firstIndex(of: 0x0A) {
-                        let line = buffer[buffer.startIndex..<newline]
-                        buffer.removeSubrange(buffer.startIndex...newline)
-                        return String(decoding: line, as: UTF8.self)
-                    }
+                    if let line = takeLine() { return line }
                     if ended || !condition.wait(until: deadline) { return nil }
                 }
             }
@@ -123,11 +119,17 @@ final class RunningCommand: @unchecked Sendable {
         /// The next whole line if one is there now, and whether the pipe has ended.
         func poll() -> (line: String?, ended: Bool) {
             condition.withLock {
-                guard let newline = buffer.firstIndex(of: 0x0A) else { return (nil, ended) }
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return (String(decoding: line, as: UTF8.self), false)
+                let line = takeLine()
+                return (line, line == nil && ended)
             }
+        }
+
+        /// The first whole line of the buffer, taken out of it; called under `condition`.
+        private func takeLine() -> String? {
+            guard let newline = buffer.firstIndex(of: 0x0A) else { return nil }
+            let line = buffer[buffer.startIndex..<newline]
+            buffer.removeSubrange(buffer.startIndex...newline)
+            return String(decoding: line, as: UTF8.self)
         }
 
         /// What is buffered now, left in place.
