@@ -116,8 +116,12 @@ package final class RDKafkaGroupConsumer: @unchecked Sendable {
         }
     }
 
+    /// Whether the group's rebalance protocol is cooperative. librdkafka answers
+    /// NULL once the group handler no longer takes requests (the consumer closing,
+    /// which revokes everything): not cooperative then.
     private var cooperative: Bool {
-        String(cString: rd_kafka_rebalance_protocol(client.handle)) == "COOPERATIVE"
+        guard let protocolName = rd_kafka_rebalance_protocol(client.handle) else { return false }
+        return String(cString: protocolName) == "COOPERATIVE"
     }
 
     private func rebalance(_ event: OpaquePointer, _ listener: Listener) {
