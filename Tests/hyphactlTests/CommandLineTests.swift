@@ -25,14 +25,18 @@ struct CommandLineTests {
         #expect(try command.global.clientSettings(environment: [:]).bootstrapServers == "localhost:9092")
     }
 
-    @Test("-X properties are kept in order, split at the first '='")
+    @Test("-X properties are kept in order, split at the first '=', after the command's own defaults")
     func properties() throws {
         let command = try #require(
-            try HyphaCtl.parseAsRoot(["topics", "list", "-X", "a=1", "-X", "sasl.password=x=y", "--timeout", "2.5"])
-                as? TopicsList)
+            try HyphaCtl.parseAsRoot(
+                [
+                    "topics", "list", "-X", "a=1", "-X", "sasl.password=x=y", "-X", "reconnect.backoff.ms=500",
+                    "--timeout", "2.5",
+                ]) as? TopicsList)
         let settings = try command.global.clientSettings(environment: [:])
-        #expect(settings.properties.map(\.0) == ["a", "sasl.password"])
-        #expect(settings.properties.map(\.1) == ["1", "x=y"])
+        // The default comes first: librdkafka takes the last value set, so -X wins.
+        #expect(settings.properties.map(\.0) == ["reconnect.backoff.ms", "a", "sasl.password", "reconnect.backoff.ms"])
+        #expect(settings.properties.map(\.1) == ["10", "1", "x=y", "500"])
         #expect(settings.timeout == .milliseconds(2500))
     }
 

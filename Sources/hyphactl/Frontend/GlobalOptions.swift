@@ -59,9 +59,14 @@ struct GlobalOptions: ParsableArguments {
             ?? chosen?.bootstrapServers
             ?? "localhost:9092"
         let pairs = properties.compactMap(KeyValue.split)
+        // librdkafka 2.10 and newer drop the bootstrap connection once Metadata
+        // names the brokers, then wait half of reconnect.backoff.ms (50 ms by
+        // default) before connecting to one: a command that lives for one or two
+        // round trips waits that long for nothing. The context and -X may say otherwise.
+        let commandDefaults = [("reconnect.backoff.ms", "10")]
         var settings = KafkaClientSettings(
             bootstrapServers: bootstrap,
-            properties: try (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,
+            properties: try commandDefaults + (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,
             timeout: .milliseconds(Int64(timeout * 1000)), logger: logger(), clientID: "hyphactl")
         settings.secretKeys = Set(chosen?.secrets.map(\.0) ?? []).union(KafkaClientSettings.sensitiveProperties)
         return settings
