@@ -137,4 +137,30 @@ struct GroupsTests {
         let table = try Hyphactl.succeed(["servers"])
         #expect(table.lines.first?.contains("LAST-HEALTH-CHECK") == true)
     }
+
+    @Test("servers: a health topic's newest check, whichever of its partitions holds it and however long its history")
+    func newestHealthCheckAcrossPartitions() throws {
+        let server = "spread-\(TestEnvironment.uniqueEvent())"
+        let topic = "health_check_\(server)"
+        try Hyphactl.succeed(["topics", "create", topic, "--partitions", "3"])
+        func send(_ partition: Int, count: Int) throws {
+            let lines = (0..<count).map { _ in
+                "{\"key\": null, \"value\": \"\(Data("1.0".utf8).base64EncodedString())\", \"partition\": \(partition)}"
+            }
+            let sent = try PythonPeer.run(
+                ["raw", "--topic", topic], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+            #expect(sent.status == 0, "\(sent.stderr)")
+        }
+        try send(0, count: 5) // an older history in partition 0, partition 1 empty
+        Thread.sleep(forTimeInterval: 3)
+        try send(2, count: 1) // the newest check, alone in partition 2
+
+        let result = try Hyphactl.run(["servers", "-o", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]])
+        let report = try #require(reports.first { $0["server_id"] as? String == server })
+        let age = try #require(report["last_health_check_age_seconds"] as? Double)
+        #expect(age < 2.5, "the newest check is in partition 2, under 3 s younger than partition 0's")
+        #expect(report["status"] as? String == "gone")
+    }
 }

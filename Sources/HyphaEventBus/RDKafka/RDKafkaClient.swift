@@ -361,6 +361,25 @@ package enum Blocking {
         return try results.withLock { $0 }.map { result throws(KafkaFailure) in try result!.get() }
     }
 
+    /// `first` and `second` at once: `second` on a thread of its own, `first` on
+    /// the caller's, which then waits for both. The first failure, `first`'s
+    /// before `second`'s, is thrown.
+    package static func pair<A: Sendable, B: Sendable>(
+        _ first: () throws(KafkaFailure) -> A, _ second: @escaping @Sendable () throws(KafkaFailure) -> B
+    ) throws(KafkaFailure) -> (A, B) {
+        let other = Mutex<Result<B, KafkaFailure>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let result = Result { () throws(KafkaFailure) in try second() }
+            other.withLock { $0 = result }
+            done.signal()
+        }
+        let mine = Result { () throws(KafkaFailure) in try first() }
+        done.wait()
+        let theirs = other.withLock { $0! }
+        return (try mine.get(), try theirs.get())
+    }
+
     /// Lets go of `handles` on a thread of its own: destroying a librdkafka
     /// handle blocks until its threads have ended.
     static func release(_ handles: Handles) async {

@@ -40,7 +40,12 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     private var lastTopic: (handle: OpaquePointer, name: String)?
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
 
-    package init(settings: KafkaClientSettings, batchSize: Int = 4096) throws(KafkaFailure) {
+    /// A reader; `fetchWaitMilliseconds` is how long the broker may hold a fetch
+    /// for data (see below), shorter for a reader whose connection also carries
+    /// other requests, which the broker answers only after the fetch.
+    package init(settings: KafkaClientSettings, batchSize: Int = 4096, fetchWaitMilliseconds: Int = 100)
+        throws(KafkaFailure)
+    {
         var overrides = [
             ("enable.partition.eof", "true"),
             ("enable.auto.commit", "false"),
@@ -53,7 +58,7 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
             // and reading them to their ends took minutes. 100 ms costs a single
             // busy partition nothing measurable (bench/run) and reads 1,000 topics
             // of 4 partitions faster than a plain librdkafka consumer (bench/scale).
-            ("fetch.wait.max.ms", "100"),
+            ("fetch.wait.max.ms", String(fetchWaitMilliseconds)),
             // Read ahead 20,000 messages or 4 MB, not librdkafka's 100,000 and 64 MB:
             // the same speed for a reader that keeps up, and memory that stays the
             // same however long the tail (bench/run: 100,000 and 1,000,000 events).

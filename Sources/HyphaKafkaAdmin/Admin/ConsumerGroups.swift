@@ -82,19 +82,50 @@ extension KafkaAdmin {
     public func listGroups(includeAll: Bool = false) async throws(KafkaFailure) -> [GroupSummary] {
         let client = client
         return try await Blocking.run { () throws(KafkaFailure) in
-            let listings = try client.listGroups().filter { includeAll || HyphaGroup.serverID(fromGroup: $0.id) != nil }
-            let described = Dictionary(
-                try client.describeGroups(listings.map(\.id)).map { ($0.id, $0) },
-                uniquingKeysWith: { first, _ in first })
-            return listings.map { listing in
-                // Older ListGroups answers carry no state; DescribeGroups always does.
-                let description = described[listing.id]
-                let state = listing.state == "Unknown" ? description?.state ?? listing.state : listing.state
-                return GroupSummary(
-                    group: listing.id, serverID: HyphaGroup.serverID(fromGroup: listing.id),
-                    state: state, members: description?.members.count ?? 0)
-            }
+            try Self.groupSummaries(client, includeAll: includeAll).summaries
         }
+    }
+
+    /// The groups with their states and member counts, and the DescribeGroups
+    /// answer they came from (reused for lag: no second request).
+    static func groupSummaries(_ client: RDKafkaClient, includeAll: Bool) throws(KafkaFailure)
+        -> (summaries: [GroupSummary], descriptions: [GroupDescriptionRecord])
+    {
+        let listings = try client.listGroups().filter { includeAll || HyphaGroup.serverID(fromGroup: $0.id) != nil }
+        let descriptions = try describeMembers(listings, client: client)
+        return (summaries(listings, descriptions: descriptions), descriptions)
+    }
+
+    /// DescribeGroups for the listed groups that can have members: an Empty or
+    /// Dead group has none by definition (and a bus keeps many, of servers gone).
+    static func describeMembers(_ listings: [GroupListing], client: RDKafkaClient) throws(KafkaFailure)
+        -> [GroupDescriptionRecord]
+    {
+        try client.describeGroups(listings.filter { $0.state != "Empty" && $0.state != "Dead" }.map(\.id))
+    }
+
+    /// One summary per listing, its member count from `descriptions`.
+    static func summaries(_ listings: [GroupListing], descriptions: [GroupDescriptionRecord]) -> [GroupSummary] {
+        let described = Dictionary(descriptions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return listings.map { listing in
+            // Older ListGroups answers carry no state; DescribeGroups always does.
+            let description = described[listing.id]
+            let state = listing.state == "Unknown" ? description?.state ?? listing.state : listing.state
+            return GroupSummary(
+                group: listing.id, serverID: HyphaGroup.serverID(fromGroup: listing.id),
+                state: state, members: description?.members.count ?? 0)
+        }
+    }
+
+    /// Each group's committed offsets: one OffsetFetch per group, a round trip
+    /// each, all asked at once (librdkafka pipelines them on its connection).
+    static func committedOffsets(_ groups: [String], client: RDKafkaClient) throws(KafkaFailure)
+        -> [String: [TopicPartition: Int64]]
+    {
+        let offsets = try Blocking.map(groups, width: 64) { group throws(KafkaFailure) in
+            try client.committedOffsets(group: group)
+        }
+        return Dictionary(zip(groups, offsets)) { first, _ in first }
     }
 
     /// Deletes groups and their committed offsets, e.g. those of servers that are
@@ -118,27 +149,29 @@ extension KafkaAdmin {
         return try await Blocking.run { () throws(KafkaFailure) in
             let known = Set(try client.listGroups().map(\.id))
             let descriptions = try client.describeGroups(groups)
-            // One OffsetFetch per group, a round trip each: asked at once.
-            let offsets = try Blocking.map(groups) { group throws(KafkaFailure) in
-                try client.committedOffsets(group: group)
-            }
-            let committed = Dictionary(zip(groups, offsets)) { first, _ in first }
-            for group in groups {
-                if !known.contains(group) && committed[group]!.isEmpty {
-                    throw KafkaFailure(
-                        .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound,
-                        subject: .group(group))
-                }
-            }
-            let assigned = descriptions.flatMap { $0.members.flatMap(\.assignments) }
-            let partitions = Array(Set(committed.values.flatMap(\.keys)).union(assigned))
-            let ends = try client.offsets(partitions, at: .latest)
-            return groups.map { group in
-                let description = descriptions.first { $0.id == group }
-                return GroupLag(
-                    group: group, state: description?.state ?? "Unknown", coordinator: description?.coordinator,
-                    members: description?.members ?? [], committed: committed[group] ?? [:], ends: ends)
-            }
+            return try Self.lags(groups, descriptions: descriptions, known: known, client: client)
+        }
+    }
+
+    /// Lag of each group, its DescribeGroups answer given: one OffsetFetch per
+    /// group (asked at once) and batched ListOffsets. A group in neither `known`
+    /// nor the committed offsets is a `.notFound` failure.
+    static func lags(
+        _ groups: [String], descriptions: [GroupDescriptionRecord], known: Set<String>, client: RDKafkaClient
+    ) throws(KafkaFailure) -> [GroupLag] {
+        let committed = try committedOffsets(groups, client: client)
+        for group in groups where !known.contains(group) && committed[group]!.isEmpty {
+            throw KafkaFailure(
+                .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound, subject: .group(group))
+        }
+        let assigned = descriptions.flatMap { $0.members.flatMap(\.assignments) }
+        let partitions = Array(Set(committed.values.flatMap(\.keys)).union(assigned))
+        let ends = try client.offsets(partitions, at: .latest)
+        return groups.map { group in
+            let description = descriptions.first { $0.id == group }
+            return GroupLag(
+                group: group, state: description?.state ?? "Unknown", coordinator: description?.coordinator,
+                members: description?.members ?? [], committed: committed[group] ?? [:], ends: ends)
         }
     }
 }

@@ -55,12 +55,29 @@ public final class KafkaAdmin: Sendable {
         client = try RDKafkaClient.make(.producer, settings: settings)
     }
 
+    /// Questions asked through an existing handle (a reader's, to share its connection).
+    package init(client: RDKafkaClient) {
+        self.client = client
+    }
+
     /// Every topic name the cluster has.
     public func topicNames() async throws(KafkaFailure) -> [String] {
         let client = client
         return try await Blocking.run { () throws(KafkaFailure) in
             try client.metadata().topics.map(\.name).sorted()
         }
+    }
+
+    /// The cluster's brokers and topics with their partitions, from one Metadata request.
+    package func metadata() async throws(KafkaFailure) -> ClusterMetadata {
+        let client = client
+        return try await Blocking.run { () throws(KafkaFailure) in try client.metadata() }
+    }
+
+    /// A topic's configuration, where the broker returns it (some return none).
+    package func topicConfigs(_ name: String) async throws(KafkaFailure) -> [TopicConfigEntry] {
+        let client = client
+        return try await Blocking.run { () throws(KafkaFailure) in try client.describeTopicConfigs(name) }
     }
 
     /// Hypha's topics (`hypha_event_*`, `health_check_*`), or every topic with `includeAll`,

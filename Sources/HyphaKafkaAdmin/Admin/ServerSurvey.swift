@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
-import Synchronization
 
 /// What a Hypha server looks like from the bus.
 package struct ServerReport: Sendable, Equatable {
@@ -73,48 +72,125 @@ package enum ServerSurvey {
     package static func run(
         settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> [ServerReport] {
-        let admin = try KafkaAdmin(settings: settings)
-        let groups = try await admin.listGroups()
-        let healthTopics = try await admin.topicNames().filter { $0.hasPrefix(HyphaTopic.healthCheckPrefix) }
-        let lags = try await admin.describeGroups(groups.map(\.group))
-        let newest = try await newestTimestamps(healthTopics, settings: settings)
+        try await take(settings: settings, limits: limits, nowMillis: nowMillis).reports
+    }
 
-        var serverIDs = Set(groups.compactMap(\.serverID))
-        for topic in healthTopics { serverIDs.insert(String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count))) }
+    /// The reports; Hypha's topics as the survey's Metadata answer listed them;
+    /// and an admin on the survey's connection, for further questions (`doctor`).
+    ///
+    /// One connection: on a bus of thousands of topics a new one costs more (the
+    /// broker lists them all for each client's first Metadata) than it saves. On
+    /// it, two chains at once: Metadata, then the ends of Hypha's topics, then
+    /// each health topic's last message; and ListGroups, then DescribeGroups
+    /// beside one OffsetFetch per group. Lag needs no ListOffsets of its own
+    /// unless a group committed outside Hypha's topics.
+    package static func take(
+        settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
+    ) async throws(KafkaFailure) -> (reports: [ServerReport], hyphaTopics: [ClusterMetadata.Topic], admin: KafkaAdmin) {
+        // A broker answers one connection's requests in order: a fetch held for
+        // data would hold up the admin requests queued behind it.
+        let reader = try RDKafkaPartitionReader(settings: settings, batchSize: 256, fetchWaitMilliseconds: 10)
+        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
+
+        var serverIDs = Set(survey.groups.compactMap(\.serverID))
+        let healthTopics = survey.hyphaTopics.map(\.name).filter { $0.hasPrefix(HyphaTopic.healthCheckPrefix) }
+        for topic in healthTopics {
+            serverIDs.insert(String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count)))
+        }
         let now = nowMillis()
-        return serverIDs.sorted().map { id in
-            let group = groups.first { $0.serverID == id }
-            let lag = lags.first { $0.serverID == id }
+        let reports = serverIDs.sorted().map { id in
+            let group = survey.groups.first { $0.serverID == id }
+            let lag = group.map {
+                GroupLag(
+                    group: $0.group, state: $0.state, coordinator: nil, members: [],
+                    committed: survey.committed[$0.group] ?? [:], ends: survey.ends)
+            }
             return ServerReport(
                 serverID: id, state: group?.state, members: group?.members ?? 0, totalLag: lag?.totalLag,
-                lastHealthCheckMillis: newest[HyphaTopic.healthCheck(serverID: id)], nowMillis: now, limits: limits)
+                lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)], nowMillis: now,
+                limits: limits)
+        }
+        return (reports, survey.hyphaTopics, KafkaAdmin(client: reader.client))
+    }
+
+    /// What the survey read off the cluster.
+    private struct Survey: Sendable {
+        var groups: [GroupSummary]
+        var committed: [String: [TopicPartition: Int64]]
+        var ends: [TopicPartition: Int64]
+        var hyphaTopics: [ClusterMetadata.Topic]
+        var newest: [String: Int64]
+
+        static func take(_ reader: RDKafkaPartitionReader) throws(KafkaFailure) -> Survey {
+            let client = reader.client
+            let (topics, groups) = try Blocking.pair(
+                { () throws(KafkaFailure) in
+                    let hypha = try client.metadata().topics.filter { HyphaTopic.isHypha($0.name) && $0.errorCode == 0 }
+                    let partitions = hypha.flatMap { topic in
+                        topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
+                    }
+                    let ends = try client.offsets(partitions, at: .latest)
+                    let health = hypha.filter { $0.name.hasPrefix(HyphaTopic.healthCheckPrefix) }
+                    return (hypha, ends, try newestTimestamps(health, ends: ends, reader: reader))
+                },
+                { () throws(KafkaFailure) in
+                    let listings = try client.listGroups().filter { HyphaGroup.serverID(fromGroup: $0.id) != nil }
+                    let ids = listings.map(\.id)
+                    let (descriptions, committed) = try Blocking.pair(
+                        { () throws(KafkaFailure) in try KafkaAdmin.describeMembers(listings, client: client) },
+                        { () throws(KafkaFailure) in try KafkaAdmin.committedOffsets(ids, client: client) })
+                    return (KafkaAdmin.summaries(listings, descriptions: descriptions), committed)
+                })
+            var ends = topics.1
+            let elsewhere = Set(groups.1.values.flatMap(\.keys)).subtracting(ends.keys)
+            if !elsewhere.isEmpty {
+                ends.merge(try client.offsets(Array(elsewhere), at: .latest)) { first, _ in first }
+            }
+            return Survey(groups: groups.0, committed: groups.1, ends: ends, hyphaTopics: topics.0, newest: topics.2)
         }
     }
 
-    /// The newest message's timestamp in each topic: the last message of every partition.
-    static func newestTimestamps(_ topics: [String], settings: KafkaClientSettings) async throws(KafkaFailure)
-        -> [String: Int64]
-    {
-        guard !topics.isEmpty else { return [:] }
-        let newest = NewestTimestamps()
-        var request = TailRequest(topics: topics, start: .offset(-1), stopAtEnd: true)
-        request.skipsMissingTopics = true // a server's topic may be deleted meanwhile
-        _ = try await TailConsumer(settings: settings).run(
-            request, stop: TailStopSignal(),
-            onMessage: { message in
-                if let time = message.timestampMillis { newest.note(message.topic, time) }
-            })
-        return newest.values
+    /// The newest message's timestamp in each topic: every partition's last
+    /// message, read from its end offset − 1 (not librdkafka's tail offsets,
+    /// which ask one partition at a time).
+    static func newestTimestamps(
+        _ topics: [ClusterMetadata.Topic], ends: [TopicPartition: Int64], reader: RDKafkaPartitionReader
+    ) throws(KafkaFailure) -> [String: Int64] {
+        var starts: [TopicPartition: Int64] = [:]
+        for topic in topics {
+            for partition in topic.partitions {
+                let key = TopicPartition(topic: topic.name, partition: partition.id)
+                if let end = ends[key], end > 0 { starts[key] = end - 1 }
+            }
+        }
+        guard !starts.isEmpty else { return [:] }
+        try reader.start(starts)
+        defer { reader.stop() }
+        var waiting = Set(starts.keys)
+        var newest: [String: Int64] = [:]
+        let deadline = ContinuousClock.now + reader.client.settings.timeout
+        while !waiting.isEmpty {
+            guard ContinuousClock.now < deadline else {
+                throw reader.client.unreachable(while: "read the servers' last health checks")
+            }
+            do throws(KafkaFailure) {
+                // A read waits until its batch is full or its time is up: short
+                // waits, so the loop ends as soon as every partition has answered.
+                try reader.read(timeoutMilliseconds: 5) { item in
+                    switch item {
+                    case .message(let message):
+                        if let time = message.timestampMillis {
+                            newest[message.topic] = max(newest[message.topic] ?? .min, time)
+                        }
+                        waiting.remove(TopicPartition(topic: message.topic, partition: message.partition))
+                    case .endOfPartition(let partition, _):
+                        waiting.remove(partition)
+                    }
+                }
+            } catch  where error.kind == .notFound {
+                break // a server's topic deleted meanwhile: it has no health checks to show
+            }
+        }
+        return newest
     }
-}
-
-/// The newest time seen per topic, shared with the reading thread.
-private final class NewestTimestamps: Sendable {
-    private let state = Mutex<[String: Int64]>([:])
-
-    func note(_ topic: String, _ millis: Int64) {
-        state.withLock { $0[topic] = max($0[topic] ?? .min, millis) }
-    }
-
-    var values: [String: Int64] { state.withLock { $0 } }
 }

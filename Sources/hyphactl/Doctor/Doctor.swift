@@ -40,13 +40,24 @@ enum Doctor {
         let versions = apiVersions(settings)
         findings.append(versions.finding)
         findings.append(librdkafka(against: versions.apiVersionsMax))
+        // One survey of the servers also lists the topics the later checks read.
         let admin: KafkaAdmin
-        let topics: [TopicSummary]
+        let topics: [ClusterMetadata.Topic]
+        let servers: DoctorFinding
         do {
-            admin = try KafkaAdmin(settings: settings)
-            topics = try await admin.listTopics()
-            findings.append(
-                DoctorFinding(.ok, "brokers", "answered Metadata and ListOffsets; \(topics.count) Hypha topics"))
+            do {
+                let survey = try await ServerSurvey.take(settings: settings) { nowMillis }
+                (admin, topics) = (survey.admin, survey.hyphaTopics)
+                servers = staleServers(survey.reports)
+            } catch  where error.kind != .unreachable && error.kind != .incompatibleClient {
+                // The brokers answer, the groups do not (an ACL, an old broker).
+                admin = try KafkaAdmin(settings: settings)
+                topics = try await admin.metadata().topics.filter { HyphaTopic.isHypha($0.name) }
+                servers = DoctorFinding(
+                    .warn, "servers", "could not survey the Hypha servers: \(error.reason)",
+                    fix: "run hyphactl servers -v")
+            }
+            findings.append(DoctorFinding(.ok, "brokers", "answered Metadata; \(topics.count) Hypha topics"))
         } catch {
             let fix =
                 error.kind == .incompatibleClient
@@ -56,7 +67,7 @@ enum Doctor {
             return findings
         }
         findings += await topicSettings(topics, admin: admin)
-        findings += await staleServers(settings: settings, nowMillis: nowMillis)
+        findings.append(servers)
         return findings
     }
 
@@ -129,14 +140,15 @@ enum Doctor {
         }
     }
 
-    private static func topicSettings(_ topics: [TopicSummary], admin: KafkaAdmin) async -> [DoctorFinding] {
-        let events = topics.filter { $0.event != nil }
+    private static func topicSettings(_ topics: [ClusterMetadata.Topic], admin: KafkaAdmin) async -> [DoctorFinding] {
+        let events = topics.filter { HyphaTopic.eventName(fromTopic: $0.name) != nil }.sorted { $0.name < $1.name }
         guard !events.isEmpty else {
             return [DoctorFinding(.ok, "topics", "no hypha_event_* topics yet (they are created on first use)")]
         }
         var findings: [DoctorFinding] = []
         let wanted = recommended
-        let weak = events.filter { $0.partitions < wanted.partitions || $0.replicas < wanted.replicationFactor }
+        func replicas(_ topic: ClusterMetadata.Topic) -> Int { topic.partitions.map(\.replicas.count).max() ?? 0 }
+        let weak = events.filter { $0.partitions.count < wanted.partitions || replicas($0) < wanted.replicationFactor }
         if weak.isEmpty {
             findings.append(
                 DoctorFinding(
@@ -144,8 +156,10 @@ enum Doctor {
                     "\(events.count) event topics with ≥ \(wanted.partitions) partitions and replication ≥ \(wanted.replicationFactor)"
                 ))
         } else {
-            let sample = weak.prefix(3).map { "\($0.topic) (\($0.partitions) partitions, replication \($0.replicas))" }
-                .joined(separator: ", ")
+            let sample = weak.prefix(3).map {
+                "\($0.name) (\($0.partitions.count) partitions, replication \(replicas($0)))"
+            }
+            .joined(separator: ", ")
             findings.append(
                 DoctorFinding(
                     .warn, "topics",
@@ -154,12 +168,12 @@ enum Doctor {
                         "set the broker's num.partitions=3 and default.replication.factor=3 (new topics), or recreate these"
                 ))
         }
-        if let first = events.first, let configs = try? await admin.describeTopic(first.topic).configs {
+        if let first = events.first, let configs = try? await admin.topicConfigs(first.name) {
             if let minISR = configs.first(where: { $0.name == "min.insync.replicas" })?.value.flatMap(Int.init) {
                 findings.append(
                     DoctorFinding(
                         minISR >= wanted.minInsyncReplicas ? .ok : .warn, "min.insync.replicas",
-                        "\(first.topic): \(minISR)",
+                        "\(first.name): \(minISR)",
                         fix: minISR >= wanted.minInsyncReplicas
                             ? nil : "set min.insync.replicas=2 so an acknowledged event survives one broker's loss"))
             } else {
@@ -170,22 +184,15 @@ enum Doctor {
         return findings
     }
 
-    private static func staleServers(settings: KafkaClientSettings, nowMillis: Int64) async -> [DoctorFinding] {
-        guard let reports = try? await ServerSurvey.run(settings: settings, nowMillis: { nowMillis }) else {
-            return [
-                DoctorFinding(.warn, "servers", "could not survey the Hypha servers", fix: "run hyphactl servers -v")
-            ]
-        }
+    private static func staleServers(_ reports: [ServerReport]) -> DoctorFinding {
         let stale = reports.filter { $0.status == .gone || $0.status == .silent }
         guard !stale.isEmpty else {
-            return [DoctorFinding(.ok, "servers", "\(reports.count) Hypha servers, none gone or silent")]
+            return DoctorFinding(.ok, "servers", "\(reports.count) Hypha servers, none gone or silent")
         }
         let names = stale.prefix(5).map { "\($0.serverID) (\($0.status.rawValue))" }.joined(separator: ", ")
-        return [
-            DoctorFinding(
-                .warn, "servers", "\(stale.count) of \(reports.count) servers gone or silent: \(names)",
-                fix: "see hyphactl servers; delete leftovers' health_check_* topics and let empty groups expire")
-        ]
+        return DoctorFinding(
+            .warn, "servers", "\(stale.count) of \(reports.count) servers gone or silent: \(names)",
+            fix: "see hyphactl servers; delete leftovers' health_check_* topics and let empty groups expire")
     }
 }
 
