@@ -11,6 +11,10 @@ struct HyphaCtl: AsyncParsableCommand {
         discussion: """
             Lists the bus's topics, sends and tails Hypha events exactly as a Hypha \
             server reads and writes them, and shows whether every server keeps up.
+
+            Global options (-b, -X, --context, --timeout, -v, --no-color) go before the \
+            command or after it: hyphactl -b kafka:9092 topics list. Given on both sides, \
+            the one after the command wins. Each command's --help lists them.
             """,
         version: HyphaCtlVersion.current,
         subcommands: [
@@ -33,7 +37,8 @@ struct HyphaCtl: AsyncParsableCommand {
     /// (help, --version, usage errors: 64) exit as ArgumentParser has them.
     static func main() async {
         do {
-            let command = try await asyncParseAsRoot()
+            let arguments = try LeadingGlobalOptions.rearranged(Array(CommandLine.arguments.dropFirst()), root: self)
+            let command = try await asyncParseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -57,6 +57,25 @@ struct TopicsTests {
         #expect(rows.reduce(0) { $0 + ($1["messages"] as? Int ?? 0) } == 3)
     }
 
+    @Test("global options before the command: hyphactl -b B --timeout 5 topics list, and after wins")
+    func globalOptionsFirst() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "{}"])
+        let broker = try TestEnvironment.bootstrap()
+        let listed = try Subprocess.run(
+            try Hyphactl.binary(), ["-b", broker, "--timeout", "5", "--no-color", "topics", "list"], timeout: 60)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.output.contains("hypha_event_\(event)"))
+        // Before: a closed port; after: the test broker, which wins.
+        let overridden = try Subprocess.run(
+            try Hyphactl.binary(), ["-b", "127.0.0.1:1", "--timeout", "2", "topics", "list", "-b", broker], timeout: 60)
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(overridden.output.contains("hypha_event_\(event)"))
+        let failed = try Subprocess.run(
+            try Hyphactl.binary(), ["-b", broker, "--timeout", "2", "topics", "list", "-b", "127.0.0.1:1"], timeout: 60)
+        #expect(failed.status == 69)
+    }
+
     @Test("an unknown topic is one line and exit 1")
     func unknownTopic() throws {
         let result = try Hyphactl.run(["topics", "describe", TestEnvironment.uniqueEvent("missing")])

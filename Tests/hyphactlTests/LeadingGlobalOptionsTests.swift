@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import Testing
+
+@testable import hyphactl
+
+/// Global options before the subcommand, as kcat and kubectl take them.
+@Suite("global options before the command")
+struct LeadingGlobalOptionsTests {
+    private func parse(_ arguments: [String]) throws -> ParsableCommand {
+        try HyphaCtl.parseAsRoot(LeadingGlobalOptions.rearranged(arguments, root: HyphaCtl.self))
+    }
+
+    @Test("every global option is taken before the command, in each of its spellings")
+    func before() throws {
+        let command = try #require(
+            try parse([
+                "-b", "k1:9092", "-X", "acks=1", "--context=prod", "--timeout", "5", "-v", "--no-color",
+                "topics", "list", "--all",
+            ]) as? TopicsList)
+        #expect(command.global.bootstrapServers == "k1:9092")
+        #expect(command.global.properties == ["acks=1"])
+        #expect(command.global.context == "prod")
+        #expect(command.global.timeout == 5)
+        #expect(command.global.verbose)
+        #expect(command.global.noColor)
+        #expect(command.all)
+        let uri = try #require(try parse(["--kafka-uri=k2:9092", "--property", "a=b", "servers"]) as? ServersCommand)
+        #expect(uri.global.bootstrapServers == "k2:9092")
+        #expect(uri.global.properties == ["a=b"])
+    }
+
+    @Test("given on both sides, the one after the command wins; -X properties keep both, after last")
+    func afterWins() throws {
+        let command = try #require(
+            try parse([
+                "-b", "before:1", "--timeout", "3", "-X", "acks=1", "groups", "describe", "s1", "-b", "after:2",
+                "-X", "acks=all",
+            ]) as? GroupsDescribe)
+        #expect(command.global.bootstrapServers == "after:2")
+        #expect(command.global.timeout == 3)
+        #expect(command.global.properties == ["acks=1", "acks=all"])
+        let settings = try command.global.clientSettings(environment: [:])
+        #expect(settings.properties.last! == ("acks", "all"))
+    }
+
+    @Test("arguments without leading global options are left as they are")
+    func untouched() throws {
+        let arguments = ["emit", "chat", "-b", "x:1", "--", "-v"]
+        #expect(try LeadingGlobalOptions.rearranged(arguments, root: HyphaCtl.self) == arguments)
+        #expect(try LeadingGlobalOptions.rearranged(["--help"], root: HyphaCtl.self) == ["--help"])
+        // A group without its command shows its own help: the options are dropped.
+        #expect(
+            try LeadingGlobalOptions.rearranged(["-b", "x:1", "topics", "--help"], root: HyphaCtl.self) == [
+                "topics", "--help",
+            ])
+        // A positional that looks like a command name is not one.
+        #expect(
+            try LeadingGlobalOptions.rearranged(["-v", "emit", "topics", "x"], root: HyphaCtl.self)
+                == ["emit", "-v", "topics", "x"])
+    }
+
+    @Test(
+        "leading options without a command, or without their value, are usage errors",
+        arguments: [["-b", "k:1"], ["-b"], ["--timeout", "5", "-X"], ["-v"]])
+    func usageErrors(_ arguments: [String]) throws {
+        #expect(throws: ValidationError.self) { try LeadingGlobalOptions.rearranged(arguments, root: HyphaCtl.self) }
+    }
+}
