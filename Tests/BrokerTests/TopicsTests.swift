@@ -76,6 +76,17 @@ struct TopicsTests {
         #expect(failed.status == 69)
     }
 
+    @Test("topics delete names a missing topic and deletes nothing, not even the topics that exist")
+    func deleteMissing() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["topics", "create", event, "-p", "1"])
+        let result = try Hyphactl.run(["topics", "delete", event, "nosuch-\(event)", "--yes"])
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("topic hypha_event_nosuch-\(event) does not exist"), "\(result.stderr)")
+        #expect(try Hyphactl.succeed(["topics", "list"]).output.contains("hypha_event_\(event) "))
+    }
+
     @Test("an unknown topic is one line and exit 1")
     func unknownTopic() throws {
         let result = try Hyphactl.run(["topics", "describe", TestEnvironment.uniqueEvent("missing")])

@@ -33,7 +33,8 @@ struct RecordedEventTests {
         arguments: [
             "not json", "[1]", #"{"type":"d","data":1}"#, #"{"event":"e","type":null,"data":"x"}"#,
             #"{"event":"e","type":"b","data":"%%%"}"#, #"{"event":"e","type":"s","data":5}"#,
-            #"{"event":"e","type":"d","error":"x"}"#,
+            #"{"event":"e","type":"d","error":"x"}"#, #"{"event":"","type":"d","data":1}"#,
+            #"{"event":" \t","type":"s","data":"x"}"#,
         ])
     func refused(_ line: String) {
         #expect(throws: PayloadInput.Invalid.self) { try RecordedEvent.event(fromJSONLine: line) }

@@ -51,6 +51,54 @@ public struct KafkaClientSettings: Sendable {
 
     /// `timeout` in whole milliseconds, as librdkafka takes it.
     package var timeoutMilliseconds: Int32 { timeout.wholeMilliseconds }
+
+    /// What is wrong with a bootstrap list, in a few words; nil when each entry
+    /// is `[protocol://]host[:port]` (a host name, an IPv4 address or a bracketed
+    /// IPv6 one; a port from 1 to 65535), as librdkafka reads them. librdkafka
+    /// itself takes a malformed list without a word and keeps trying it until a
+    /// timeout runs out.
+    public static func problem(inBootstrapServers list: String) -> String? {
+        let entries = list.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        for entry in entries {
+            guard !entry.isEmpty else { return "an empty entry (expected host:port[,host:port…])" }
+            var address = Substring(entry)
+            if let scheme = address.range(of: "://") {
+                let name = address[..<scheme.lowerBound]
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) else {
+                    return "'\(entry)' has no protocol name before ://"
+                }
+                address = address[scheme.upperBound...]
+            }
+            var host = address
+            var port: Substring?
+            if address.hasPrefix("[") {
+                guard let close = address.firstIndex(of: "]") else { return "'\(entry)': an IPv6 address needs its ]" }
+                host = address[address.index(after: address.startIndex)..<close]
+                let rest = address[address.index(after: close)...]
+                guard host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }), !host.isEmpty else {
+                    return "'\(entry)' is not an IPv6 address in brackets"
+                }
+                if !rest.isEmpty {
+                    guard rest.hasPrefix(":") else { return "'\(entry)': expected :port after the ]" }
+                    port = rest.dropFirst()
+                }
+            } else if let colon = address.lastIndex(of: ":") {
+                host = address[..<colon]
+                port = address[address.index(after: colon)...]
+            }
+            let hostCharacters = host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || "-._".contains($0) }
+            guard address.hasPrefix("[") || (!host.isEmpty && hostCharacters) else {
+                return "'\(entry)' is not host:port"
+            }
+            if let port {
+                guard let number = Int(port), (1...65535).contains(number) else {
+                    return "'\(entry)': the port must be a number from 1 to 65535"
+                }
+            }
+        }
+        return nil
+    }
 }
 
 extension Duration {

@@ -20,6 +20,9 @@ package enum RecordedEvent {
         guard case .string(let name)? = field("event") else {
             throw PayloadInput.Invalid(description: "no \"event\" name")
         }
+        guard !name.allSatisfy(\.isWhitespace) else {
+            throw PayloadInput.Invalid(description: "an empty \"event\" name")
+        }
         guard case .string(let typeText)? = field("type"), let type = PayloadType(rawValue: typeText) else {
             throw PayloadInput.Invalid(
                 description: "no d, s or b \"type\" (a message whose key had no prefix is not a Hypha event)")

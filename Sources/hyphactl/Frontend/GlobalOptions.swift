@@ -23,7 +23,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A context from the config file.", valueName: "name"), completion: Completions.contexts)
     var context: String?
 
-    @Option(help: ArgumentHelp("Bound on connecting and on every admin call.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Bound on connecting and on every admin call.", valueName: "seconds"))
     var timeout: Double = 10
 
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "librdkafka's log lines and debug lines on stderr.")
@@ -37,6 +39,9 @@ struct GlobalOptions: ParsableArguments {
             throw ValidationError("--timeout must be a positive number of seconds")
         }
         _ = try KeyValue.pairs(properties, option: "-X", example: "acks=all")
+        if let bootstrapServers, let problem = KafkaClientSettings.problem(inBootstrapServers: bootstrapServers) {
+            throw ValidationError("-b: \(problem)")
+        }
     }
 
     /// The settings a Kafka client of this invocation uses: `-b`, else
@@ -53,11 +58,13 @@ struct GlobalOptions: ParsableArguments {
                 "--context \(context): there is no config file at \(ConfigFile.defaultPath(environment: environment))")
         }
         let chosen = try config?.context(named: context)
-        let bootstrap =
-            bootstrapServers
-            ?? environment["HYPHA_KAFKA_URI"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? chosen?.bootstrapServers
-            ?? "localhost:9092"
+        let fromEnvironment = environment["HYPHA_KAFKA_URI"].flatMap { $0.isEmpty ? nil : $0 }
+        let bootstrap = bootstrapServers ?? fromEnvironment ?? chosen?.bootstrapServers ?? "localhost:9092"
+        if bootstrapServers == nil, let problem = KafkaClientSettings.problem(inBootstrapServers: bootstrap) {
+            let source =
+                fromEnvironment != nil ? "HYPHA_KAFKA_URI" : "context \(chosen?.name ?? "")'s bootstrap-servers"
+            throw KafkaFailure(.invalidInput, "\(source): \(problem)")
+        }
         let pairs = properties.compactMap(KeyValue.split)
         // librdkafka 2.10 and newer drop the bootstrap connection once Metadata
         // names the brokers, then wait half of reconnect.backoff.ms (50 ms by

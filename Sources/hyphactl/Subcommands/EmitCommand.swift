@@ -42,7 +42,8 @@ struct EmitCommand: AsyncParsableCommand {
     var jsonl = false
     @Flag(help: "With --lines or --jsonl: check every line before sending any (a file, not a pipe).")
     var checkFirst = false
-    @Option(help: ArgumentHelp("Send each event this many times.", valueName: "n")) var `repeat`: Int = 1
+    @Option(parsing: .unconditional, help: ArgumentHelp("Send each event this many times.", valueName: "n"))
+    var `repeat`: Int = 1
     @OptionGroup var output: OutputOptions<EmitOutput>
 
     enum ForcedType: String, EnumerableFlag {
@@ -64,6 +65,7 @@ struct EmitCommand: AsyncParsableCommand {
         } else if event == nil {
             throw ValidationError("name the EVENT to send (or use --jsonl)")
         }
+        try EventNameArgument.check(event.map { [$0] } ?? [])
         if data != nil && file != nil { throw ValidationError("give DATA or --file, not both") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
         if checkFirst {

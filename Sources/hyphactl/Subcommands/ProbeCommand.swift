@@ -18,7 +18,7 @@ struct ProbeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: ArgumentHelp("How many probe events.", valueName: "n")) var count: Int = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many probe events.", valueName: "n")) var count: Int = 10
     @OptionGroup var output: OutputOptions<ProbeOutput>
     @Flag(help: "Also print the bus's metrics in Prometheus' text format.") var metrics = false
 

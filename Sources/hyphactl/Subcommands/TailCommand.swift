@@ -33,9 +33,13 @@ struct TailCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
     var since: String?
-    @Option(name: .customShort("n"), help: ArgumentHelp("Stop after this many events.", valueName: "n")) var count: Int?
+    @Option(
+        name: .customShort("n"), parsing: .unconditional,
+        help: ArgumentHelp("Stop after this many events.", valueName: "n"))
+    var count: Int?
     @Flag(name: .short, help: "Stop at the end offsets as they were at start.") var exitAtEnd = false
-    @Option(name: .short, help: ArgumentHelp("Only this partition.", valueName: "n")) var partition: Int32?
+    @Option(name: .short, parsing: .unconditional, help: ArgumentHelp("Only this partition.", valueName: "n"))
+    var partition: Int32?
     @Option(name: .short, help: "Output format.") var format: TailFormat = .pretty
     @Option(
         help: ArgumentHelp(
@@ -46,6 +50,7 @@ struct TailCommand: AsyncParsableCommand {
 
     func validate() throws {
         if events.isEmpty && !all { throw ValidationError("name at least one EVENT, or use --all") }
+        try EventNameArgument.check(events, as: "an event name or glob")
         if [fromBeginning, offset != nil, since != nil].filter({ $0 }).count > 1 {
             throw ValidationError("choose one of --from-beginning, --offset and --since")
         }

@@ -10,13 +10,18 @@ struct TopicsCreate: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The event name.", valueName: "event")) var event: String
-    @Option(name: [.short, .customLong("partitions")], help: "Partitions (default: the broker's).") var partitions: Int?
-    @Option(name: [.short, .customLong("replication-factor")], help: "Replicas (default: the broker's).")
+    @Option(
+        name: [.short, .customLong("partitions")], parsing: .unconditional, help: "Partitions (default: the broker's).")
+    var partitions: Int?
+    @Option(
+        name: [.short, .customLong("replication-factor")], parsing: .unconditional,
+        help: "Replicas (default: the broker's).")
     var replicationFactor: Int?
     @Option(name: .customLong("config"), help: ArgumentHelp("A topic config, repeatable.", valueName: "key=value"))
     var configs: [String] = []
 
     func validate() throws {
+        try EventNameArgument.check([event])
         if let partitions, partitions < 1 { throw ValidationError("--partitions must be at least 1") }
         if let replicationFactor, replicationFactor < 1 {
             throw ValidationError("--replication-factor must be at least 1")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 
@@ -15,14 +16,22 @@ struct TopicsDelete: AsyncParsableCommand {
 
     func validate() throws {
         if names.isEmpty { throw ValidationError("name at least one event or topic to delete") }
+        try EventNameArgument.check(names, as: "an event or topic name")
     }
 
     func run() async throws {
-        let topics = names.map { TopicReference.resolve($0) }
+        let admin = try KafkaAdmin(settings: global.clientSettings())
+        let existing = Set(try await admin.topicNames())
+        let topics = names.map { TopicReference.resolve($0, existing: existing) }
+        if let missing = topics.first(where: { !existing.contains($0) }) {
+            throw KafkaFailure(
+                .notFound, "topic \(missing) does not exist; nothing was deleted", code: .unknownTopicOrPartition,
+                subject: .topic(missing))
+        }
         if !yes {
             try Confirmation.ask("delete \(topics.count == 1 ? "topic" : "topics") \(topics.joined(separator: ", "))?")
         }
-        try await KafkaAdmin(settings: global.clientSettings()).deleteTopics(topics)
+        try await admin.deleteTopics(topics)
         Terminal.write(topics.map { "deleted topic \($0)\n" }.joined())
     }
 }

@@ -15,6 +15,10 @@ struct TopicsDescribe: AsyncParsableCommand {
     var name: String
     @OptionGroup var output: OutputOptions<OutputFormat>
 
+    func validate() throws {
+        try EventNameArgument.check([name], as: "an event or topic name")
+    }
+
     func run() async throws {
         let admin = try KafkaAdmin(settings: global.clientSettings())
         let topic = TopicReference.resolve(name)
