@@ -28,6 +28,28 @@ struct ProbeTests {
         #expect(!groups.output.contains(serverID), "the probe's group is left: \(groups.output)")
     }
 
+    @Test("a probe killed before it cleaned up is left out of servers and groups list (not of groups list --all)")
+    func killedProbeInvisible() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let serverID = "hyphactl-probe-\(event.suffix(8))"
+        // What a killed probe leaves: a group with committed offsets and a health topic.
+        let member = try BackgroundPeer(["consume", "--server-id", serverID, "--events", event, "--timeout", "60"])
+        try Hyphactl.succeed(["emit", event, "1"])
+        Thread.sleep(forTimeInterval: 1.5)
+        member.stop()
+        #expect(try PythonPeer.run(["health", "--server-id", serverID]).status == 0)
+
+        let all = try Hyphactl.succeed(["groups", "list", "--all"])
+        #expect(all.output.contains("hypha_server_\(serverID)"), "the leftover is there: \(all.output)")
+        #expect(!(try Hyphactl.succeed(["groups", "list"]).output.contains(serverID)))
+        let servers = try Hyphactl.succeed(["servers", "-o", "json"])
+        #expect(!servers.output.contains(serverID), "\(servers.output)")
+        // A server whose id only starts alike is still listed.
+        let lookalike = "hyphactl-prober-\(event.suffix(8))"
+        #expect(try PythonPeer.run(["health", "--server-id", lookalike]).status == 0)
+        #expect(try Hyphactl.succeed(["servers"]).output.contains(lookalike))
+    }
+
     @Test("two probes at once among another's probe events: each times its own probes, and only those")
     func concurrentProbes() async throws {
         let broker = try PrivateBroker()

@@ -91,7 +91,7 @@ extension KafkaAdmin {
     static func groupSummaries(_ client: RDKafkaClient, includeAll: Bool) throws(KafkaFailure)
         -> (summaries: [GroupSummary], descriptions: [GroupDescriptionRecord])
     {
-        let listings = try client.listGroups().filter { includeAll || HyphaGroup.serverID(fromGroup: $0.id) != nil }
+        let listings = try client.listGroups().filter { includeAll || isServerGroup($0.id) }
         let descriptions = try describeMembers(listings, client: client)
         return (summaries(listings, descriptions: descriptions), descriptions)
     }
@@ -102,6 +102,12 @@ extension KafkaAdmin {
         -> [GroupDescriptionRecord]
     {
         try client.describeGroups(listings.filter { $0.state != "Empty" && $0.state != "Dead" }.map(\.id))
+    }
+
+    /// Whether a group is a Hypha server's, a probe's left out (`BusProbe.isProbe`).
+    static func isServerGroup(_ group: String) -> Bool {
+        guard let serverID = HyphaGroup.serverID(fromGroup: group) else { return false }
+        return !BusProbe.isProbe(serverID: serverID)
     }
 
     /// One summary per listing, its member count from `descriptions`.

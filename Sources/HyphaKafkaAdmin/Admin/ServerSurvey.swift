@@ -95,7 +95,8 @@ package enum ServerSurvey {
         var serverIDs = Set(survey.groups.compactMap(\.serverID))
         let healthTopics = survey.hyphaTopics.map(\.name).filter { $0.hasPrefix(HyphaTopic.healthCheckPrefix) }
         for topic in healthTopics {
-            serverIDs.insert(String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count)))
+            let serverID = String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count))
+            if !BusProbe.isProbe(serverID: serverID) { serverIDs.insert(serverID) }
         }
         let now = nowMillis()
         let reports = serverIDs.sorted().map { id in
@@ -134,7 +135,7 @@ package enum ServerSurvey {
                     return (hypha, ends, try newestTimestamps(health, ends: ends, reader: reader))
                 },
                 { () throws(KafkaFailure) in
-                    let listings = try client.listGroups().filter { HyphaGroup.serverID(fromGroup: $0.id) != nil }
+                    let listings = try client.listGroups().filter { KafkaAdmin.isServerGroup($0.id) }
                     let ids = listings.map(\.id)
                     let (descriptions, committed) = try Blocking.pair(
                         { () throws(KafkaFailure) in try KafkaAdmin.describeMembers(listings, client: client) },

@@ -11,6 +11,13 @@ public enum BusProbe {
     /// The event name probes travel under.
     public static let event = "hyphactl-probe"
 
+    /// Whether a server id is a probe's (`hyphactl-probe-…`). A probe deletes its
+    /// group and health topic when it ends; one that was killed cannot, so
+    /// `servers` and `groups list` leave probes out by this rule.
+    public static func isProbe(serverID: String) -> Bool { serverID.hasPrefix(serverIDPrefix) }
+
+    private static let serverIDPrefix = "hyphactl-probe-"
+
     /// What a probe run measured.
     public struct Result: Sendable {
         /// The server id the probe joined as.
@@ -43,10 +50,17 @@ public enum BusProbe {
             return
         }
         let group = HyphaGroup.forServer(serverID)
-        do {
-            try await admin.deleteGroups([group])
-        } catch {
-            settings.logger.debug("probe: could not delete its group \(group): \(error)")
+        // A broker may still count the member that just left (Kafka refuses to
+        // delete a group that is not empty yet): a few tries.
+        for attempt in 1...5 {
+            do throws(KafkaFailure) {
+                try await admin.deleteGroups([group])
+                break
+            } catch {
+                settings.logger.debug("probe: could not delete its group \(group) (try \(attempt)): \(error)")
+                guard error.kind == .refused, attempt < 5 else { break }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
         }
         let topic = HyphaTopic.healthCheck(serverID: serverID)
         do {
@@ -65,7 +79,7 @@ public enum BusProbe {
     public static func run(
         settings: KafkaClientSettings, count: Int, timeout: Duration, metricsFactory: (any MetricsFactory)? = nil
     ) async throws(KafkaFailure) -> Result {
-        let serverID = "hyphactl-probe-\(UUID().uuidString.prefix(8).lowercased())"
+        let serverID = serverIDPrefix + UUID().uuidString.prefix(8).lowercased()
         // A short-lived member: join and leave fast (the caller's -X still wins).
         var kafka = settings
         kafka.properties =
@@ -101,6 +115,7 @@ public enum BusProbe {
             }
         } catch {
             await bus.stop()
+            await removeTraces(of: serverID, settings: settings)
             throw error
         }
         await bus.stop()
