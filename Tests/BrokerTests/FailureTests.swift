@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import HyphaEventBus
 import Testing
 
 @Suite("unreachable brokers and librdkafka versions")
@@ -46,6 +47,38 @@ struct FailureTests {
         #expect(result.stderr.contains("2.2.0"))
         #expect(result.stderr.contains("LD_LIBRARY_PATH"))
         #expect(!result.stderr.contains("%4|"))
+    }
+
+    @Test("doctor with librdkafka 2.0.2: a failed check with the fix where it fails, none where it works")
+    func doctorJudgesByWhatHappens() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LD_LIBRARY_PATH"] = nil
+        let version = try Subprocess.run(try Hyphactl.binary(), ["version"], environment: environment)
+        try #require(
+            version.output.contains("librdkafka 2.0.2"),
+            "this test needs Debian's librdkafka 2.0.2 as the system library: \(version.output)")
+        #expect(!version.output.contains("note"), "no warning on the version alone: \(version.output)")
+
+        // Tansu writes every ApiVersions tagged field: 2.0.2 fails, and doctor says why.
+        let trapped = try Subprocess.run(
+            try Hyphactl.binary(), ["doctor", "-b", try TestEnvironment.bootstrap(), "--timeout", "3"],
+            environment: environment, timeout: 60)
+        #expect(trapped.status == 1)
+        let check = try #require(trapped.lines.first { $0.contains("librdkafka") && !$0.contains("→") })
+        #expect(check.hasPrefix("fail"), "\(trapped.output)")
+        #expect(check.contains("Read underflow"))
+        #expect(trapped.output.contains("LD_LIBRARY_PATH"))
+
+        // librdkafka's mock cluster writes none (as Apache Kafka writes none it need not):
+        // 2.0.2 works, and doctor does not warn about it.
+        let cluster = try MockKafkaCluster(brokers: 1)
+        let fine = try Subprocess.run(
+            try Hyphactl.binary(), ["doctor", "-b", cluster.bootstrapServers, "--timeout", "3"],
+            environment: environment, timeout: 60)
+        let line = try #require(fine.lines.first { $0.contains("librdkafka") }, "\(fine.output)\(fine.stderr)")
+        #expect(line.hasPrefix("ok"), "\(fine.output)")
+        #expect(line.contains("2.0.2 loaded"))
+        #expect(fine.lines.contains { $0.hasPrefix("ok") && $0.contains("brokers") }, "\(fine.output)")
     }
 
     @Test("version names hyphactl's and the loaded librdkafka's versions")

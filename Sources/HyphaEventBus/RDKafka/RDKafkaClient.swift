@@ -292,8 +292,6 @@ package enum LibrdkafkaVersion {
         let version = Int(RD_KAFKA_VERSION)
         return "\(version >> 24 & 0xff).\(version >> 16 & 0xff).\(version >> 8 & 0xff)"
     }
-    /// Whether the loaded library has 2.0.2's tagged-field bug (fixed in 2.2.0).
-    package static var misreadsTaggedFields: Bool { rd_kafka_version() < 0x0202_0000 }
 }
 
 extension Array where Element == CChar {

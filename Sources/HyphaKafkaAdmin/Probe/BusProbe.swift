@@ -58,6 +58,7 @@ public enum BusProbe {
                 break
             } catch {
                 settings.logger.debug("probe: could not delete its group \(group) (try \(attempt)): \(error)")
+                if error.kind == .unreachable { return } // the topic would wait out the timeout as well
                 guard error.kind == .refused, attempt < 5 else { break }
                 try? await Task.sleep(for: .milliseconds(500))
             }
@@ -90,8 +91,10 @@ public enum BusProbe {
             configuration: EventBusConfiguration(kafka: kafka, serverID: serverID), metricsFactory: metricsFactory)
         let arrivals = ProbeArrivals()
         var roundTrips: [Duration] = []
+        var started = false
         do throws(KafkaFailure) {
             try await bus.start()
+            started = true
             // Only this probe's own events: other probes may run on the same bus.
             try await bus.on(event) { received in
                 guard case .json(.object(let fields))? = received.payload,
@@ -115,7 +118,7 @@ public enum BusProbe {
             }
         } catch {
             await bus.stop()
-            await removeTraces(of: serverID, settings: settings)
+            if started { await removeTraces(of: serverID, settings: settings) }
             throw error
         }
         await bus.stop()

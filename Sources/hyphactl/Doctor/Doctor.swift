@@ -37,9 +37,7 @@ enum Doctor {
     /// Every finding, in the order checked; later checks are skipped when Kafka cannot be reached.
     static func examine(settings: KafkaClientSettings, nowMillis: Int64) async -> [DoctorFinding] {
         var findings = reachability(settings)
-        let versions = apiVersions(settings)
-        findings.append(versions.finding)
-        findings.append(librdkafka(against: versions.apiVersionsMax))
+        findings.append(apiVersions(settings))
         // One survey of the servers also lists the topics the later checks read.
         let admin: KafkaAdmin
         let topics: [ClusterMetadata.Topic]
@@ -57,11 +55,13 @@ enum Doctor {
                     .warn, "servers", "could not survey the Hypha servers: \(error.reason)",
                     fix: "run hyphactl servers -v")
             }
+            findings.append(librdkafka(failure: nil))
             findings.append(DoctorFinding(.ok, "brokers", "answered Metadata; \(topics.count) Hypha topics"))
         } catch {
+            findings.append(librdkafka(failure: error))
             let fix =
                 error.kind == .incompatibleClient
-                ? ExitCodes.advice(for: error)
+                ? "see the librdkafka check above"
                 : "check the addresses above, security settings (-X, the context) and --timeout"
             findings.append(DoctorFinding(.fail, "brokers", error.reason, fix: fix))
             return findings
@@ -73,7 +73,7 @@ enum Doctor {
 
     /// The first reachable broker's ApiVersions answer (asked in version 0, which
     /// every broker answers without tagged fields).
-    static func apiVersions(_ settings: KafkaClientSettings) -> (finding: DoctorFinding, apiVersionsMax: Int?) {
+    static func apiVersions(_ settings: KafkaClientSettings) -> DoctorFinding {
         for entry in settings.bootstrapServers.split(separator: ",") {
             let address = entry.trimmingCharacters(in: .whitespaces).split(separator: "/").last.map(String.init) ?? ""
             guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...])
@@ -87,33 +87,26 @@ enum Doctor {
                 (11, "JoinGroup"), (18, "ApiVersions"),
             ]
             let shown = names.compactMap { key, name in versions[key].map { "\(name) v\($0.min)-\($0.max)" } }
-            return (
-                DoctorFinding(
-                    .ok, "broker API versions", "\(address): \(versions.count) APIs; " + shown.joined(separator: ", ")),
-                versions[18].map { Int($0.max) }
-            )
+            return DoctorFinding(
+                .ok, "broker API versions", "\(address): \(versions.count) APIs; " + shown.joined(separator: ", "))
         }
-        return (
-            DoctorFinding(
-                .warn, "broker API versions", "no broker answered ApiVersions", fix: "see the reachability checks above"
-            ), nil
-        )
+        return DoctorFinding(
+            .warn, "broker API versions", "no broker answered ApiVersions", fix: "see the reachability checks above")
     }
 
-    /// The loaded librdkafka against what the broker speaks: before 2.2.0 it misreads
-    /// ApiVersions v3 replies, whose tagged fields KRaft-mode brokers fill.
-    static func librdkafka(against apiVersionsMax: Int?) -> DoctorFinding {
+    /// The loaded librdkafka, judged by what happened, not by its version alone:
+    /// before 2.2.0 it reads a KIP-482 tagged field one byte short, which only
+    /// brokers that write every tagged field, empty ones too, trip (Tansu; Apache
+    /// Kafka writes only those that differ from their defaults, in KRaft and in
+    /// ZooKeeper mode). `failure` is how reaching the brokers failed, if it did.
+    static func librdkafka(failure: KafkaFailure?) -> DoctorFinding {
         let loaded = "\(LibrdkafkaVersion.loaded) loaded (built against \(LibrdkafkaVersion.builtAgainst))"
-        guard LibrdkafkaVersion.misreadsTaggedFields else { return DoctorFinding(.ok, "librdkafka", loaded) }
-        let fix =
-            "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH (scripts/setup makes one in .venv/rdkafka)"
-        if let apiVersionsMax, apiVersionsMax >= 3 {
-            return DoctorFinding(
-                .warn, "librdkafka",
-                "\(loaded): brokers that put tagged fields in their ApiVersions v3 reply (KRaft-mode Kafka, Tansu) fail with 'Read underflow'",
-                fix: fix)
-        }
-        return DoctorFinding(.ok, "librdkafka", "\(loaded); this broker's ApiVersions needs no newer one")
+        guard failure?.kind == .incompatibleClient else { return DoctorFinding(.ok, "librdkafka", loaded) }
+        return DoctorFinding(
+            .fail, "librdkafka",
+            "\(loaded) cannot read this broker's ApiVersions reply ('Read underflow'): the broker writes every "
+                + "KIP-482 tagged field, empty ones too, and librdkafka before 2.2.0 reads them one byte short",
+            fix: ExitCodes.advice(for: failure!))
     }
 
     /// DNS and TCP for each bootstrap server.
