@@ -72,6 +72,16 @@ struct WatchTests {
         #expect(WatchScreen.leave.contains("\u{1B}[?1049l") && WatchScreen.leave.contains("\u{1B}[?25h"))
     }
 
+    @Test("the header says what, how often and when; how to stop on every frame but the last, which stays")
+    func header() {
+        #expect(
+            WatchScreen.header("hyphactl servers", every: .milliseconds(500), nowMillis: 0)
+                == "hyphactl servers, every 500ms, at 1970-01-01T00:00:00.000Z (Ctrl-C to quit)\n\n")
+        #expect(
+            WatchScreen.header("hyphactl servers", every: .seconds(2), nowMillis: 0, last: true)
+                == "hyphactl servers, every 2s, at 1970-01-01T00:00:00.000Z\n\n")
+    }
+
     private static let chat = TopicPartition(topic: "hypha_event_chat", partition: 0)
 
     private static func watched(status lag: Int64, reading: LagReading?) -> WatchedServer {

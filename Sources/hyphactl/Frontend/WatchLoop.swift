@@ -73,7 +73,9 @@ struct WatchLoop {
                 let body = render(reading, steadyMillis, nowMillis)
                 lastGood = (body, nowMillis)
                 if onScreen {
-                    let text = WatchScreen.header(title, every: options.every, nowMillis: nowMillis) + body
+                    let header = WatchScreen.header(
+                        title, every: options.every, nowMillis: nowMillis, last: isLast(refreshes))
+                    let text = header + body
                     if isLast(refreshes) {
                         // The last frame stays: on the screen the command returns to.
                         Terminal.write(WatchScreen.leave)

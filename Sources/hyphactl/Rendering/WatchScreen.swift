@@ -19,11 +19,13 @@ enum WatchScreen {
         return "\u{1B}[H" + lines.map { $0 + "\u{1B}[K\n" }.joined() + "\u{1B}[J"
     }
 
-    /// The line above every frame: what is watched, how often, when, how to stop.
-    static func header(_ title: String, every interval: Duration, nowMillis: Int64) -> String {
+    /// The line above every frame: what is watched, how often, when, and how to
+    /// stop (but on the last, which stays on the screen after the command ends).
+    static func header(_ title: String, every interval: Duration, nowMillis: Int64, last: Bool = false) -> String {
         let millis = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
         let every = millis % 1000 == 0 ? "\(millis / 1000)s" : "\(millis)ms"
-        return "\(title), every \(every), at \(WireTimestamp.iso8601(millis: nowMillis)) (Ctrl-C to quit)\n\n"
+        let stop = last ? "" : " (Ctrl-C to quit)"
+        return "\(title), every \(every), at \(WireTimestamp.iso8601(millis: nowMillis))\(stop)\n\n"
     }
 
     /// A refresh that failed, in the frame, above the last table that worked.
