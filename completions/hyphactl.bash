@@ -394,9 +394,9 @@ _hyphactl_groups_list() {
 
 _hyphactl_groups_describe() {
     repeating_flags=()
-    non_repeating_flags=(-v --verbose --no-color --all --version -h --help)
+    non_repeating_flags=(-v --verbose --no-color --all --watch --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag --interval --count)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
@@ -421,6 +421,12 @@ _hyphactl_groups_describe() {
     '--max-lag')
         return
         ;;
+    '--interval')
+        return
+        ;;
+    '--count')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -434,9 +440,9 @@ _hyphactl_groups_describe() {
 
 _hyphactl_servers() {
     repeating_flags=()
-    non_repeating_flags=(-v --verbose --no-color --check --version -h --help)
+    non_repeating_flags=(-v --verbose --no-color --check --watch --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag --silence)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag --silence --interval --count)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
@@ -462,6 +468,12 @@ _hyphactl_servers() {
         return
         ;;
     '--silence')
+        return
+        ;;
+    '--interval')
+        return
+        ;;
+    '--count')
         return
         ;;
     esac

@@ -4,12 +4,15 @@ import HyphaWire
 
 /// What a Hypha server looks like from the bus.
 package struct ServerReport: Sendable, Equatable {
-    /// Whether the server is keeping up, from worst to best: gone, silent, lagging, ok.
+    /// Whether the server is keeping up, from worst to best: gone, silent, stalled, lagging, ok.
     package enum Status: String, Sendable, Equatable {
         /// Its group is missing, empty or dead: no process is reading for it.
         case gone
         /// No health check for longer than the silence limit.
         case silent
+        /// Its lag keeps growing while its committed offsets stand still
+        /// (`StallRule`): only refreshes over time can tell, so only `--watch` says so.
+        case stalled
         /// Its total lag is over the limit.
         case lagging
         /// Reading, keeping up, and sending health checks.
@@ -26,19 +29,22 @@ package struct ServerReport: Sendable, Equatable {
     package let totalLag: Int64?
     /// Milliseconds since the epoch of its newest health check; nil when none was found.
     package let lastHealthCheckMillis: Int64?
+    /// Its group's committed offsets (empty without a group).
+    package let committed: [TopicPartition: Int64]
     /// The verdict.
-    package let status: Status
+    package private(set) var status: Status
 
     /// A report, judged against the limits.
     package init(
         serverID: String, state: String?, members: Int, totalLag: Int64?, lastHealthCheckMillis: Int64?,
-        nowMillis: Int64, limits: ServerLimits
+        committed: [TopicPartition: Int64] = [:], nowMillis: Int64, limits: ServerLimits
     ) {
         self.serverID = serverID
         self.state = state
         self.members = members
         self.totalLag = totalLag
         self.lastHealthCheckMillis = lastHealthCheckMillis
+        self.committed = committed
         let silentFor = lastHealthCheckMillis.map { nowMillis - $0 }
         if state == nil || state == "Empty" || state == "Dead" {
             status = .gone
@@ -49,6 +55,14 @@ package struct ServerReport: Sendable, Equatable {
         } else {
             status = .ok
         }
+    }
+
+    /// The report of a server that `StallRule` found stalled: a lagging or ok
+    /// server becomes stalled; gone and silent say more and stay.
+    package func stalled() -> ServerReport {
+        var report = self
+        if status == .lagging || status == .ok { report.status = .stalled }
+        return report
     }
 }
 
@@ -75,8 +89,21 @@ package enum ServerSurvey {
         try await take(settings: settings, limits: limits, nowMillis: nowMillis).reports
     }
 
-    /// The reports; Hypha's topics as the survey's Metadata answer listed them;
-    /// and an admin on the survey's connection, for further questions (`doctor`).
+    /// What one survey found.
+    package struct Findings: Sendable {
+        /// One report per server.
+        package let reports: [ServerReport]
+        /// Hypha's topics as the survey's Metadata answer listed them.
+        package let hyphaTopics: [ClusterMetadata.Topic]
+        /// The end offsets read: every partition of Hypha's topics, and any other
+        /// a server's group committed in. Two surveys' ends give the event rates.
+        package let ends: [TopicPartition: Int64]
+        /// An admin on the survey's connection, for further questions (`doctor`).
+        package let admin: KafkaAdmin
+    }
+
+    /// The reports, Hypha's topics, their end offsets, and an admin on the
+    /// survey's connection.
     ///
     /// One connection: on a bus of thousands of topics a new one costs more (the
     /// broker lists them all for each client's first Metadata) than it saves. On
@@ -86,7 +113,7 @@ package enum ServerSurvey {
     /// unless a group committed outside Hypha's topics.
     package static func take(
         settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
-    ) async throws(KafkaFailure) -> (reports: [ServerReport], hyphaTopics: [ClusterMetadata.Topic], admin: KafkaAdmin) {
+    ) async throws(KafkaFailure) -> Findings {
         // A broker answers one connection's requests in order: a fetch held for
         // data would hold up the admin requests queued behind it.
         let reader = try RDKafkaPartitionReader(settings: settings, batchSize: 256, fetchWaitMilliseconds: 10)
@@ -108,10 +135,12 @@ package enum ServerSurvey {
             }
             return ServerReport(
                 serverID: id, state: group?.state, members: group?.members ?? 0, totalLag: lag?.totalLag,
-                lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)], nowMillis: now,
-                limits: limits)
+                lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)],
+                committed: group.flatMap { survey.committed[$0.group] } ?? [:], nowMillis: now, limits: limits)
         }
-        return (reports, survey.hyphaTopics, KafkaAdmin(client: reader.client))
+        return Findings(
+            reports: reports, hyphaTopics: survey.hyphaTopics, ends: survey.ends,
+            admin: KafkaAdmin(client: reader.client))
     }
 
     /// What the survey read off the cluster.

@@ -37,8 +37,12 @@ enum GroupRendering {
         }
     }
 
-    private static func document(_ group: GroupLag) -> JSONValue {
-        .object([
+    /// `groups describe -o json`'s document of one group.
+    static func document(_ group: GroupLag) -> JSONValue { .object(fields(group)) }
+
+    /// The fields of a group's document, in order.
+    static func fields(_ group: GroupLag) -> [(String, JSONValue)] {
+        [
             ("group", .string(group.group)),
             ("server_id", JSONDocument.string(group.serverID)),
             ("state", .string(group.state)),
@@ -79,10 +83,11 @@ enum GroupRendering {
                     })
             ),
             ("total_lag", JSONDocument.number(group.totalLag)),
-        ])
+        ]
     }
 
-    private static func table(_ group: GroupLag) -> String {
+    /// A group's state, members and partitions, for people.
+    static func table(_ group: GroupLag) -> String {
         var text = "GROUP        \(group.group)\n"
         text += "STATE        \(group.state)\n"
         text += "COORDINATOR  \(group.coordinator ?? "-")\n"
@@ -113,37 +118,47 @@ enum GroupRendering {
     static func servers(_ reports: [ServerReport], as format: OutputFormat, nowMillis: Int64, style: Style) -> String {
         switch format {
         case .json:
-            return JSONDocument.line(
-                .array(
-                    reports.map { report in
-                        .object([
-                            ("server_id", .string(report.serverID)),
-                            ("state", JSONDocument.string(report.state)),
-                            ("members", JSONDocument.number(report.members)),
-                            ("total_lag", report.totalLag.map { JSONDocument.number($0) } ?? .null),
-                            (
-                                "last_health_check",
-                                report.lastHealthCheckMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null
-                            ),
-                            (
-                                "last_health_check_age_seconds",
-                                report.lastHealthCheckMillis.map { .number(seconds(nowMillis - $0)) } ?? .null
-                            ),
-                            ("status", .string(report.status.rawValue)),
-                        ])
-                    }))
+            return JSONDocument.line(.array(reports.map { .object(fields(of: $0, nowMillis: nowMillis)) }))
         case .table:
             var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "LAST-HEALTH-CHECK", "STATUS")
             for report in reports {
-                let age = report.lastHealthCheckMillis.map { "\(seconds(nowMillis - $0))s ago" } ?? "never"
-                let status = report.status == .ok ? style.green("ok") : style.red(report.status.rawValue)
                 table.add([
                     report.serverID, report.state ?? "-", String(report.members),
-                    report.totalLag.map(String.init) ?? "-", age, status,
+                    report.totalLag.map(String.init) ?? "-", age(of: report, nowMillis: nowMillis),
+                    status(report.status, style: style),
                 ])
             }
             return table.rendered()
         }
+    }
+
+    /// The fields of a server's JSON object, in order.
+    static func fields(of report: ServerReport, nowMillis: Int64) -> [(String, JSONValue)] {
+        [
+            ("server_id", .string(report.serverID)),
+            ("state", JSONDocument.string(report.state)),
+            ("members", JSONDocument.number(report.members)),
+            ("total_lag", report.totalLag.map { JSONDocument.number($0) } ?? .null),
+            (
+                "last_health_check",
+                report.lastHealthCheckMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null
+            ),
+            (
+                "last_health_check_age_seconds",
+                report.lastHealthCheckMillis.map { .number(seconds(nowMillis - $0)) } ?? .null
+            ),
+            ("status", .string(report.status.rawValue)),
+        ]
+    }
+
+    /// How long ago a health check was, for the table: `4.2s ago`, or `never`.
+    static func age(of report: ServerReport, nowMillis: Int64) -> String {
+        report.lastHealthCheckMillis.map { "\(seconds(nowMillis - $0))s ago" } ?? "never"
+    }
+
+    /// A status for the table: green when ok, red otherwise.
+    static func status(_ status: ServerReport.Status, style: Style) -> String {
+        status == .ok ? style.green("ok") : style.red(status.rawValue)
     }
 
     /// Whole seconds with one decimal, e.g. `4.2`.

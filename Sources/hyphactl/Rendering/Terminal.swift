@@ -48,6 +48,15 @@ enum Terminal {
         return Int(size.ws_col)
     }
 
+    /// The terminal's height when stdout is one ($LINES first); nil for pipes and files.
+    static var rows: Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        if let rows = ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init), rows > 0 { return rows }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
+    }
+
     /// Whether stdin is a terminal a person types at.
     static var inputIsInteractive: Bool { isatty(STDIN_FILENO) == 1 }
 }

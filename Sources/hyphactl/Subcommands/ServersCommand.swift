@@ -10,7 +10,11 @@ struct ServersCommand: AsyncParsableCommand {
         discussion: """
             STATUS is gone (group missing, empty or dead), silent (no health check for over \
             --silence seconds), lagging (total lag over --max-lag) or ok. --check exits 3 \
-            when any server is not ok.
+            when any server is not ok. --watch refreshes every --interval: in place on a \
+            terminal, one snapshot per interval when piped (-o json: one JSON line each), \
+            with each server's lag trend and the busiest event topics' events per second; \
+            a server whose lag grew at 3 refreshes while its group committed nothing for \
+            10 s or more is stalled. Ctrl-C ends it with exit 0.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -19,15 +23,18 @@ struct ServersCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A total lag over N is lagging.", valueName: "n")) var maxLag: Int64 = 100
     @Option(help: ArgumentHelp("No health check for this long is silent.", valueName: "seconds")) var silence: Double =
         15
+    @OptionGroup var watching: WatchOptions
 
     func validate() throws {
         if maxLag < 0 { throw ValidationError("--max-lag must be 0 or more") }
         if !(silence > 0) { throw ValidationError("--silence must be a positive number of seconds") }
+        if watching.watch && check { throw ValidationError("--check judges one survey: it does not go with --watch") }
     }
 
     func run() async throws {
         let limits = ServerLimits(silenceMillis: Int64(silence * 1000), maxLag: maxLag)
         let now = WallClock.nowMillis
+        if watching.watch { return try await watch(limits: limits) }
         let reports = try await ServerSurvey.run(settings: global.clientSettings(), limits: limits) { now() }
         Terminal.write(
             GroupRendering.servers(
@@ -37,5 +44,23 @@ struct ServersCommand: AsyncParsableCommand {
             throw CommandFailure.thresholdExceeded(
                 "\(count) of \(reports.count) servers are not ok (first: \(bad.serverID) is \(bad.status.rawValue))")
         }
+    }
+
+    /// One survey per interval, with trends, stalls and event rates.
+    private func watch(limits: ServerLimits) async throws {
+        let settings = try global.clientSettings()
+        let style = Style(enabled: global.colorEnabled)
+        let format = output.format
+        var lags = LagWatch()
+        try await WatchLoop(
+            title: "hyphactl servers", options: watching, timeout: settings.timeout, json: format == .json, style: style
+        ).run(
+            refresh: {
+                try await ServerSurvey.take(settings: settings, limits: limits, nowMillis: WallClock.nowMillis)
+            },
+            render: { findings, steadyMillis, nowMillis in
+                let (servers, rates) = lags.servers(findings.reports, ends: findings.ends, atMillis: steadyMillis)
+                return WatchRendering.servers(servers, rates: rates, as: format, nowMillis: nowMillis, style: style)
+            })
     }
 }

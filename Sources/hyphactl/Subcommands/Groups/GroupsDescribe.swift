@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 
@@ -8,7 +9,11 @@ struct GroupsDescribe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
         abstract: "A group's state, members and lag per partition.",
-        discussion: "A server id stands for its group: `1` means hypha_server_1. Exits 3 when --max-lag is exceeded.")
+        discussion: """
+            A server id stands for its group: `1` means hypha_server_1. Exits 3 when --max-lag is \
+            exceeded. --watch refreshes every --interval (in place on a terminal, one snapshot per \
+            interval when piped) with the lag's trend and the events per second of the group's topics.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(
@@ -17,25 +22,49 @@ struct GroupsDescribe: AsyncParsableCommand {
     @Flag(help: "Every Hypha server group.") var all = false
     @OptionGroup var output: OutputOptions<OutputFormat>
     @Option(help: ArgumentHelp("Exit 3 when a group's total lag is over N.", valueName: "n")) var maxLag: Int64?
+    @OptionGroup var watching: WatchOptions
 
     func validate() throws {
         if (name == nil) == !all { throw ValidationError("name one GROUP or SERVER_ID, or use --all") }
         if let maxLag, maxLag < 0 { throw ValidationError("--max-lag must be 0 or more") }
+        if watching.watch && maxLag != nil {
+            throw ValidationError("--max-lag judges one look: it does not go with --watch")
+        }
     }
 
     func run() async throws {
-        let admin = try KafkaAdmin(settings: global.clientSettings())
+        let settings = try global.clientSettings()
+        let admin = try KafkaAdmin(settings: settings)
+        if watching.watch {
+            let format = output.format
+            var watch = LagWatch()
+            let name = name
+            return try await WatchLoop(
+                title: "hyphactl groups describe \(name ?? "--all")", options: watching, timeout: settings.timeout,
+                json: format == .json, style: Style(enabled: global.colorEnabled)
+            ).run(
+                refresh: { try await Self.describe(name, admin: admin) },
+                render: { lags, steadyMillis, nowMillis in
+                    let (groups, rates) = watch.groups(lags, atMillis: steadyMillis)
+                    return WatchRendering.groups(groups, rates: rates, as: format, nowMillis: nowMillis)
+                })
+        }
+        let lags = try await Self.describe(name, admin: admin)
+        Terminal.write(GroupRendering.describe(lags, as: output.format, single: name != nil))
+        if let maxLag, let over = lags.first(where: { $0.totalLag > maxLag }) {
+            throw CommandFailure.thresholdExceeded(
+                "\(over.group): total lag \(over.totalLag) is over --max-lag \(maxLag)")
+        }
+    }
+
+    /// The named group (a server id resolved to its group), or every Hypha server group.
+    private static func describe(_ name: String?, admin: KafkaAdmin) async throws(KafkaFailure) -> [GroupLag] {
         let groups: [String]
         if let name {
             groups = [HyphaGroup.resolve(name, existing: Set(try await admin.groupNames()))]
         } else {
             groups = try await admin.listGroups().map(\.group)
         }
-        let lags = try await admin.describeGroups(groups)
-        Terminal.write(GroupRendering.describe(lags, as: output.format, single: name != nil))
-        if let maxLag, let over = lags.first(where: { $0.totalLag > maxLag }) {
-            throw CommandFailure.thresholdExceeded(
-                "\(over.group): total lag \(over.totalLag) is over --max-lag \(maxLag)")
-        }
+        return try await admin.describeGroups(groups)
     }
 }
