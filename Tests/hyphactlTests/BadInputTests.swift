@@ -25,6 +25,7 @@ struct BadInputTests {
         arguments: [
             ["emit", "", "{\"a\":1}"], ["emit", "   ", "x"], ["tail", "", "-e"], ["tail", "ok", "\t"],
             ["topics", "create", ""], ["topics", "describe", " "], ["topics", "delete", "ok", "", "--yes"],
+            ["groups", "describe", ""], ["groups", "describe", "  "],
         ])
     func emptyEventNames(_ arguments: [String]) throws {
         let message = try #require(usageMessage(arguments))
@@ -75,6 +76,9 @@ struct BadInputTests {
             (["emit", "x", "y", "--repeat", "-2"], "--repeat must be at least 1"),
             (["probe", "--count", "-1"], "--count must be at least 1"),
             (["topics", "list", "--timeout", "-1"], "--timeout must be a positive number"),
+            (["servers", "--max-lag", "-1"], "--max-lag must be 0 or more"),
+            (["servers", "--silence", "-5"], "--silence must be a positive number"),
+            (["groups", "describe", "s1", "--max-lag", "-3"], "--max-lag must be 0 or more"),
         ])
     func negativeNumbers(_ arguments: [String], _ expected: String) throws {
         let message = try #require(usageMessage(arguments))

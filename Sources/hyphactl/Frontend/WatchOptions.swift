@@ -7,12 +7,14 @@ struct WatchOptions: ParsableArguments {
     var watch = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Time between refreshes with --watch: 2s, 500ms, 1m or plain seconds; at least 500ms (default 2s).",
             valueName: "duration"))
     var interval: WatchInterval?
 
-    @Option(help: ArgumentHelp("With --watch, stop after N refreshes.", valueName: "n")) var count: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --watch, stop after N refreshes.", valueName: "n"))
+    var count: Int?
 
     func validate() throws {
         guard watch else {

@@ -20,9 +20,11 @@ struct ServersCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions<OutputFormat>
     @Flag(help: "Exit 3 when any server is not ok.") var check = false
-    @Option(help: ArgumentHelp("A total lag over N is lagging.", valueName: "n")) var maxLag: Int64 = 100
-    @Option(help: ArgumentHelp("No health check for this long is silent.", valueName: "seconds")) var silence: Double =
-        15
+    @Option(parsing: .unconditional, help: ArgumentHelp("A total lag over N is lagging.", valueName: "n"))
+    var maxLag: Int64 = 100
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("No health check for this long is silent.", valueName: "seconds"))
+    var silence: Double = 15
     @OptionGroup var watching: WatchOptions
 
     func validate() throws {

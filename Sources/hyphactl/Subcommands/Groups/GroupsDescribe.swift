@@ -21,11 +21,13 @@ struct GroupsDescribe: AsyncParsableCommand {
         completion: Completions.groups) var name: String?
     @Flag(help: "Every Hypha server group.") var all = false
     @OptionGroup var output: OutputOptions<OutputFormat>
-    @Option(help: ArgumentHelp("Exit 3 when a group's total lag is over N.", valueName: "n")) var maxLag: Int64?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Exit 3 when a group's total lag is over N.", valueName: "n"))
+    var maxLag: Int64?
     @OptionGroup var watching: WatchOptions
 
     func validate() throws {
         if (name == nil) == !all { throw ValidationError("name one GROUP or SERVER_ID, or use --all") }
+        if let name { try EventNameArgument.check([name], as: "a group or server id") }
         if let maxLag, maxLag < 0 { throw ValidationError("--max-lag must be 0 or more") }
         if watching.watch && maxLag != nil {
             throw ValidationError("--max-lag judges one look: it does not go with --watch")
