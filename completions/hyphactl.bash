@@ -352,13 +352,13 @@ _hyphactl_groups() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|describe|reset-offsets)
+    list|describe|reset-offsets|delete)
         # Offer subcommand argument completions
         "_hyphactl_groups_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list describe reset-offsets' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list describe reset-offsets delete' -- "${cur}"))
         ;;
     esac
 }
@@ -477,6 +477,39 @@ _hyphactl_groups_reset-offsets() {
     case "${positional_number}" in
     1)
         __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups reset-offsets -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_hyphactl_groups_delete() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color -y --yes --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout)
+    __hyphactl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups delete -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups delete -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     esac

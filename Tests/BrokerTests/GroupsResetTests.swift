@@ -3,7 +3,7 @@ import Foundation
 import HyphaEventBus
 import Testing
 
-/// `groups reset-offsets` on groups the aiokafka peer left.
+/// `groups reset-offsets` and `groups delete` on groups the aiokafka peer left.
 ///
 /// A stopped server's group is made with `consume --no-join`: the peer commits
 /// through the group without joining it. Tansu 0.6 keeps a group Stable after
@@ -162,11 +162,13 @@ extension GroupsTests {
         #expect(refused.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test("reset-offsets is refused while the server runs, and changes nothing")
+    @Test("reset-offsets and delete are refused while the server runs, and change nothing")
     func refusedWhileRunning() throws {
         let event = TestEnvironment.uniqueEvent()
         let server = "live-\(event)"
+        let stopped = "stopped-\(event)"
         try emit(event, ["1"])
+        try stoppedServer(stopped, events: [event], count: 1)
         let running = try BackgroundPeer(["consume", "--server-id", server, "--events", event, "--timeout", "60"])
         defer { running.stop() }
         Thread.sleep(forTimeInterval: 1.5) // past the peer's first auto-commit
@@ -193,12 +195,19 @@ extension GroupsTests {
             failure?.reason.contains("hypha_event_\(event) [0]: the group has live members") == true,
             "\(String(describing: failure))")
         #expect(try committed(server) == before)
+
+        let delete = try Hyphactl.run(["groups", "delete", stopped, server, "--yes"])
+        #expect(delete.status == 1)
+        #expect(delete.stderr.contains("live members") && delete.stderr.split(separator: "\n").count == 1)
+        let listed = try Hyphactl.succeed(["groups", "list"]).output
+        #expect(listed.contains("hypha_server_\(server)"))
+        #expect(listed.contains("hypha_server_\(stopped)"), "nothing is deleted when one group is refused")
     }
 
-    @Test("an unknown group: reset-offsets exits 1 naming it")
+    @Test("an unknown group: reset-offsets and delete exit 1 naming it")
     func unknownGroupResetAndDelete() throws {
         let nobody = "nobody-\(UUID().uuidString.prefix(8).lowercased())"
-        for arguments in [["groups", "reset-offsets", nobody, "--to-latest"]] {
+        for arguments in [["groups", "reset-offsets", nobody, "--to-latest"], ["groups", "delete", nobody, "--yes"]] {
             let result = try Hyphactl.run(arguments)
             #expect(result.status == 1)
             #expect(result.stderr.contains("consumer group hypha_server_\(nobody) does not exist"), "\(result.stderr)")
@@ -211,5 +220,30 @@ extension GroupsTests {
         for arguments in [[], ["--to-earliest", "--to-latest"], ["--to-offset=-1"], ["--to-datetime", "soon"]] {
             #expect(try Hyphactl.run(["groups", "reset-offsets", "1"] + arguments).status == 64, "\(arguments)")
         }
+    }
+
+    @Test("groups delete: a stopped server's group goes; without --yes and a terminal nothing does")
+    func deleteStoppedGroup() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let server = "leftover-\(event)"
+        try emit(event, ["1"])
+        try stoppedServer(server, events: [event], count: 1)
+        func listed() throws -> Bool {
+            let groups = try #require(
+                try JSONSerialization.jsonObject(with: try Hyphactl.succeed(["groups", "list", "-o", "json"]).stdout)
+                    as? [[String: Any]])
+            return groups.contains { $0["group"] as? String == "hypha_server_\(server)" }
+        }
+        #expect(try listed())
+
+        let unconfirmed = try Hyphactl.run(["groups", "delete", server])
+        #expect(unconfirmed.status == 1)
+        #expect(unconfirmed.stderr.contains("without --yes"))
+        #expect(try listed())
+
+        let deleted = try Hyphactl.succeed(["groups", "delete", server, "--yes"])
+        #expect(deleted.output == "deleted consumer group hypha_server_\(server)\n")
+        #expect(try !listed())
+        #expect(try Hyphactl.run(["groups", "describe", server]).status == 1)
     }
 }

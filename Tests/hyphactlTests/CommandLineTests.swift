@@ -64,6 +64,7 @@ struct CommandLineTests {
             ["groups", "reset-offsets", "1", "--to-datetime", "yesterday-ish"],
             ["groups", "reset-offsets", "1", "--shift-by", "many"],
             ["groups", "reset-offsets", "--to-earliest"],
+            ["groups", "delete"],
         ])
     func usageErrors(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(arguments) }
@@ -137,6 +138,14 @@ struct CommandLineTests {
         #expect(try parse(["--to-datetime", "10m"]).target(now: now) == .time(millis: 1_800_000_000_000 - 600_000))
         #expect(
             try parse(["--to-datetime", "2026-11-27T09:00:00Z"]).target(now: now) == .time(millis: 1_795_770_000_000))
+    }
+
+    @Test("groups delete: several names, --yes or -y")
+    func groupsDelete() throws {
+        let command = try #require(
+            try HyphaCtl.parseAsRoot(["groups", "delete", "1", "hypha_server_2", "-y"]) as? GroupsDelete)
+        #expect(command.names == ["1", "hypha_server_2"] && command.yes)
+        #expect(try #require(try HyphaCtl.parseAsRoot(["groups", "delete", "x"]) as? GroupsDelete).yes == false)
     }
 
     @Test("--since takes ISO-8601 times, Unix seconds and ages")
