@@ -352,13 +352,13 @@ _hyphactl_groups() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list|describe)
+    list|describe|reset-offsets|delete)
         # Offer subcommand argument completions
         "_hyphactl_groups_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list describe' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list describe reset-offsets delete' -- "${cur}"))
         ;;
     esac
 }
@@ -433,6 +433,89 @@ _hyphactl_groups_describe() {
     case "${positional_number}" in
     1)
         __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups describe -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_hyphactl_groups_reset-offsets() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --to-earliest --to-latest --execute --version -h --help)
+    repeating_options=(-X --property --event)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --to-datetime --to-offset --shift-by -o)
+    __hyphactl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups reset-offsets -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--to-datetime')
+        return
+        ;;
+    '--to-offset')
+        return
+        ;;
+    '--shift-by')
+        return
+        ;;
+    '--event')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups reset-offsets -- --event "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '-o')
+        __hyphactl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups reset-offsets -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_hyphactl_groups_delete() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color -y --yes --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout)
+    __hyphactl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups delete -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups delete -- positional@0 "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
     esac

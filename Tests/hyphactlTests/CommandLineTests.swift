@@ -55,6 +55,16 @@ struct CommandLineTests {
             ["emit", "x", "--repeat", "0"],
             ["topics", "create", "x", "-p", "0"],
             ["topics", "delete"],
+            ["groups", "reset-offsets", "1"],
+            ["groups", "reset-offsets", "1", "--execute"],
+            ["groups", "reset-offsets", "1", "--to-earliest", "--to-latest"],
+            ["groups", "reset-offsets", "1", "--to-offset", "3", "--shift-by", "-1"],
+            ["groups", "reset-offsets", "1", "--to-datetime", "10m", "--to-earliest"],
+            ["groups", "reset-offsets", "1", "--to-offset=-1"],
+            ["groups", "reset-offsets", "1", "--to-datetime", "yesterday-ish"],
+            ["groups", "reset-offsets", "1", "--shift-by", "many"],
+            ["groups", "reset-offsets", "--to-earliest"],
+            ["groups", "delete"],
         ])
     func usageErrors(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(arguments) }
@@ -107,6 +117,35 @@ struct CommandLineTests {
         #expect(
             command.exitAtEnd && command.count == 5 && command.partition == 2 && command.format == .jsonl
                 && command.offset == -3)
+    }
+
+    @Test("groups reset-offsets: one mode, repeatable --event, dry run unless --execute")
+    func resetOffsets() throws {
+        func parse(_ arguments: [String]) throws -> GroupsResetOffsets {
+            try #require(try HyphaCtl.parseAsRoot(["groups", "reset-offsets", "1"] + arguments) as? GroupsResetOffsets)
+        }
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let earliest = try parse(["--to-earliest", "--event", "a", "--event", "ws-1/*:msg", "-o", "json"])
+        #expect(earliest.name == "1" && earliest.events == ["a", "ws-1/*:msg"] && !earliest.execute)
+        #expect(earliest.output.format == .json)
+        #expect(earliest.target(now: now) == .earliest)
+        #expect(try parse(["--to-latest", "--execute"]).execute)
+        #expect(try parse(["--to-latest"]).target(now: now) == .latest)
+        #expect(try parse(["--to-offset", "0"]).target(now: now) == .offset(0))
+        #expect(try parse(["--shift-by", "-10"]).target(now: now) == .shift(by: -10))
+        #expect(try parse(["--shift-by=-10"]).target(now: now) == .shift(by: -10))
+        #expect(try parse(["--shift-by", "5"]).target(now: now) == .shift(by: 5))
+        #expect(try parse(["--to-datetime", "10m"]).target(now: now) == .time(millis: 1_800_000_000_000 - 600_000))
+        #expect(
+            try parse(["--to-datetime", "2026-11-27T09:00:00Z"]).target(now: now) == .time(millis: 1_795_770_000_000))
+    }
+
+    @Test("groups delete: several names, --yes or -y")
+    func groupsDelete() throws {
+        let command = try #require(
+            try HyphaCtl.parseAsRoot(["groups", "delete", "1", "hypha_server_2", "-y"]) as? GroupsDelete)
+        #expect(command.names == ["1", "hypha_server_2"] && command.yes)
+        #expect(try #require(try HyphaCtl.parseAsRoot(["groups", "delete", "x"]) as? GroupsDelete).yes == false)
     }
 
     @Test("--since takes ISO-8601 times, Unix seconds and ages")

@@ -98,4 +98,32 @@ struct GroupRenderingTests {
         #expect(status(state: "Stable", lag: 10, health: 86_000) == .ok)
         #expect(status(state: "PreparingRebalance", lag: nil, health: 99_000) == .ok)
     }
+
+    static let plan = OffsetResetPlan(
+        group: "hypha_server_1", state: "Empty",
+        partitions: [
+            OffsetReset(topic: "hypha_event_test", partition: 0, current: 15, new: 10),
+            OffsetReset(topic: "other", partition: 3, current: 7, new: 9),
+        ],
+        executed: false)
+
+    @Test("a reset plan: TOPIC PARTITION CURRENT NEW")
+    func resetTable() {
+        #expect(
+            GroupRendering.resetPlan(Self.plan, as: .table) == """
+                TOPIC             PARTITION  CURRENT  NEW
+                hypha_event_test  0          15       10
+                other             3          7        9
+
+                """)
+    }
+
+    @Test("a reset plan as JSON: the group, whether it was committed, and each partition's offsets")
+    func resetJSON() {
+        #expect(
+            GroupRendering.resetPlan(Self.plan, as: .json)
+                == #"{"group":"hypha_server_1","server_id":"1","state":"Empty","executed":false,"partitions":["#
+                + #"{"topic":"hypha_event_test","event":"test","partition":0,"current":15,"new":10},"#
+                + #"{"topic":"other","event":null,"partition":3,"current":7,"new":9}]}"# + "\n")
+    }
 }

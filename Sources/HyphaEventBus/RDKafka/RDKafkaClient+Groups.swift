@@ -132,3 +132,62 @@ extension RDKafkaClient {
         return offsets
     }
 }
+
+extension RDKafkaClient {
+    /// Commits `offsets` for `group` from outside it (AlterConsumerGroupOffsets: an
+    /// OffsetCommit with no member id). A broker refuses that, per partition,
+    /// while the group has members: the first partition refused is thrown,
+    /// `.refused` and saying why.
+    package func alterCommittedOffsets(group: String, _ offsets: [TopicPartition: Int64]) throws(KafkaFailure) {
+        guard !offsets.isEmpty else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(offsets.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for (key, offset) in offsets.sorted(by: { $0.key < $1.key }) {
+            rd_kafka_topic_partition_list_add(list, key.topic, key.partition).pointee.offset = offset
+        }
+        // The request keeps a copy of the list.
+        var requests: [OpaquePointer?] = [rd_kafka_AlterConsumerGroupOffsets_new(group, list)]
+        defer { requests.forEach { rd_kafka_AlterConsumerGroupOffsets_destroy($0) } }
+        let action = "commit offsets for \(group)"
+        try runAdmin(RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, action: action) { options, queue in
+            rd_kafka_AlterConsumerGroupOffsets(handle, &requests, requests.count, options, queue)
+        } results: { event throws(KafkaFailure) in
+            var count = 0
+            guard
+                let groups = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_AlterConsumerGroupOffsets_result(event), &count)
+            else { return }
+            for index in 0..<count {
+                let result = groups[index]
+                if let error = rd_kafka_group_result_error(result) {
+                    throw offsetCommitFailure(rd_kafka_error_code(error), group: group, action: action)
+                }
+                guard let list = rd_kafka_group_result_partitions(result) else { continue }
+                for at in 0..<Int(list.pointee.cnt) where list.pointee.elems[at].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let element = list.pointee.elems[at]
+                    throw offsetCommitFailure(
+                        element.err, group: group,
+                        action: "commit \(group)'s offset of \(String(cString: element.topic)) [\(element.partition)]")
+                }
+            }
+        }
+    }
+
+    /// The failure of a commit from outside the group; the errors a broker gives
+    /// while the group has members say so.
+    private func offsetCommitFailure(_ code: rd_kafka_resp_err_t, group: String, action: String) -> KafkaFailure {
+        let failure = failure(code, while: action, subject: .group(group))
+        switch code {
+        case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
+            RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP:
+            return KafkaFailure(
+                .refused,
+                "\(action): the group has live members (\(String(cString: rd_kafka_err2str(code))))",
+                hint: "stop the server or consumer that reads through it first", code: failure.code,
+                subject: .group(group),
+                isRetriable: false)
+        default:
+            return failure
+        }
+    }
+}

@@ -166,9 +166,8 @@ extension KafkaAdmin {
         _ groups: [String], descriptions: [GroupDescriptionRecord], known: Set<String>, client: RDKafkaClient
     ) throws(KafkaFailure) -> [GroupLag] {
         let committed = try committedOffsets(groups, client: client)
-        for group in groups where !known.contains(group) && committed[group]!.isEmpty {
-            throw KafkaFailure(
-                .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound, subject: .group(group))
+        if let missing = groups.first(where: { !known.contains($0) && committed[$0]!.isEmpty }) {
+            throw groupNotFound(missing)
         }
         let assigned = descriptions.flatMap { $0.members.flatMap(\.assignments) }
         let partitions = Array(Set(committed.values.flatMap(\.keys)).union(assigned))

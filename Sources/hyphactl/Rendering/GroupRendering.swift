@@ -3,7 +3,7 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 
-/// Tables and JSON for `groups list`, `groups describe` and `servers`.
+/// Tables and JSON for `groups list`, `groups describe`, `groups reset-offsets` and `servers`.
 enum GroupRendering {
     static func list(_ groups: [GroupSummary], as format: OutputFormat) -> String {
         switch format {
@@ -113,6 +113,39 @@ enum GroupRendering {
         text += partitions.rendered()
         text += "\nTOTAL LAG    \(group.totalLag)\n"
         return text
+    }
+
+    /// `groups reset-offsets`: TOPIC PARTITION CURRENT NEW, or one JSON object.
+    static func resetPlan(_ plan: OffsetResetPlan, as format: OutputFormat) -> String {
+        switch format {
+        case .json:
+            return JSONDocument.line(
+                .object([
+                    ("group", .string(plan.group)),
+                    ("server_id", JSONDocument.string(HyphaGroup.serverID(fromGroup: plan.group))),
+                    ("state", .string(plan.state)),
+                    ("executed", .bool(plan.executed)),
+                    (
+                        "partitions",
+                        .array(
+                            plan.partitions.map { reset in
+                                .object([
+                                    ("topic", .string(reset.topic)),
+                                    ("event", JSONDocument.string(reset.event)),
+                                    ("partition", JSONDocument.number(reset.partition)),
+                                    ("current", JSONDocument.number(reset.current)),
+                                    ("new", JSONDocument.number(reset.new)),
+                                ])
+                            })
+                    ),
+                ]))
+        case .table:
+            var table = Table("TOPIC", "PARTITION", "CURRENT", "NEW")
+            for reset in plan.partitions {
+                table.add([reset.topic, String(reset.partition), String(reset.current), String(reset.new)])
+            }
+            return table.rendered()
+        }
     }
 
     static func servers(_ reports: [ServerReport], as format: OutputFormat, nowMillis: Int64, style: Style) -> String {

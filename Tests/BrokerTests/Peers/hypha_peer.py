@@ -9,7 +9,7 @@ what that server does. Results are JSON lines on stdout; diagnostics go to stder
             {"event": "test", "type": "d"|"s"|"b", "data": <JSON value | text | base64>}
             prints {"event","topic","partition","offset","type"} per event
   consume   --bootstrap B --server-id ID --events e1,e2 [--count N] [--from-beginning]
-            [--health-interval S]
+            [--health-interval S] [--no-join]
             joins group hypha_server_<ID>, prints {"ready":true} once its partitions are
             assigned and positioned, then {"event","topic","partition","offset","key","type",
             "data"} per message ("error"/"raw" instead of "data" when a value does not decode)
@@ -35,7 +35,7 @@ import re
 import sys
 import time
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.partitioner import DefaultPartitioner
 
 EVENT_PREFIX = "hypha_event_"
@@ -241,7 +241,12 @@ async def cmd_consume(args) -> None:
     started = time.monotonic()
     await start(consumer)
     try:
-        consumer.subscribe(topics=sorted(topics), listener=listener)
+        if args.no_join:
+            await consumer.topics()  # metadata, for the partitions of each topic
+            consumer.assign([TopicPartition(t, p) for t in sorted(topics)
+                             for p in sorted(consumer.partitions_for_topic(t) or [])])
+        else:
+            consumer.subscribe(topics=sorted(topics), listener=listener)
         if args.health_interval:
             health_task = asyncio.create_task(heartbeat_health(args))
         ready, seen = False, 0
@@ -294,6 +299,10 @@ def parse_args(argv):
     s.add_argument("--from-beginning", action="store_true", help="auto_offset_reset=earliest")
     s.add_argument("--health-interval", type=float, default=0,
                    help="also send health checks every S seconds and read the own health topic")
+    s.add_argument("--no-join", action="store_true",
+                   help="assign every partition instead of joining: the group gets the commits but no"
+                        " member, as a server that stopped leaves it (Tansu 0.6 ignores the member id of"
+                        " aiokafka's LeaveGroup v0/v1 and keeps a group it left Stable)")
 
     s = command("partition", cmd_partition, "where aiokafka's default partitioner puts a key")
     which = s.add_mutually_exclusive_group(required=True)

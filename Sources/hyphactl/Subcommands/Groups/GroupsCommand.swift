@@ -5,5 +5,5 @@ import ArgumentParser
 struct GroupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groups", abstract: "Consumer groups of Hypha servers, their members and lag.",
-        subcommands: [GroupsList.self, GroupsDescribe.self])
+        subcommands: [GroupsList.self, GroupsDescribe.self, GroupsResetOffsets.self, GroupsDelete.self])
 }

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+import HyphaEventBus
+import HyphaWire
+
+/// Where `groups reset-offsets` moves a group's committed offsets, as
+/// kafka-consumer-groups.sh's `--to-*` and `--shift-by` options do.
+public enum OffsetResetTarget: Sendable, Equatable {
+    /// Each partition's low watermark: its oldest stored message.
+    case earliest
+    /// Each partition's high watermark: past its newest message.
+    case latest
+    /// The first message at or after this time (milliseconds since the epoch);
+    /// the high watermark where no message is that new.
+    case time(millis: Int64)
+    /// This offset in every partition.
+    case offset(Int64)
+    /// The committed offset moved by this many messages (negative: back).
+    case shift(by: Int64)
+
+    /// A partition's new offset, clamped into `low...high` as kafka-consumer-groups.sh
+    /// does. `atTime` is the broker's answer for `.time`: the first offset at or
+    /// after it, nil or negative when no message is that new.
+    public func newOffset(current: Int64, low: Int64, high: Int64, atTime: Int64? = nil) -> Int64 {
+        let wanted: Int64
+        switch self {
+        case .earliest: wanted = low
+        case .latest: wanted = high
+        case .time: wanted = atTime.flatMap { $0 >= 0 ? $0 : nil } ?? high
+        case .offset(let offset): wanted = offset
+        case .shift(let delta):
+            let (sum, overflow) = current.addingReportingOverflow(delta)
+            wanted = overflow ? (delta > 0 ? .max : .min) : sum
+        }
+        return min(max(wanted, low), high)
+    }
+}
+
+/// One partition of an offset reset: where the group stands and where it goes.
+public struct OffsetReset: Sendable, Equatable {
+    /// The topic.
+    public let topic: String
+    /// The Hypha event the topic carries, if any.
+    public let event: String?
+    /// The partition.
+    public let partition: Int32
+    /// The group's committed offset before the reset.
+    public let current: Int64
+    /// The offset the reset commits.
+    public let new: Int64
+
+    /// A partition's reset.
+    public init(topic: String, partition: Int32, current: Int64, new: Int64) {
+        self.topic = topic
+        self.event = HyphaTopic.eventName(fromTopic: topic)
+        self.partition = partition
+        self.current = current
+        self.new = new
+    }
+}
+
+/// What an offset reset does to a group, or did.
+public struct OffsetResetPlan: Sendable, Equatable {
+    /// The group id.
+    public let group: String
+    /// The group's state when the plan was made (`Empty` or `Dead`).
+    public let state: String
+    /// One entry per partition, by topic and partition.
+    public let partitions: [OffsetReset]
+    /// Whether the new offsets were committed; false for a dry run.
+    public let executed: Bool
+
+    /// A plan.
+    public init(group: String, state: String, partitions: [OffsetReset], executed: Bool) {
+        self.group = group
+        self.state = state
+        self.partitions = partitions
+        self.executed = executed
+    }
+}
+
+extension KafkaAdmin {
+    /// Plans moving `group`'s committed offsets to `target` and, with `execute`,
+    /// commits them. The partitions are those the group has committed offsets
+    /// for, only of `topics` when given. New offsets stay within each partition's
+    /// watermarks.
+    ///
+    /// Refused (`.refused`) unless the group is Empty or Dead, dry run or not: a
+    /// running member would overwrite the offsets with its own. An unknown group,
+    /// or a topic of `topics` the cluster does not have, is `.notFound`.
+    public func resetOffsets(
+        group: String, to target: OffsetResetTarget, topics: [String]? = nil, execute: Bool
+    ) async throws(KafkaFailure) -> OffsetResetPlan {
+        let client = client
+        return try await Blocking.run { () throws(KafkaFailure) in
+            let state = try Self.inactiveState(of: [group], client: client)[0]
+            var committed = try client.committedOffsets(group: group)
+            if let topics {
+                let existing = Set(
+                    try client.metadata().topics.filter { $0.errorCode == 0 && !$0.partitions.isEmpty }.map(\.name))
+                if let missing = topics.first(where: { !existing.contains($0) }) {
+                    let event = HyphaTopic.eventName(fromTopic: missing).map { " (event \($0))" } ?? ""
+                    throw KafkaFailure(
+                        .notFound, "topic \(missing)\(event) does not exist", code: .unknownTopicOrPartition,
+                        subject: .topic(missing), isRetriable: false)
+                }
+                committed = committed.filter { topics.contains($0.key.topic) }
+            }
+            let keys = committed.keys.sorted()
+            var queries: [OffsetQuery] = [.earliest, .latest]
+            if case .time(let millis) = target { queries.append(.timestamp(millis)) }
+            let answers = try client.offsets(keys, at: queries)
+            let partitions = try keys.map { key throws(KafkaFailure) in
+                guard let low = answers[0][key], let high = answers[1][key] else {
+                    throw KafkaFailure(
+                        .notFound, "read the watermarks of \(key.topic) [\(key.partition)]: the broker gave none",
+                        hint: "does the topic still exist? --event leaves other topics out",
+                        subject: .topic(key.topic))
+                }
+                let current = committed[key]!
+                let new = target.newOffset(
+                    current: current, low: low, high: high, atTime: answers.count > 2 ? answers[2][key] : nil)
+                return OffsetReset(topic: key.topic, partition: key.partition, current: current, new: new)
+            }
+            if execute {
+                try client.alterCommittedOffsets(
+                    group: group,
+                    Dictionary(
+                        uniqueKeysWithValues: partitions.map { reset in
+                            (TopicPartition(topic: reset.topic, partition: reset.partition), reset.new)
+                        }))
+            }
+            return OffsetResetPlan(group: group, state: state, partitions: partitions, executed: execute)
+        }
+    }
+
+    /// Deletes groups of servers that are gone, with their committed offsets.
+    /// Every group is checked before any is deleted: an unknown one is
+    /// `.notFound`, one that is not Empty or Dead (it has members) `.refused`.
+    /// The checks are made here because brokers differ: Tansu deletes a group
+    /// with members, and says nothing of one it does not know.
+    public func deleteInactiveGroups(_ groups: [String]) async throws(KafkaFailure) {
+        let client = client
+        try await Blocking.run { () throws(KafkaFailure) in
+            _ = try Self.inactiveState(of: groups, client: client)
+            try client.deleteGroups(groups)
+        }
+    }
+
+    /// The state of each group, each of which must exist and be Empty or Dead.
+    static func inactiveState(of groups: [String], client: RDKafkaClient) throws(KafkaFailure) -> [String] {
+        let known = Set(try client.listGroups().map(\.id))
+        let unlisted = groups.filter { !known.contains($0) }
+        let committed = try committedOffsets(unlisted, client: client)
+        if let missing = unlisted.first(where: { committed[$0]!.isEmpty }) { throw groupNotFound(missing) }
+        let descriptions = try client.describeGroups(groups)
+        return try groups.map { group throws(KafkaFailure) in
+            let state = descriptions.first { $0.id == group }?.state ?? "Unknown"
+            guard state == "Empty" || state == "Dead" else {
+                throw KafkaFailure(
+                    .refused, "consumer group \(group) has live members (state \(state))",
+                    hint: "stop the server or consumer that reads through it first", code: .nonEmptyGroup,
+                    subject: .group(group), isRetriable: false)
+            }
+            return state
+        }
+    }
+
+    /// "consumer group X does not exist".
+    static func groupNotFound(_ group: String) -> KafkaFailure {
+        KafkaFailure(
+            .notFound, "consumer group \(group) does not exist", code: .groupIDNotFound, subject: .group(group))
+    }
+}
