@@ -25,7 +25,9 @@ struct BadInputTests {
         arguments: [
             ["emit", "", "{\"a\":1}"], ["emit", "   ", "x"], ["tail", "", "-e"], ["tail", "ok", "\t"],
             ["topics", "create", ""], ["topics", "describe", " "], ["topics", "delete", "ok", "", "--yes"],
-            ["groups", "describe", ""], ["groups", "describe", "  "],
+            ["groups", "describe", ""], ["groups", "describe", "  "], ["groups", "delete", "", "--yes"],
+            ["groups", "reset-offsets", " ", "--to-earliest"],
+            ["groups", "reset-offsets", "s1", "--event", "", "--to-latest"],
         ])
     func emptyEventNames(_ arguments: [String]) throws {
         let message = try #require(usageMessage(arguments))
@@ -79,6 +81,7 @@ struct BadInputTests {
             (["servers", "--max-lag", "-1"], "--max-lag must be 0 or more"),
             (["servers", "--silence", "-5"], "--silence must be a positive number"),
             (["groups", "describe", "s1", "--max-lag", "-3"], "--max-lag must be 0 or more"),
+            (["groups", "reset-offsets", "s1", "--to-offset", "-1"], "--to-offset must be 0 or more"),
         ])
     func negativeNumbers(_ arguments: [String], _ expected: String) throws {
         let message = try #require(usageMessage(arguments))

@@ -22,6 +22,7 @@ struct GroupsDelete: AsyncParsableCommand {
 
     func validate() throws {
         if names.isEmpty { throw ValidationError("name at least one GROUP or SERVER_ID to delete") }
+        try EventNameArgument.check(names, as: "a group or server id")
     }
 
     func run() async throws {

@@ -30,7 +30,8 @@ struct GroupsResetOffsets: AsyncParsableCommand {
             "To the first message at or after a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.",
             valueName: "time"))
     var toDatetime: String?
-    @Option(help: ArgumentHelp("To this offset in every partition.", valueName: "n")) var toOffset: Int64?
+    @Option(parsing: .unconditional, help: ArgumentHelp("To this offset in every partition.", valueName: "n"))
+    var toOffset: Int64?
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Move each offset by N; negative: back, to read again (--shift-by -10).", valueName: "n"))
@@ -47,6 +48,8 @@ struct GroupsResetOffsets: AsyncParsableCommand {
         if modes.filter({ $0 }).count != 1 {
             throw ValidationError("choose one of --to-earliest, --to-latest, --to-datetime, --to-offset and --shift-by")
         }
+        try EventNameArgument.check([name], as: "a group or server id")
+        try EventNameArgument.check(events, as: "an --event name")
         if let toOffset, toOffset < 0 {
             throw ValidationError("--to-offset must be 0 or more (--shift-by moves back from the committed offset)")
         }
