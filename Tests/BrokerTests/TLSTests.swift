@@ -96,7 +96,7 @@ struct TLSTests {
         #expect(!view.output.contains(certificates.keyPassword))
     }
 
-    @Test("mutual TLS: works with the client certificate; without it, exit 69 naming the missing certificate")
+    @Test("mutual TLS: works with the client certificate; without it or with an untrusted one, exit 69 saying so")
     func mutualTLS() throws {
         let broker = try TLSBroker(requireClientCertificate: true)
         let with = try hyphactl(["topics", "list", "--timeout", "3"] + broker.mutualTLSOptions, broker)
@@ -105,6 +105,16 @@ struct TLSTests {
 
         let without = try hyphactl(["topics", "list", "--timeout", "3"] + broker.tlsOptions, broker)
         expectTLSFailure(without, timeout: 3, naming: "requires a client certificate", fix: "ssl.certificate.location")
+
+        let untrusted = try hyphactl(
+            ["topics", "list", "--timeout", "3"] + broker.tlsOptions + [
+                "-X", "ssl.certificate.location=\(broker.certificates.untrustedClientCertificate)",
+                "-X", "ssl.key.location=\(broker.certificates.clientKey)",
+                "-X", "ssl.key.password=\(broker.certificates.keyPassword)",
+            ], broker)
+        expectTLSFailure(
+            untrusted, timeout: 3, naming: "requires a client certificate and got none it accepts",
+            fix: "signed by a CA the broker trusts")
     }
 
     /// A failure of the TLS handshake as cli.md promises it: exit 69 within

@@ -23,7 +23,8 @@ package struct TLSFailure: Sendable, Equatable {
 
     private static let caHint = "check ssl.ca.location: it must hold the CA that signed the broker's certificate"
     private static let clientCertificateHint =
-        "set ssl.certificate.location and ssl.key.location (and ssl.key.password if the key has one)"
+        "set ssl.certificate.location and ssl.key.location (and ssl.key.password if the key has one) "
+        + "to a certificate signed by a CA the broker trusts"
 
     /// The failure a librdkafka log line or error text reports, if it is a TLS one.
     package static func diagnose(_ line: String) -> TLSFailure? {
@@ -33,8 +34,9 @@ package struct TLSFailure: Sendable, Equatable {
         }
         if line.contains("alert certificate required") || line.contains("peer did not return a certificate") {
             return TLSFailure(
-                reason: "the broker requires a client certificate and none was sent", hint: clientCertificateHint,
-                isDetailed: false)
+                // Also when one is set but not signed by a CA the broker names: OpenSSL then sends none.
+                reason: "the broker requires a client certificate and got none it accepts",
+                hint: clientCertificateHint, isDetailed: false)
         }
         for alert in ["unknown ca", "bad certificate", "certificate unknown", "certificate expired"]
         where line.contains("alert \(alert)") {

@@ -16,6 +16,8 @@ final class TestCertificates: Sendable {
     var otherCA: String { directory + "/other-ca.pem" }
     var clientCertificate: String { directory + "/client.pem" }
     var clientKey: String { directory + "/client.key" }
+    /// The client's key in a certificate signed by `otherCA`, which the broker does not trust.
+    var untrustedClientCertificate: String { directory + "/client-other-ca.pem" }
     /// A file holding `keyPassword` and a newline, as a secret file would.
     var keyPasswordFile: String { directory + "/client.key.password" }
 
@@ -87,6 +89,9 @@ final class TestCertificates: Sendable {
             dates: ["-startdate", "20200101000000Z", "-enddate", "20200102000000Z"])
         try sign("other-host.csr", "other-host.pem", "other-host", dates: ["-days", "2"])
         try sign("client.csr", "client.pem", "client", dates: ["-days", "2"])
+        try openssl(
+            ["x509", "-req", "-in", "client.csr", "-CA", "other-ca.pem", "-CAkey", "other-ca.key", "-set_serial", "7"]
+                + ["-days", "2", "-out", "client-other-ca.pem"])
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
