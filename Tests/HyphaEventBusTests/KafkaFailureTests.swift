@@ -19,7 +19,7 @@ struct KafkaFailureTests {
             (.notEnoughReplicasAfterAppend, "NOT_ENOUGH_REPLICAS_AFTER_APPEND"),
             (.rebalanceInProgress, "REBALANCE_IN_PROGRESS"), (.topicAlreadyExists, "TOPIC_ALREADY_EXISTS"),
             (.groupIDNotFound, "GROUP_ID_NOT_FOUND"), (.nonEmptyGroup, "NON_EMPTY_GROUP"),
-            (KafkaErrorCode(rawValue: -166), "_TIMED_OUT_QUEUE"),
+            (KafkaErrorCode(rawValue: -166), "_TIMED_OUT_QUEUE"), (.ssl, "_SSL"),
         ]
         for (code, name) in expected {
             #expect(code.name == name, "\(code.rawValue)")

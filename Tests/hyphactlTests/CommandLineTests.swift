@@ -40,6 +40,45 @@ struct CommandLineTests {
         #expect(settings.timeout == .milliseconds(2500))
     }
 
+    @Test("a context's TLS and SASL settings reach librdkafka as given, their secrets resolved and masked")
+    func securityContext() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyphactl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keyPassword = folder.appendingPathComponent("key-password").path
+        try "key-secret-1\n".write(toFile: keyPassword, atomically: true, encoding: .utf8)
+        let config = folder.appendingPathComponent("config.yaml").path
+        try """
+        current-context: prod
+        contexts:
+          prod:
+            bootstrap-servers: kafka-1:9093
+            properties:
+              security.protocol: sasl_ssl
+              sasl.mechanism: SCRAM-SHA-512
+              sasl.username: ops
+              ssl.ca.location: /etc/kafka/ca.pem
+              ssl.certificate.location: /etc/kafka/client.pem
+              ssl.key.location: /etc/kafka/client.key
+            secrets:
+              sasl.password: {env: KAFKA_PASSWORD}
+              ssl.key.password: {file: \(keyPassword)}
+
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let command = try #require(try HyphaCtl.parseAsRoot(["topics", "list"]) as? TopicsList)
+        let settings = try command.global.clientSettings(
+            environment: ["HYPHACTL_CONFIG": config, "KAFKA_PASSWORD": "sasl-secret-2"])
+        #expect(settings.bootstrapServers == "kafka-1:9093")
+        let properties = Dictionary(settings.properties, uniquingKeysWith: { $1 })
+        #expect(properties["security.protocol"] == "sasl_ssl")
+        #expect(properties["sasl.mechanism"] == "SCRAM-SHA-512")
+        #expect(properties["ssl.key.location"] == "/etc/kafka/client.key")
+        #expect(properties["sasl.password"] == "sasl-secret-2")
+        #expect(properties["ssl.key.password"] == "key-secret-1")
+        #expect(settings.secretKeys.isSuperset(of: ["sasl.password", "ssl.key.password"]))
+        #expect(settings.redacted("sasl-secret-2 and key-secret-1") == "*** and ***")
+    }
+
     @Test(
         "bad global options are usage errors",
         arguments: [

@@ -93,6 +93,8 @@ public struct KafkaErrorCode: RawRepresentable, Hashable, Sendable, CustomString
     public static let transport = KafkaErrorCode(rawValue: -195)
     /// The operation timed out.
     public static let timedOut = KafkaErrorCode(rawValue: -185)
+    /// A TLS handshake failed (a certificate rejected, by either side).
+    public static let ssl = KafkaErrorCode(rawValue: -181)
     /// Every broker is down.
     public static let allBrokersDown = KafkaErrorCode(rawValue: -187)
     /// A broker's address could not be resolved.

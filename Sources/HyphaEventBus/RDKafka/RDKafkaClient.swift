@@ -40,6 +40,10 @@ package final class RDKafkaClient: @unchecked Sendable {
         package var allBrokersDown = false
         /// A fatal error: the handle is unusable from now on.
         package var fatalError: String?
+        /// Why the latest TLS connection to a broker failed, and when. Never
+        /// cleared (an answered admin request may have needed no broker): a
+        /// failure names it only when it was seen during the wait that ran out.
+        package var tlsFailure: (failure: TLSFailure, seen: ContinuousClock.Instant)?
     }
 
     private init(
@@ -91,14 +95,19 @@ package final class RDKafkaClient: @unchecked Sendable {
             }
         }
         rd_kafka_conf_set_events(conf, RDKafkaClient.eventMask(role) | events)
+        TLSVerification.install(on: conf)
 
         var errorText = [CChar](repeating: 0, count: 512)
         let kind = role == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
         // On success rd_kafka_new takes ownership of conf; on failure it stays ours.
         guard let handle = rd_kafka_new(kind, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
-            throw KafkaFailure(
-                .invalidInput, "librdkafka refused the configuration: \(settings.redacted(errorText.terminatedText))")
+            let problem = settings.redacted(errorText.terminatedText)
+            // OpenSSL's words for a key it cannot decrypt ("PEM lib", "bad decrypt") do not say why.
+            let hint =
+                problem.contains("ssl.key.location")
+                ? "is ssl.key.password right for this key, and is ssl.key.location a PEM private key?" : nil
+            throw KafkaFailure(.invalidInput, "librdkafka refused the configuration: \(problem)", hint: hint)
         }
         let mainQueue = rd_kafka_queue_get_main(handle)!
         let logQueue = rd_kafka_queue_new(handle)!
@@ -173,6 +182,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         if line.contains("ApiVersionRequest failed") && line.contains("underflow") {
             observed.withLock { $0.apiVersionUnderflow = true }
         }
+        noteTLSFailure(in: line)
         let swiftLevel: Logger.Level =
             switch level {
             case ...3: .error
@@ -189,6 +199,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         let code = rd_kafka_event_error(event)
         let text = settings.redacted(String(cString: rd_kafka_event_error_string(event)))
         let fatal = rd_kafka_event_error_is_fatal(event) != 0
+        noteTLSFailure(in: text)
         observed.withLock {
             if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }
             if fatal { $0.fatalError = $0.fatalError ?? text }
@@ -198,6 +209,12 @@ package final class RDKafkaClient: @unchecked Sendable {
         } else {
             logger.debug("librdkafka error: \(text)")
         }
+    }
+
+    private func noteTLSFailure(in line: String) {
+        guard let failure = TLSFailure.diagnose(line) else { return }
+        let now = ContinuousClock.now
+        observed.withLock { $0.tlsFailure = (failure.replacing($0.tlsFailure?.failure), now) }
     }
 
     /// A snapshot of what the main queue has reported so far.
@@ -220,7 +237,8 @@ package final class RDKafkaClient: @unchecked Sendable {
         let swiftCode = KafkaErrorCode(code)
         switch code {
         case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
-            RD_KAFKA_RESP_ERR__RESOLVE, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+            RD_KAFKA_RESP_ERR__RESOLVE, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+            RD_KAFKA_RESP_ERR__SSL:
             return unreachable(while: action, code: swiftCode, file: file, line: line)
         case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
             RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND:
@@ -248,7 +266,7 @@ package final class RDKafkaClient: @unchecked Sendable {
     }
 
     /// The failure for "no broker answered in time", naming 2.0.2's tagged-field
-    /// bug when that is the reason.
+    /// bug or the TLS handshake's failure when that is the reason.
     package func unreachable(
         while action: String, waited: Duration? = nil, code: KafkaErrorCode? = nil,
         file: String = #fileID, line: Int = #line
@@ -263,6 +281,12 @@ package final class RDKafkaClient: @unchecked Sendable {
                 "\(action): librdkafka \(RDKafkaClient.versionString) cannot read this broker's ApiVersions reply "
                     + "(KIP-482 tagged fields, fixed in librdkafka 2.2.0)",
                 hint: "load librdkafka 2.2.0 or newer", code: code, isRetriable: false, file: file, line: line)
+        }
+        let waitedFor = waited ?? settings.timeout
+        if let (tls, seen) = observedEvents.tlsFailure, ContinuousClock.now - seen < waitedFor + .seconds(1) {
+            return KafkaFailure(
+                .unreachable, "\(action): TLS to Kafka at \(settings.bootstrapServers) failed: \(tls.reason)",
+                hint: tls.hint, code: .ssl, isRetriable: false, file: file, line: line)
         }
         return KafkaFailure(
             .unreachable,

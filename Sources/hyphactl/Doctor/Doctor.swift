@@ -55,14 +55,18 @@ enum Doctor {
                     .warn, "servers", "could not survey the Hypha servers: \(error.reason)",
                     fix: "run hyphactl servers -v")
             }
+            if let tls = tls(settings, failure: nil) { findings.append(tls) }
             findings.append(librdkafka(failure: nil))
             findings.append(DoctorFinding(.ok, "brokers", "answered Metadata; \(topics.count) Hypha topics"))
         } catch {
+            if let tls = tls(settings, failure: error) { findings.append(tls) }
             findings.append(librdkafka(failure: error))
             let fix =
-                error.kind == .incompatibleClient
-                ? "see the librdkafka check above"
-                : "check the addresses above, security settings (-X, the context) and --timeout"
+                switch error.kind {
+                case .incompatibleClient: "see the librdkafka check above"
+                case _ where error.code == .ssl: "see the tls check above"
+                default: "check the addresses above, security settings (-X, the context) and --timeout"
+                }
             findings.append(DoctorFinding(.fail, "brokers", error.reason, fix: fix))
             return findings
         }
@@ -71,9 +75,46 @@ enum Doctor {
         return findings
     }
 
+    /// The TLS handshake with the brokers, when the settings ask for TLS: whether
+    /// librdkafka's handshake succeeded, and if not, OpenSSL's reason and the fix.
+    /// nil when the connection is plaintext. `failure` is how reaching the brokers
+    /// failed, if it did.
+    static func tls(_ settings: KafkaClientSettings, failure: KafkaFailure?) -> DoctorFinding? {
+        guard usesTLS(settings) else { return nil }
+        if let failure, failure.code == .ssl {
+            let reason = failure.reason.range(of: " failed: ").map { String(failure.reason[$0.upperBound...]) }
+            return DoctorFinding(.fail, "tls", reason ?? failure.reason, fix: failure.hint)
+        }
+        guard failure == nil else { return nil } // not reached at all: the brokers check says why
+        func property(_ key: String) -> String? { settings.properties.last { $0.0 == key }?.1 }
+        let ca = property("ssl.ca.location").map { "CA \($0)" } ?? "the system's CA certificates"
+        let client = property("ssl.certificate.location").map { "client certificate \($0)" } ?? "no client certificate"
+        let hostCheck =
+            property("ssl.endpoint.identification.algorithm")?.lowercased() == "none"
+            ? "host name not checked" : "host name checked"
+        if property("enable.ssl.certificate.verification")?.lowercased() == "false" {
+            return DoctorFinding(
+                .warn, "tls", "handshake done, but the broker's certificate is not verified; \(client)",
+                fix: "drop enable.ssl.certificate.verification=false and set ssl.ca.location")
+        }
+        return DoctorFinding(
+            .ok, "tls", "handshake done, broker certificate verified by \(ca); \(hostCheck); \(client)")
+    }
+
+    /// Whether security.protocol is ssl or sasl_ssl (the last value given wins, as in librdkafka).
+    static func usesTLS(_ settings: KafkaClientSettings) -> Bool {
+        let value = settings.properties.last { $0.0 == "security.protocol" }?.1.lowercased()
+        return value == "ssl" || value == "sasl_ssl"
+    }
+
     /// The first reachable broker's ApiVersions answer (asked in version 0, which
     /// every broker answers without tagged fields).
     static func apiVersions(_ settings: KafkaClientSettings) -> DoctorFinding {
+        guard !usesTLS(settings) else {
+            return DoctorFinding(
+                .ok, "broker API versions",
+                "not asked: this check speaks plaintext, the brokers TLS (see the tls check)")
+        }
         for entry in settings.bootstrapServers.split(separator: ",") {
             let address = entry.trimmingCharacters(in: .whitespaces).split(separator: "/").last.map(String.init) ?? ""
             guard let colon = address.lastIndex(of: ":"), let port = UInt16(address[address.index(after: colon)...])

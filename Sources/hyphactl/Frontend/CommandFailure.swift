@@ -33,6 +33,8 @@ enum ExitCodes {
     /// What to try with hyphactl, added to the library's own words by kind.
     static func advice(for failure: KafkaFailure) -> String? {
         switch (failure.kind, failure.subject) {
+        // A TLS failure's own hint names the setting to change; the broker is up.
+        case (.unreachable, _) where failure.code == .ssl: nil
         case (.unreachable, _): "check -b/--bootstrap-servers and that the broker is up, or raise --timeout"
         case (.incompatibleClient, _):
             "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH; scripts/setup makes one in .venv/rdkafka"

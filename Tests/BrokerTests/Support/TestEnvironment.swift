@@ -225,7 +225,7 @@ final class PrivateBroker {
         process.waitUntilExit()
     }
 
-    private static func freePort() throws -> UInt16 {
+    static func freePort() throws -> UInt16 {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
@@ -242,7 +242,7 @@ final class PrivateBroker {
         return UInt16(bigEndian: address.sin_port)
     }
 
-    private static func accepts(_ port: UInt16) -> Bool {
+    static func accepts(_ port: UInt16) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
