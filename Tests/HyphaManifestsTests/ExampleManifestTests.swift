@@ -19,6 +19,8 @@ struct ExampleManifestTests {
         ("prod-k8s-kraft", "compose"),
         ("dev-compose-zookeeper", "k8s"),
         ("external-k8s-4-replicas", "compose"),
+        ("ha-k8s-zookeeper", "k8s"),
+        ("ha-k8s-zookeeper", "compose"),
     ]
 
     static func generate(_ input: String, _ target: String) throws -> String {

@@ -105,7 +105,16 @@ private struct BundledCompose {
                             "environment",
                             .mapping([("ZOOKEEPER_CLIENT_PORT", "2181"), ("ZOOKEEPER_TICK_TIME", "2000")])
                         ),
-                        ("volumes", .sequence([.string("\(zookeeper)-data:/var/lib/zookeeper/data")])),
+                        // Both of the image's volumes named: an anonymous transaction log is
+                        // lost by `docker compose down`, and the brokers then refuse the new
+                        // cluster id (InconsistentClusterIdException).
+                        (
+                            "volumes",
+                            .sequence([
+                                .string("\(zookeeper)-data:/var/lib/zookeeper/data"),
+                                .string("\(zookeeper)-log:/var/lib/zookeeper/log"),
+                            ])
+                        ),
                         (
                             "healthcheck",
                             .mapping([
@@ -116,7 +125,7 @@ private struct BundledCompose {
                         ("restart", "unless-stopped"),
                     ])
                 ))
-            volumes.append(("\(zookeeper)-data", .mapping([])))
+            volumes += [("\(zookeeper)-data", .mapping([])), ("\(zookeeper)-log", .mapping([]))]
             for broker in 1...kafka.brokers {
                 let name = names.kafka(broker, of: kafka.brokers)
                 let hostPort = 9092 + broker - 1

@@ -143,9 +143,9 @@ struct ObjectFactory {
         ])
     }
 
-    static func claim(_ storage: String) -> YAMLValue {
+    static func claim(_ name: String, _ storage: String) -> YAMLValue {
         .mapping([
-            ("metadata", .mapping([("name", "data")])),
+            ("metadata", .mapping([("name", .string(name))])),
             (
                 "spec",
                 .mapping([
@@ -166,7 +166,9 @@ private struct KafkaObjects {
         let names = objects.names
         let ports = [("kafka", 9092)] + (kafka.flavor == .kraft ? [("controller", 9093)] : [])
         bootstrap = "\(names.kafkaBase):9092"
-        let advertised = "PLAINTEXT://${HOSTNAME}.\(names.kafkaHeadless).${POD_NAMESPACE}.svc.cluster.local:9092"
+        // <pod>.<headless service>.<namespace>, as cp-helm-charts advertises: it resolves
+        // through the pods' DNS search path whatever the cluster's domain.
+        let advertised = "PLAINTEXT://${HOSTNAME}.\(names.kafkaHeadless).${POD_NAMESPACE}:9092"
         var environment: [YAMLValue] = [ObjectFactory.fieldEnv("POD_NAMESPACE", "metadata.namespace")]
         let start: String
         switch kafka.flavor {
@@ -234,6 +236,10 @@ private struct KafkaObjects {
                             (
                                 "spec",
                                 .mapping([
+                                    // A Service named kafka would put KAFKA_PORT=tcp://… into the
+                                    // environment: cp-kafka exits on it, apache/kafka makes every
+                                    // KAFKA_* variable a broker property.
+                                    ("enableServiceLinks", false),
                                     ("securityContext", ObjectFactory.podSecurity(user: 1000)),
                                     ("terminationGracePeriodSeconds", 60),
                                     ("containers", .sequence([container])),
@@ -241,7 +247,7 @@ private struct KafkaObjects {
                             ),
                         ])
                     ),
-                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim(kafka.storage)])),
+                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim("data", kafka.storage)])),
                 ])),
             objects.disruptionBudget(names.kafkaBase, app: "kafka", component: "broker", maxUnavailable: 1),
         ]
@@ -258,15 +264,18 @@ private struct ZooKeeperObjects {
         let ports = [("client", 2181), ("peer", 2888), ("election", 3888)]
         let servers = (0..<count)
             .map { "\(names.zookeeper)-\($0).\(names.zookeeperHeadless):2888:3888" }.joined(separator: ";")
+        // Server id: the ordinal plus one. Each server's own entry listens on 0.0.0.0:
+        // its name has no DNS record until it is ready, and ZooKeeper exits on an
+        // address it cannot resolve (cp-helm-charts rewrites it the same way).
+        let start = """
+            export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )) \
+            ZOOKEEPER_SERVERS="$(echo "$ZOOKEEPER_SERVERS" | sed "s/${HOSTNAME}\\.[^:]*:/0.0.0.0:/")"; \
+            exec /etc/confluent/docker/run
+            """
         let container: YAMLValue = .mapping([
             ("name", "zookeeper"),
             ("image", .string(kafka.zookeeperImage)),
-            (
-                "command",
-                .sequence([
-                    "sh", "-c", "export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )); exec /etc/confluent/docker/run",
-                ])
-            ),
+            ("command", .sequence(["sh", "-c", .string(start)])),
             (
                 "env",
                 .sequence([
@@ -281,7 +290,15 @@ private struct ZooKeeperObjects {
             ("readinessProbe", ObjectFactory.tcpProbe("client", initialDelay: 5, period: 10, failures: 6)),
             ("livenessProbe", ObjectFactory.tcpProbe("client", initialDelay: 30, period: 20, failures: 6)),
             ("securityContext", ObjectFactory.containerSecurity),
-            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/var/lib/zookeeper")])])),
+            // The image's two volumes, each on its own claim (as cp-helm-charts does): a
+            // claim on /var/lib/zookeeper would sit under two throwaway image volumes.
+            (
+                "volumeMounts",
+                .sequence([
+                    .mapping([("name", "data"), ("mountPath", "/var/lib/zookeeper/data")]),
+                    .mapping([("name", "log"), ("mountPath", "/var/lib/zookeeper/log")]),
+                ])
+            ),
         ])
         documents = [
             objects.headlessService(names.zookeeperHeadless, app: "zookeeper", component: "coordinator", ports: ports),
@@ -301,13 +318,18 @@ private struct ZooKeeperObjects {
                             (
                                 "spec",
                                 .mapping([
+                                    // No ZOOKEEPER_* variables from Services named zookeeper.
+                                    ("enableServiceLinks", false),
                                     ("securityContext", ObjectFactory.podSecurity(user: 1000)),
                                     ("containers", .sequence([container])),
                                 ])
                             ),
                         ])
                     ),
-                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim("1Gi")])),
+                    (
+                        "volumeClaimTemplates",
+                        .sequence([ObjectFactory.claim("data", "1Gi"), ObjectFactory.claim("log", "1Gi")])
+                    ),
                 ])),
             objects.disruptionBudget(names.zookeeper, app: "zookeeper", component: "coordinator", maxUnavailable: 1),
         ]
@@ -381,6 +403,9 @@ private struct HyphaObjects {
                             (
                                 "spec",
                                 .mapping([
+                                    // A Service named hypha would set HYPHA_PORT=tcp://…, and the
+                                    // server refuses to start when HYPHA_PORT differs from --port.
+                                    ("enableServiceLinks", false),
                                     // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
                                     ("securityContext", ObjectFactory.podSecurity(user: 8877)),
                                     ("terminationGracePeriodSeconds", 40),
