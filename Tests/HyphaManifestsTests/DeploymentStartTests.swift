@@ -115,6 +115,71 @@ struct DeploymentStartTests {
         }
     }
 
+    // MARK: Hypha's settings reach the server
+
+    /// Options of `python -m hypha.server` (Kafka branch) that take one value.
+    static let valuedOptions: Set<String> = [
+        "allow-origins", "base-path", "public-base-url", "triton-servers", "s3-admin-type", "endpoint-url",
+        "endpoint-url-public", "region-name", "access-key-id", "secret-access-key", "ollama-host",
+        "openai-base-url", "openai-api-key", "database-uri", "migrate-database", "workspace-bucket",
+        "executable-path", "cache-dir", "minio-workdir", "minio-port", "minio-root-user", "minio-root-password",
+        "minio-version", "mc-version",
+    ]
+
+    static func hyphaUnits(_ input: String, _ target: String) throws -> [YAMLNode] {
+        if target == "k8s" { return Self.workloads(try kubernetes(input), image: "hypha").flatMap(containers) }
+        return pairs(try compose(input)["services"]).filter { $0.0.contains("-hypha-") }.map(\.1)
+    }
+
+    @Test(
+        "a HYPHA_* variable naming a server option is passed as its flag (the server reads them only under --from-env)",
+        arguments: inputs, ["k8s", "compose"])
+    func optionVariablesAreFlags(_ input: String, _ target: String) throws {
+        let units = try Self.hyphaUnits(input, target)
+        #expect(!units.isEmpty)
+        var checked = 0
+        for unit in units {
+            let command = Self.texts(unit["command"])
+            #expect(!command.contains("--from-env"))
+            let environment = Self.environment(unit)
+            for (name, value) in environment where name.hasPrefix("HYPHA_") {
+                let option = name.dropFirst(6).lowercased().replacingOccurrences(of: "_", with: "-")
+                guard Self.valuedOptions.contains(option) else { continue }
+                let expected: String =
+                    target == "k8s"
+                    ? "--\(option)=$(\(name))" // expanded by Kubernetes from the container's env
+                    : "--\(option)=\(try #require(value))" // the same text as the variable, secrets as ${VAR:?}
+                #expect(
+                    command.contains(expected), "\(input) \(target): \(name) is not passed as \(expected): \(command)")
+                checked += 1
+            }
+        }
+        if input != "dev-compose-zookeeper" { #expect(checked > 0, "the example sets no option through env") }
+    }
+
+    // MARK: Stable server ids
+
+    @Test("Kubernetes: Hypha is a StatefulSet, each server's id its stable pod name", arguments: inputs)
+    func stableServerIDs(_ input: String) throws {
+        let objects = try Self.kubernetes(input)
+        let hypha = Self.workloads(objects, image: "hypha")
+        #expect(hypha.count == 1)
+        for workload in hypha {
+            #expect(workload["kind"]?.scalarText == "StatefulSet", "\(input): a Deployment's pod names change")
+            let container = try #require(Self.containers(workload).first)
+            let id = (container["env"]?.items ?? []).first { $0["name"]?.scalarText == "HYPHA_SERVER_ID" }
+            #expect(id?["valueFrom"]?["fieldRef"]?["fieldPath"]?.scalarText == "metadata.name")
+            #expect(!Self.texts(container["command"]).contains { $0.hasPrefix("--server-id") })
+        }
+    }
+
+    @Test("Compose: each Hypha service's server id is its own service name", arguments: inputs)
+    func composeServerIDs(_ input: String) throws {
+        for (name, service) in Self.pairs(try Self.compose(input)["services"]) where name.contains("-hypha-") {
+            #expect(Self.environment(service)["HYPHA_SERVER_ID"] == .some(name))
+        }
+    }
+
     // MARK: Service links
 
     @Test("Kubernetes: no pod gets Service links (KAFKA_PORT=tcp://… breaks both Kafka images)", arguments: inputs)
@@ -167,6 +232,59 @@ struct DeploymentStartTests {
                 }
                 #expect(started["ZOOKEEPER_SERVERS"] == entries.joined(separator: ";"), "\(pod)")
             }
+        }
+    }
+
+    // MARK: Hypha's /data
+
+    @Test("Kubernetes: every Hypha volume is its cache directory, writable through fsGroup 8877", arguments: inputs)
+    func hyphaDataIsUsed(_ input: String) throws {
+        for workload in Self.workloads(try Self.kubernetes(input), image: "hypha") {
+            #expect(workload["spec"]?["template"]?["spec"]?["securityContext"]?["fsGroup"]?.scalarText == "8877")
+            let container = try #require(Self.containers(workload).first)
+            let command = Self.texts(container["command"])
+            let environment = Self.environment(container)
+            let cacheDirectory = try #require(
+                command.last { $0.hasPrefix("--cache-dir=") }.map { flag -> String in
+                    let value = String(flag.dropFirst("--cache-dir=".count))
+                    return value.hasPrefix("$(")
+                        ? ((environment[String(value.dropFirst(2).dropLast())] ?? nil) ?? "") : value
+                }, "\(input): no --cache-dir")
+            let mounts = (container["volumeMounts"]?.items ?? []).compactMap { $0["mountPath"]?.scalarText }
+            #expect(!mounts.isEmpty)
+            for mount in mounts {
+                #expect(
+                    cacheDirectory == mount || cacheDirectory.hasPrefix(mount + "/"),
+                    "\(input): \(mount) is mounted but the cache directory is \(cacheDirectory)")
+            }
+        }
+    }
+
+    @Test("Compose: no Hypha service mounts a named volume its user 8877 could not write", arguments: inputs)
+    func hyphaNoRootOwnedVolume(_ input: String) throws {
+        for (name, service) in Self.pairs(try Self.compose(input)["services"]) where name.contains("-hypha-") {
+            #expect(service["volumes"] == nil, "\(input): \(name) mounts \(Self.texts(service["volumes"]))")
+        }
+    }
+
+    // MARK: Probes that the Kafka-capable server passes
+
+    @Test(
+        "Hypha is never probed on /health/* (always 503 on the Kafka branch), and the file says why", arguments: inputs,
+        ["k8s", "compose"])
+    func probes(_ input: String, _ target: String) throws {
+        let text = try ExampleManifestTests.generate(input, target)
+        #expect(text.hasPrefix("#") && text.contains("_check_pubsub_health()"), "\(input) \(target): no comment")
+        for unit in try Self.hyphaUnits(input, target) {
+            let probes: [String] =
+                target == "k8s"
+                ? ["startupProbe", "readinessProbe", "livenessProbe"].compactMap {
+                    unit[$0]?["httpGet"]?["path"]?.scalarText
+                }
+                : Self.texts(unit["healthcheck"]?["test"])
+            #expect(probes.count == (target == "k8s" ? 3 : 4))
+            #expect(!probes.contains { $0.contains("/health/") }, "\(input) \(target): \(probes)")
+            #expect(probes.contains { $0.contains("/assets/config.json") })
         }
     }
 }

@@ -132,6 +132,48 @@ struct SpecReaderTests {
         #expect(found.contains { $0.hasPrefix("kafka.brokers: expected 1, 3 or 5") })
     }
 
+    /// Server options in env, args or secretEnv that the generated server would not see as given.
+    static let optionCases: [(String, String, String)] = [
+        (
+            "an option switch as a variable",
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_ENABLE_SERVER_APPS: \"true\"}"),
+            "hypha.env.HYPHA_ENABLE_SERVER_APPS: python -m hypha.server ignores HYPHA_ENABLE_SERVER_APPS (it reads HYPHA_* options only under --from-env): put --enable-server-apps in hypha.args instead at line 6, column 9"
+        ),
+        (
+            "an option given as a variable and a flag",
+            validSpec.replacingOccurrences(
+                of: "replicas: 1",
+                with: "args: [--database-uri=sqlite+aiosqlite:///x.db]\n  env: {HYPHA_DATABASE_URI: y}"),
+            "hypha.env.HYPHA_DATABASE_URI: --database-uri is given twice: here (passed as --database-uri=…) and in hypha.args or publicBaseUrl at line 7, column 9"
+        ),
+        (
+            "a secret option given as a flag too",
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--openai-api-key=k]")
+                .replacingOccurrences(
+                    of: "key: jwt}", with: "key: jwt}\n    HYPHA_OPENAI_API_KEY: {secret: s, key: k}"),
+            "hypha.secretEnv.HYPHA_OPENAI_API_KEY: --openai-api-key is given twice"
+        ),
+        (
+            "--from-env", validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--from-env]"),
+            "hypha.args[0]: --from-env replaces every flag with HYPHA_* variables"
+        ),
+        (
+            "HYPHA_FROM_ENV",
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_FROM_ENV: \"1\"}"),
+            "hypha.env.HYPHA_FROM_ENV: --from-env replaces every flag"
+        ),
+        (
+            "Redis", validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_REDIS_URI: redis://r}"),
+            "hypha.env.HYPHA_REDIS_URI: Hypha refuses to start with both Redis and Kafka"
+        ),
+    ]
+
+    @Test("server options the server would ignore or refuse, each with the flag to use", arguments: optionCases)
+    func optionInput(_ name: String, _ text: String, _ expected: String) {
+        let found = problems(text)
+        #expect(found.contains { $0.contains(expected) }, "\(name): \(found)")
+    }
+
     @Test("one broker forces replication and min ISR to 1")
     func oneBroker() {
         let found = problems(validSpec + "\n  replicationFactor: 3\n")

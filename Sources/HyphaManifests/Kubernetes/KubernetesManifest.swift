@@ -3,11 +3,11 @@ import HyphaYAML
 
 /// Kubernetes objects for a deployment, one YAML document each: Kafka (bundled:
 /// a StatefulSet with its node id from the pod ordinal, a headless and a client
-/// Service, a PodDisruptionBudget), then the Hypha Deployment, Service and PDB.
+/// Service, a PodDisruptionBudget), then the Hypha StatefulSet, its Services and PDB.
 public enum KubernetesManifest {
     /// Every object, as a multi-document YAML file.
     public static func render(_ deployment: HyphaDeployment) -> String {
-        YAMLWriter.documents(objects(deployment))
+        HyphaProbe.kubernetesComment + YAMLWriter.documents(objects(deployment))
     }
 
     static func objects(_ deployment: HyphaDeployment) -> [YAMLValue] {
@@ -336,7 +336,12 @@ private struct ZooKeeperObjects {
     }
 }
 
-/// The Hypha servers: a Deployment whose pods take their server id from their name.
+/// The Hypha servers: a StatefulSet whose pods take their server id from their name.
+///
+/// A StatefulSet, not a Deployment: its pods keep their names (`demo-hypha-0`…) across
+/// restarts and rollouts, so each server keeps its id, its `health_check_<id>` topic
+/// and its `hypha_server_<id>` group, where a Deployment's random pod names would
+/// leave a new topic and group behind at every restart.
 private struct HyphaObjects {
     let documents: [YAMLValue]
 
@@ -355,15 +360,21 @@ private struct HyphaObjects {
                 ),
             ])
         }
+        // The server ignores HYPHA_* options without --from-env: each becomes its flag,
+        // $(NAME) expanded by Kubernetes from the container's env (secrets too).
+        // /data (an emptyDir, writable through fsGroup) is the cache directory.
+        let cache = HyphaCommand.sets("--cache-dir", hypha) ? [] : ["--cache-dir=/data"]
+        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap, extra: cache) { name, _ in "$(\(name))" }
         var container: [(String, YAMLValue)] = [
             ("name", "hypha"),
             ("image", .string(hypha.image)),
-            ("command", .sequence(HyphaCommand.arguments(hypha, bootstrap: bootstrap).map(YAMLValue.string))),
+            ("command", .sequence(command.map(YAMLValue.string))),
             ("env", .sequence(environment)),
             ("ports", ObjectFactory.containerPorts([("http", hypha.port)])),
-            ("startupProbe", Self.httpProbe("/health/liveness", period: 5, failures: 60)),
-            ("readinessProbe", Self.httpProbe("/health/readiness", period: 10, failures: 3)),
-            ("livenessProbe", Self.httpProbe("/health/liveness", period: 20, failures: 3)),
+            // Not /health/*: see HyphaProbe (and the comment atop the file).
+            ("startupProbe", Self.httpProbe(HyphaProbe.path, period: 5, failures: 60)),
+            ("readinessProbe", Self.httpProbe(HyphaProbe.path, period: 10, failures: 3)),
+            ("livenessProbe", Self.httpProbe(HyphaProbe.path, period: 20, failures: 3)),
             // Let Services stop sending traffic before the server shuts down.
             (
                 "lifecycle",
@@ -383,18 +394,17 @@ private struct HyphaObjects {
                 ), at: 8)
         }
         documents = [
+            objects.headlessService(
+                names.hyphaHeadless, app: "hypha", component: "server", ports: [("http", hypha.port)]),
             objects.object(
-                "apps/v1", "Deployment", names.hyphaBase, app: "hypha", component: "server",
+                "apps/v1", "StatefulSet", names.hyphaBase, app: "hypha", component: "server",
                 spec: .mapping([
+                    ("serviceName", .string(names.hyphaHeadless)),
                     ("replicas", .int(hypha.replicas)),
+                    // Servers do not wait for each other; a rollout replaces one pod at a time.
+                    ("podManagementPolicy", "Parallel"),
                     ("revisionHistoryLimit", 5),
-                    (
-                        "strategy",
-                        .mapping([
-                            ("type", "RollingUpdate"),
-                            ("rollingUpdate", .mapping([("maxUnavailable", 0), ("maxSurge", 1)])),
-                        ])
-                    ),
+                    ("updateStrategy", .mapping([("type", "RollingUpdate")])),
                     ("selector", .mapping([("matchLabels", objects.selector("hypha"))])),
                     (
                         "template",

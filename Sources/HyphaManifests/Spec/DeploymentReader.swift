@@ -160,6 +160,29 @@ private enum HyphaReader {
                 problems.add(
                     "hypha.args[\(index)]", "\(flag) is set by the generator and cannot be given here",
                     at: fields["args"]?.position)
+            } else if let reason = refusedOption(flag) {
+                problems.add("hypha.args[\(index)]", reason, at: fields["args"]?.position)
+            }
+        }
+        let flagsInArgs = Set(args.map { String($0.split(separator: "=", maxSplits: 1).first ?? "") })
+        // A HYPHA_* variable that names a server option is ignored by the server
+        // (it reads them only under --from-env): it becomes the option's flag, or is
+        // refused when it cannot be one.
+        func checkOptionVariable(_ name: String, path: String, at position: YAMLPosition?) {
+            guard let flag = HyphaServerOptions.flag(forEnvironmentName: name) else { return }
+            if let reason = refusedOption(flag) {
+                problems.add(path, reason, at: position)
+            } else if HyphaServerOptions.switchesAndLists.contains(flag) {
+                problems.add(
+                    path,
+                    "python -m hypha.server ignores \(name) (it reads HYPHA_* options only under --from-env): put \(flag) in hypha.args instead",
+                    at: position)
+            } else if HyphaServerOptions.valued.contains(flag),
+                flagsInArgs.contains(flag) || (flag == "--public-base-url" && publicBaseURL != nil)
+            {
+                problems.add(
+                    path, "\(flag) is given twice: here (passed as \(flag)=…) and in hypha.args or publicBaseUrl",
+                    at: position)
             }
         }
         var env: [(name: String, value: String)] = []
@@ -172,6 +195,7 @@ private enum HyphaReader {
                         "hypha.env.\(name)", "a secret never goes in a file: use hypha.secretEnv with {secret, key}",
                         at: position)
                 } else {
+                    checkOptionVariable(name, path: "hypha.env.\(name)", at: position)
                     env.append((name, value))
                 }
             }
@@ -189,6 +213,8 @@ private enum HyphaReader {
                     problems.add(
                         "hypha.secretEnv.\(name)", "set by the generator for each replica; remove it",
                         at: mapping.keyPosition(name))
+                } else {
+                    checkOptionVariable(name, path: "hypha.secretEnv.\(name)", at: mapping.keyPosition(name))
                 }
                 if let secret, let key { secretEnv.append((name, secret, key)) }
             }
@@ -218,6 +244,17 @@ private enum HyphaReader {
         return HyphaServers(
             image: image, replicas: replicas, port: port, publicBaseURL: publicBaseURL, args: args,
             env: env, secretEnv: secretEnv, resources: resources)
+    }
+
+    /// Why a server option cannot be used in a generated deployment, nil when it can.
+    private static func refusedOption(_ flag: String) -> String? {
+        switch flag {
+        case "--from-env":
+            "--from-env replaces every flag with HYPHA_* variables, the generator's --kafka-uri and --server-id too: pass options as flags (a HYPHA_* option in hypha.env becomes its flag)"
+        case "--redis-uri":
+            "Hypha refuses to start with both Redis and Kafka: this deployment's event bus is Kafka"
+        default: nil
+        }
     }
 }
 
