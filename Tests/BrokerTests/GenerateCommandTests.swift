@@ -25,6 +25,28 @@ struct GenerateCommandTests {
         #expect(result.stderr.contains("warning: hypha.replicas is 2"))
     }
 
+    @Test("a released Hypha image: one warning line on stderr, the manifests still written, exit 0")
+    func releasedImage() throws {
+        let input = try temporary(
+            "released.yaml",
+            Data(
+                Self.valid.replacingOccurrences(
+                    of: "registry.example.org/hypha:kafka-pr767", with: "ghcr.io/amun-ai/hypha:0.21.137"
+                ).utf8))
+        let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "k8s", "-f", input])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.output.contains("kind: StatefulSet"))
+        let lines = result.stderr.split(separator: "\n").filter { $0.contains("no release has --kafka-uri") }
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(
+            lines.first?.hasPrefix("hyphactl: warning: hypha.image ghcr.io/amun-ai/hypha:0.21.137 is a released Hypha")
+                == true)
+
+        let built = try temporary("built.yaml", Data(Self.valid.utf8))
+        let quiet = try Subprocess.run(try Hyphactl.binary(), ["generate", "k8s", "-f", built])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("no release has"), "\(quiet.stderr)")
+    }
+
     @Test("a bad file: every problem with line and column on stderr, exit 65, nothing on stdout")
     func badFile() throws {
         let input = try temporary(
@@ -100,7 +122,7 @@ struct GenerateCommandTests {
         kind: HyphaDeployment
         name: demo
         hypha:
-          image: ghcr.io/amun-ai/hypha:0.21.137
+          image: registry.example.org/hypha:kafka-pr767
         kafka:
           mode: bundled
 
@@ -130,10 +152,13 @@ struct GenerateCommandTests {
             ),
             ("duplicate key", valid + "name: twice\n", "duplicate key 'name' at line 8, column 1"),
             (
-                "missing tag", valid.replacingOccurrences(of: ":0.21.137", with: ""),
+                "missing tag", valid.replacingOccurrences(of: ":kafka-pr767", with: ""),
                 "hypha.image: the image needs a tag"
             ),
-            ("latest", valid.replacingOccurrences(of: "0.21.137", with: "latest"), "hypha.image: 'latest' is refused"),
+            (
+                "latest", valid.replacingOccurrences(of: "kafka-pr767", with: "latest"),
+                "hypha.image: 'latest' is refused"
+            ),
             (
                 "replication over brokers",
                 valid.replacingOccurrences(

@@ -43,6 +43,21 @@ struct ExampleManifestTests {
         #expect(try Self.generate(parts[0], parts[1]) == generated, "output is not deterministic")
     }
 
+    @Test(
+        "every example names an image built from the Kafka branch, with the command that builds it",
+        arguments: Set(examples.map(\.input)).sorted())
+    func buildableImage(_ input: String) throws {
+        let text = try String(
+            contentsOfFile: Self.root.appendingPathComponent("examples/\(input).yaml").path, encoding: .utf8)
+        let (deployment, warnings) = try DeploymentReader.read(text, file: input)
+        #expect(!DeploymentReader.isReleasedHyphaImage(deployment.hypha.image))
+        #expect(!warnings.contains { $0.description.contains("no release has --kafka-uri") }, "\(warnings)")
+        #expect(
+            text.contains(
+                "docker build -t \(deployment.hypha.image) https://github.com/amun-ai/hypha.git#refs/pull/767/head"),
+            "examples/\(input).yaml does not say how to build \(deployment.hypha.image)")
+    }
+
     @Test("yamllint accepts every output", arguments: examples.map { "\($0.input).\($0.target)" })
     func yamllint(_ name: String) throws {
         let result = try Validators.run(

@@ -8,7 +8,7 @@ let validSpec = """
     kind: HyphaDeployment
     name: demo
     hypha:
-      image: ghcr.io/amun-ai/hypha:0.21.137
+      image: registry.example.org/hypha:kafka-pr767
       replicas: 1
       secretEnv:
         HYPHA_JWT_SECRET: {secret: hypha-secrets, key: jwt}
@@ -63,11 +63,11 @@ struct SpecReaderTests {
             ),
             ("duplicate key", validSpec + "\nname: again\n", "duplicate key 'name' at line 11, column 1"),
             (
-                "missing tag", validSpec.replacingOccurrences(of: "hypha:0.21.137", with: "hypha"),
-                "hypha.image: the image needs a tag, e.g. ghcr.io/amun-ai/hypha:<version> at line 5, column 10"
+                "missing tag", validSpec.replacingOccurrences(of: "hypha:kafka-pr767", with: "hypha"),
+                "hypha.image: the image needs a tag, e.g. registry.example.org/hypha:<version> at line 5, column 10"
             ),
             (
-                "latest", validSpec.replacingOccurrences(of: "0.21.137", with: "latest"),
+                "latest", validSpec.replacingOccurrences(of: "kafka-pr767", with: "latest"),
                 "hypha.image: 'latest' is refused: pin a version so every replica runs the same image at line 5, column 10"
             ),
             (
@@ -172,6 +172,28 @@ struct SpecReaderTests {
     func optionInput(_ name: String, _ text: String, _ expected: String) {
         let found = problems(text)
         #expect(found.contains { $0.contains(expected) }, "\(name): \(found)")
+    }
+
+    @Test(
+        "a released Hypha image (no --kafka-uri in any release) is warned about, an image of another tag is not",
+        arguments: [
+            ("ghcr.io/amun-ai/hypha:0.21.137", true), ("amun-ai/hypha:0.20.61", true),
+            ("docker.io/amun-ai/hypha:v0.21.1", true), ("GHCR.IO/Amun-AI/Hypha:1.0.0", true),
+            ("ghcr.io/amun-ai/hypha:kafka-pr767", false), ("registry.example.org/hypha:kafka-pr767", false),
+            ("registry.example.org/amun-ai/hypha:0.21.137", false), ("ghcr.io/amun-ai/hypha:0.20.61.post6", false),
+            ("ghcr.io/amun-ai/hypha@sha256:" + String(repeating: "a", count: 64), false),
+            ("localhost:5000/hypha:0.21.137", false),
+        ])
+    func releasedImage(_ image: String, _ released: Bool) throws {
+        #expect(DeploymentReader.isReleasedHyphaImage(image) == released)
+        let (_, warnings) = try DeploymentReader.read(
+            validSpec.replacingOccurrences(of: "registry.example.org/hypha:kafka-pr767", with: image), file: "f")
+        let warning = warnings.first { $0.description.contains("no release has --kafka-uri") }
+        #expect((warning != nil) == released, "\(image): \(warnings)")
+        if let warning {
+            #expect(warning.description.hasPrefix("hypha.image \(image) is a released Hypha"))
+            #expect(!warning.description.contains("\n"))
+        }
     }
 
     @Test("one broker forces replication and min ISR to 1")

@@ -103,8 +103,34 @@ public enum DeploymentReader {
         }
     }
 
+    /// Whether `image` is a released Hypha (`[ghcr.io/|docker.io/]amun-ai/hypha:<a.b.c>`).
+    ///
+    /// No release has `--kafka-uri`: Kafka support is only on the unmerged Kafka
+    /// branch (pull request 767), so every plain version tag of that repository is
+    /// one that cannot start a generated deployment. Images built from the branch
+    /// carry a tag of their own choosing, and a digest cannot be told apart.
+    public static func isReleasedHyphaImage(_ image: String) -> Bool {
+        guard !image.contains("@"), let colon = image.lastIndex(of: ":"),
+            !image[colon...].contains("/")
+        else { return false }
+        let repository = image[..<colon].lowercased()
+        let tag = image[image.index(after: colon)...]
+        let releases = ["amun-ai/hypha", "ghcr.io/amun-ai/hypha", "docker.io/amun-ai/hypha"]
+        return releases.contains(repository)
+            && tag.range(of: #"^v?[0-9]+\.[0-9]+\.[0-9]+$"#, options: .regularExpression) != nil
+    }
+
     private static func warnings(_ deployment: HyphaDeployment) -> [Warning] {
         var warnings: [Warning] = []
+        if isReleasedHyphaImage(deployment.hypha.image) {
+            warnings.append(
+                Warning(
+                    description: """
+                        hypha.image \(deployment.hypha.image) is a released Hypha, and no release has --kafka-uri: \
+                        every server will exit at start-up; build an image from the Kafka branch instead \
+                        (README, "Hypha on Kafka: the state upstream")
+                        """))
+        }
         if deployment.hypha.replicas > 1 {
             warnings.append(
                 Warning(
@@ -136,7 +162,9 @@ private enum HyphaReader {
         if let image {
             DeploymentReader.checkImage(image, path: "hypha.image", at: fields["image"]?.position, problems: &problems)
         } else {
-            fields.missing("image", "e.g. ghcr.io/amun-ai/hypha:0.21.137", problems: &problems)
+            fields.missing(
+                "image", "an image built from Hypha's Kafka branch, e.g. registry.example.org/hypha:kafka-pr767",
+                problems: &problems)
         }
         let replicas = fields.int("replicas", problems: &problems) ?? 1
         if replicas < 1 || replicas > 50 {
