@@ -287,4 +287,21 @@ struct DeploymentStartTests {
             #expect(probes.contains { $0.contains("/assets/config.json") })
         }
     }
+
+    @Test(
+        "probes follow the server's --base-path, from args or HYPHA_BASE_PATH",
+        arguments: ["args: [--base-path=/hub/]", "args: [--base-path, /hub]", "env: {HYPHA_BASE_PATH: /hub}"])
+    func probesUnderBasePath(_ setting: String) throws {
+        let (deployment, _) = try DeploymentReader.read(
+            validSpec.replacingOccurrences(of: "replicas: 1", with: setting), file: "f")
+        let objects = try KubernetesManifest.render(deployment).components(separatedBy: "\n---\n")
+            .compactMap { try YAMLReader.read($0) }
+        let container = try #require(Self.workloads(objects, image: "hypha").first.map(Self.containers)?.first)
+        for probe in ["startupProbe", "readinessProbe", "livenessProbe"] {
+            #expect(container[probe]?["httpGet"]?["path"]?.scalarText == "/hub/assets/config.json", "\(probe)")
+        }
+        let compose = try #require(try YAMLReader.read(ComposeManifest.render(deployment)))
+        let service = try #require(Self.pairs(compose["services"]).first { $0.0.contains("-hypha-") }?.1)
+        #expect(Self.texts(service["healthcheck"]?["test"]).last?.contains("9527/hub/assets/config.json'") == true)
+    }
 }

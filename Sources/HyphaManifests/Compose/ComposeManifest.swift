@@ -74,7 +74,7 @@ public enum ComposeManifest {
                         .sequence([
                             "CMD", "python", "-c",
                             .string(
-                                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(hypha.port)\(HyphaProbe.path)', timeout=3)"
+                                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(hypha.port)\(HyphaProbe.path(hypha))', timeout=3)"
                             ),
                         ])
                     ),

@@ -372,9 +372,9 @@ private struct HyphaObjects {
             ("env", .sequence(environment)),
             ("ports", ObjectFactory.containerPorts([("http", hypha.port)])),
             // Not /health/*: see HyphaProbe (and the comment atop the file).
-            ("startupProbe", Self.httpProbe(HyphaProbe.path, period: 5, failures: 60)),
-            ("readinessProbe", Self.httpProbe(HyphaProbe.path, period: 10, failures: 3)),
-            ("livenessProbe", Self.httpProbe(HyphaProbe.path, period: 20, failures: 3)),
+            ("startupProbe", Self.httpProbe(HyphaProbe.path(hypha), period: 5, failures: 60)),
+            ("readinessProbe", Self.httpProbe(HyphaProbe.path(hypha), period: 10, failures: 3)),
+            ("livenessProbe", Self.httpProbe(HyphaProbe.path(hypha), period: 20, failures: 3)),
             // Let Services stop sending traffic before the server shuts down.
             (
                 "lifecycle",

@@ -116,6 +116,21 @@ struct BrokerSettings {
 enum HyphaProbe {
     static let path = "/assets/config.json"
 
+    /// The path under the server's `--base-path` (from hypha.args or a plain
+    /// `HYPHA_BASE_PATH`), as Hypha's `norm_url` joins them.
+    static func path(_ hypha: HyphaServers) -> String {
+        var base = hypha.env.last { $0.name == "HYPHA_BASE_PATH" }?.value ?? ""
+        for (index, arg) in hypha.args.enumerated() {
+            if arg.hasPrefix("--base-path=") {
+                base = String(arg.dropFirst("--base-path=".count))
+            } else if arg == "--base-path", index + 1 < hypha.args.count {
+                base = hypha.args[index + 1]
+            }
+        }
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+
     /// The same reason, as a comment at the top of a generated file.
     static let reason = """
         # Hypha is probed on \(path), not /health/*: on the Kafka branch (amun-ai/hypha
