@@ -242,22 +242,40 @@ struct DeploymentStartTests {
         for workload in Self.workloads(try Self.kubernetes(input), image: "hypha") {
             #expect(workload["spec"]?["template"]?["spec"]?["securityContext"]?["fsGroup"]?.scalarText == "8877")
             let container = try #require(Self.containers(workload).first)
-            let command = Self.texts(container["command"])
-            let environment = Self.environment(container)
-            let cacheDirectory = try #require(
-                command.last { $0.hasPrefix("--cache-dir=") }.map { flag -> String in
-                    let value = String(flag.dropFirst("--cache-dir=".count))
-                    return value.hasPrefix("$(")
-                        ? ((environment[String(value.dropFirst(2).dropLast())] ?? nil) ?? "") : value
-                }, "\(input): no --cache-dir")
             let mounts = (container["volumeMounts"]?.items ?? []).compactMap { $0["mountPath"]?.scalarText }
-            #expect(!mounts.isEmpty)
+            if mounts.isEmpty { continue } // the file names a cache directory of its own
+            let cacheDirectory = try #require(Self.cacheDirectory(container), "\(input): \(mounts) but no --cache-dir")
             for mount in mounts {
                 #expect(
                     cacheDirectory == mount || cacheDirectory.hasPrefix(mount + "/"),
                     "\(input): \(mount) is mounted but the cache directory is \(cacheDirectory)")
             }
         }
+    }
+
+    /// The value of a container's last `--cache-dir`, `$(NAME)` looked up in its env.
+    static func cacheDirectory(_ container: YAMLNode) -> String? {
+        guard let flag = texts(container["command"]).last(where: { $0.hasPrefix("--cache-dir=") }) else { return nil }
+        let value = String(flag.dropFirst("--cache-dir=".count))
+        guard value.hasPrefix("$(") else { return value }
+        return environment(container)[String(value.dropFirst(2).dropLast())] ?? nil
+    }
+
+    @Test(
+        "Kubernetes: /data is the cache directory, or, when the file names one, not mounted",
+        arguments: [nil, "env: {HYPHA_CACHE_DIR: /tmp/c}", "args: [--cache-dir=/tmp/c]"])
+    func ownCacheDirectory(_ setting: String?) throws {
+        let (deployment, _) = try DeploymentReader.read(
+            validSpec.replacingOccurrences(of: "replicas: 1", with: setting ?? "replicas: 1"), file: "f")
+        let objects = try KubernetesManifest.render(deployment).components(separatedBy: "\n---\n")
+            .compactMap { try YAMLReader.read($0) }
+        let workload = try #require(Self.workloads(objects, image: "hypha").first)
+        let container = try #require(Self.containers(workload).first)
+        let mounts = (container["volumeMounts"]?.items ?? []).compactMap { $0["mountPath"]?.scalarText }
+        let volumes = workload["spec"]?["template"]?["spec"]?["volumes"]?.items ?? []
+        #expect(Self.cacheDirectory(container) == (setting == nil ? "/data" : "/tmp/c"))
+        #expect(mounts == (setting == nil ? ["/data"] : []))
+        #expect(volumes.count == (setting == nil ? 1 : 0))
     }
 
     @Test("Compose: no Hypha service mounts a named volume its user 8877 could not write", arguments: inputs)

@@ -362,9 +362,13 @@ private struct HyphaObjects {
         }
         // The server ignores HYPHA_* options without --from-env: each becomes its flag,
         // $(NAME) expanded by Kubernetes from the container's env (secrets too).
-        // /data (an emptyDir, writable through fsGroup) is the cache directory.
-        let cache = HyphaCommand.sets("--cache-dir", hypha) ? [] : ["--cache-dir=/data"]
-        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap, extra: cache) { name, _ in "$(\(name))" }
+        // /data (an emptyDir, writable through fsGroup) is the cache directory, unless
+        // the file names another: then no volume is mounted that nothing would use.
+        let ownCache = HyphaCommand.sets("--cache-dir", hypha)
+        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap, extra: ownCache ? [] : ["--cache-dir=/data"])
+        {
+            name, _ in "$(\(name))"
+        }
         var container: [(String, YAMLValue)] = [
             ("name", "hypha"),
             ("image", .string(hypha.image)),
@@ -381,8 +385,10 @@ private struct HyphaObjects {
                 .mapping([("preStop", .mapping([("exec", .mapping([("command", .sequence(["sleep", "10"]))]))]))])
             ),
             ("securityContext", ObjectFactory.containerSecurity),
-            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/data")])])),
         ]
+        if !ownCache {
+            container.append(("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/data")])])))
+        }
         if !hypha.resources.isEmpty {
             container.insert(
                 (
@@ -392,6 +398,18 @@ private struct HyphaObjects {
                             (kind, .mapping(amounts.map { ($0.0, .string($0.1)) }))
                         })
                 ), at: 8)
+        }
+        var pod: [(String, YAMLValue)] = [
+            // A Service named hypha would set HYPHA_PORT=tcp://…, and the
+            // server refuses to start when HYPHA_PORT differs from --port.
+            ("enableServiceLinks", false),
+            // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
+            ("securityContext", ObjectFactory.podSecurity(user: 8877)),
+            ("terminationGracePeriodSeconds", 40),
+            ("containers", .sequence([.mapping(container)])),
+        ]
+        if !ownCache {
+            pod.append(("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])))
         }
         documents = [
             objects.headlessService(
@@ -410,19 +428,7 @@ private struct HyphaObjects {
                         "template",
                         .mapping([
                             ("metadata", .mapping([("labels", objects.labels("hypha", component: "server"))])),
-                            (
-                                "spec",
-                                .mapping([
-                                    // A Service named hypha would set HYPHA_PORT=tcp://…, and the
-                                    // server refuses to start when HYPHA_PORT differs from --port.
-                                    ("enableServiceLinks", false),
-                                    // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
-                                    ("securityContext", ObjectFactory.podSecurity(user: 8877)),
-                                    ("terminationGracePeriodSeconds", 40),
-                                    ("containers", .sequence([.mapping(container)])),
-                                    ("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])),
-                                ])
-                            ),
+                            ("spec", .mapping(pod)),
                         ])
                     ),
                 ])),
