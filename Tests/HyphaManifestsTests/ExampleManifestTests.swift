@@ -19,6 +19,8 @@ struct ExampleManifestTests {
         ("prod-k8s-kraft", "compose"),
         ("dev-compose-zookeeper", "k8s"),
         ("external-k8s-4-replicas", "compose"),
+        ("ha-k8s-zookeeper", "k8s"),
+        ("ha-k8s-zookeeper", "compose"),
     ]
 
     static func generate(_ input: String, _ target: String) throws -> String {
@@ -39,6 +41,21 @@ struct ExampleManifestTests {
         let committed = try String(contentsOfFile: Self.outputPath(parts[0], parts[1]), encoding: .utf8)
         #expect(generated == committed, "examples/\(name).yaml is stale: regenerate it with scripts/generate-examples")
         #expect(try Self.generate(parts[0], parts[1]) == generated, "output is not deterministic")
+    }
+
+    @Test(
+        "every example names an image built from the Kafka branch, with the command that builds it",
+        arguments: Set(examples.map(\.input)).sorted())
+    func buildableImage(_ input: String) throws {
+        let text = try String(
+            contentsOfFile: Self.root.appendingPathComponent("examples/\(input).yaml").path, encoding: .utf8)
+        let (deployment, warnings) = try DeploymentReader.read(text, file: input)
+        #expect(!DeploymentReader.isReleasedHyphaImage(deployment.hypha.image))
+        #expect(!warnings.contains { $0.description.contains("no release has --kafka-uri") }, "\(warnings)")
+        #expect(
+            text.contains(
+                "docker build -t \(deployment.hypha.image) https://github.com/amun-ai/hypha.git#refs/pull/767/head"),
+            "examples/\(input).yaml does not say how to build \(deployment.hypha.image)")
     }
 
     @Test("yamllint accepts every output", arguments: examples.map { "\($0.input).\($0.target)" })
@@ -71,9 +88,12 @@ struct ExampleManifestTests {
         let schema = try Validators.run(
             "check-jsonschema", ["--builtin-schema", "vendor.compose-spec", Self.outputPath(input, "compose")])
         #expect(schema.status == 0, "\(schema.output)")
+        // Every secret the file refuses to start without (${NAME:?…}), set for the check.
+        let text = try String(contentsOfFile: Self.outputPath(input, "compose"), encoding: .utf8)
+        let secrets = text.matches(of: /\$\{([A-Z0-9_]+):\?/).map { String($0.output.1) }
         let compose = try Validators.run(
             "/usr/bin/docker-compose", ["-f", Self.outputPath(input, "compose"), "config", "-q"],
-            environment: ["HYPHA_JWT_SECRET": "only-for-the-check"])
+            environment: Dictionary(secrets.map { ($0, "only-for-the-check") }, uniquingKeysWith: { $1 }))
         #expect(compose.status == 0, "\(compose.output)")
     }
 

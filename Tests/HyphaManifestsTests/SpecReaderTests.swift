@@ -8,7 +8,7 @@ let validSpec = """
     kind: HyphaDeployment
     name: demo
     hypha:
-      image: ghcr.io/amun-ai/hypha:0.21.137
+      image: registry.example.org/hypha:kafka-pr767
       replicas: 1
       secretEnv:
         HYPHA_JWT_SECRET: {secret: hypha-secrets, key: jwt}
@@ -63,11 +63,11 @@ struct SpecReaderTests {
             ),
             ("duplicate key", validSpec + "\nname: again\n", "duplicate key 'name' at line 11, column 1"),
             (
-                "missing tag", validSpec.replacingOccurrences(of: "hypha:0.21.137", with: "hypha"),
-                "hypha.image: the image needs a tag, e.g. ghcr.io/amun-ai/hypha:<version> at line 5, column 10"
+                "missing tag", validSpec.replacingOccurrences(of: "hypha:kafka-pr767", with: "hypha"),
+                "hypha.image: the image needs a tag, e.g. registry.example.org/hypha:<version> at line 5, column 10"
             ),
             (
-                "latest", validSpec.replacingOccurrences(of: "0.21.137", with: "latest"),
+                "latest", validSpec.replacingOccurrences(of: "kafka-pr767", with: "latest"),
                 "hypha.image: 'latest' is refused: pin a version so every replica runs the same image at line 5, column 10"
             ),
             (
@@ -130,6 +130,70 @@ struct SpecReaderTests {
         #expect(found.contains("hypha.replicas: expected an integer at line 6, column 13"))
         #expect(found.contains("hypha.colour: unknown key at line 7, column 3"))
         #expect(found.contains { $0.hasPrefix("kafka.brokers: expected 1, 3 or 5") })
+    }
+
+    /// Server options in env, args or secretEnv that the generated server would not see as given.
+    static let optionCases: [(String, String, String)] = [
+        (
+            "an option switch as a variable",
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_ENABLE_SERVER_APPS: \"true\"}"),
+            "hypha.env.HYPHA_ENABLE_SERVER_APPS: python -m hypha.server ignores HYPHA_ENABLE_SERVER_APPS (it reads HYPHA_* options only under --from-env): put --enable-server-apps in hypha.args instead at line 6, column 9"
+        ),
+        (
+            "an option given as a variable and a flag",
+            validSpec.replacingOccurrences(
+                of: "replicas: 1",
+                with: "args: [--database-uri=sqlite+aiosqlite:///x.db]\n  env: {HYPHA_DATABASE_URI: y}"),
+            "hypha.env.HYPHA_DATABASE_URI: --database-uri is given twice: here (passed as --database-uri=…) and in hypha.args or publicBaseUrl at line 7, column 9"
+        ),
+        (
+            "a secret option given as a flag too",
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--openai-api-key=k]")
+                .replacingOccurrences(
+                    of: "key: jwt}", with: "key: jwt}\n    HYPHA_OPENAI_API_KEY: {secret: s, key: k}"),
+            "hypha.secretEnv.HYPHA_OPENAI_API_KEY: --openai-api-key is given twice"
+        ),
+        (
+            "--from-env", validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--from-env]"),
+            "hypha.args[0]: --from-env replaces every flag with HYPHA_* variables"
+        ),
+        (
+            "HYPHA_FROM_ENV",
+            validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_FROM_ENV: \"1\"}"),
+            "hypha.env.HYPHA_FROM_ENV: --from-env replaces every flag"
+        ),
+        (
+            "Redis", validSpec.replacingOccurrences(of: "replicas: 1", with: "env: {HYPHA_REDIS_URI: redis://r}"),
+            "hypha.env.HYPHA_REDIS_URI: Hypha refuses to start with both Redis and Kafka"
+        ),
+    ]
+
+    @Test("server options the server would ignore or refuse, each with the flag to use", arguments: optionCases)
+    func optionInput(_ name: String, _ text: String, _ expected: String) {
+        let found = problems(text)
+        #expect(found.contains { $0.contains(expected) }, "\(name): \(found)")
+    }
+
+    @Test(
+        "a released Hypha image (no --kafka-uri in any release) is warned about, an image of another tag is not",
+        arguments: [
+            ("ghcr.io/amun-ai/hypha:0.21.137", true), ("amun-ai/hypha:0.20.61", true),
+            ("docker.io/amun-ai/hypha:v0.21.1", true), ("GHCR.IO/Amun-AI/Hypha:1.0.0", true),
+            ("ghcr.io/amun-ai/hypha:kafka-pr767", false), ("registry.example.org/hypha:kafka-pr767", false),
+            ("registry.example.org/amun-ai/hypha:0.21.137", false), ("ghcr.io/amun-ai/hypha:0.20.61.post6", false),
+            ("ghcr.io/amun-ai/hypha@sha256:" + String(repeating: "a", count: 64), false),
+            ("localhost:5000/hypha:0.21.137", false),
+        ])
+    func releasedImage(_ image: String, _ released: Bool) throws {
+        #expect(DeploymentReader.isReleasedHyphaImage(image) == released)
+        let (_, warnings) = try DeploymentReader.read(
+            validSpec.replacingOccurrences(of: "registry.example.org/hypha:kafka-pr767", with: image), file: "f")
+        let warning = warnings.first { $0.description.contains("no release has --kafka-uri") }
+        #expect((warning != nil) == released, "\(image): \(warnings)")
+        if let warning {
+            #expect(warning.description.hasPrefix("hypha.image \(image) is a released Hypha"))
+            #expect(!warning.description.contains("\n"))
+        }
     }
 
     @Test("one broker forces replication and min ISR to 1")

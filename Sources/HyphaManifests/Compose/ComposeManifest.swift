@@ -7,7 +7,7 @@ import HyphaYAML
 public enum ComposeManifest {
     /// The Compose file.
     public static func render(_ deployment: HyphaDeployment) -> String {
-        YAMLWriter.document(document(deployment))
+        HyphaProbe.composeComment + YAMLWriter.document(document(deployment))
     }
 
     static func document(_ deployment: HyphaDeployment) -> YAMLValue {
@@ -26,39 +26,46 @@ public enum ComposeManifest {
             kafkaServices = brokers.brokerServices
             bootstrap = brokers.internalBootstrap
         }
+        // No volume for Hypha: a named volume on a path the image lacks is root's
+        // (0755), which the image's user 8877 cannot write; what Hypha must keep goes
+        // to the database of --database-uri (HYPHA_DATABASE_URI in hypha.env).
         for replica in 1...deployment.hypha.replicas {
             let service = names.hypha(replica)
-            let volume = "\(service)-data"
-            volumes.append((volume, .mapping([])))
             services.append(
                 (
                     service,
                     hyphaService(
-                        deployment, service: service, replica: replica, volume: volume,
-                        bootstrap: bootstrap, dependsOn: kafkaServices)
+                        deployment, service: service, replica: replica, bootstrap: bootstrap,
+                        dependsOn: kafkaServices)
                 ))
         }
-        return .mapping([("services", .mapping(services)), ("volumes", .mapping(volumes))])
+        var document: [(String, YAMLValue)] = [("services", .mapping(services))]
+        if !volumes.isEmpty { document.append(("volumes", .mapping(volumes))) }
+        return .mapping(document)
     }
 
     private static func hyphaService(
-        _ deployment: HyphaDeployment, service: String, replica: Int, volume: String, bootstrap: String,
-        dependsOn: [String]
+        _ deployment: HyphaDeployment, service: String, replica: Int, bootstrap: String, dependsOn: [String]
     ) -> YAMLValue {
         let hypha = deployment.hypha
-        var environment: [(String, YAMLValue)] = [("HYPHA_SERVER_ID", .string(service))]
-        environment += hypha.env.map { ($0.name, .string($0.value)) }
         // Compose has no secret store: each secret comes from the environment of
         // `docker compose up`, and it refuses to start without it.
-        environment += hypha.secretEnv.map {
-            ($0.name, .string("${\($0.name):?set \($0.name) (\($0.secret)/\($0.key))}"))
+        let secrets = Dictionary(
+            hypha.secretEnv.map { ($0.name, "${\($0.name):?set \($0.name) (\($0.secret)/\($0.key))}") },
+            uniquingKeysWith: { first, _ in first })
+        var environment: [(String, YAMLValue)] = [("HYPHA_SERVER_ID", .string(service))]
+        environment += hypha.env.map { ($0.name, .string(literal($0.value))) }
+        environment += hypha.secretEnv.map { ($0.name, .string(secrets[$0.name] ?? "")) }
+        // Interpolation reads the environment of `docker compose up`, not the
+        // service's: a plain value goes into the flag as it is, a secret as ${VAR:?}.
+        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap) { name, value in
+            value.map(literal) ?? secrets[name] ?? ""
         }
         var fields: [(String, YAMLValue)] = [
             ("image", .string(hypha.image)),
-            ("command", .sequence(HyphaCommand.arguments(hypha, bootstrap: bootstrap).map(YAMLValue.string))),
+            ("command", .sequence(command.map(YAMLValue.string))),
             ("environment", .mapping(environment)),
             ("ports", .sequence([.string("127.0.0.1:\(hypha.port + replica - 1):\(hypha.port)")])),
-            ("volumes", .sequence([.string("\(volume):/data")])),
             (
                 "healthcheck",
                 .mapping([
@@ -67,7 +74,7 @@ public enum ComposeManifest {
                         .sequence([
                             "CMD", "python", "-c",
                             .string(
-                                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(hypha.port)/health/liveness', timeout=3)"
+                                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:\(hypha.port)\(HyphaProbe.path(hypha))', timeout=3)"
                             ),
                         ])
                     ),
@@ -81,6 +88,11 @@ public enum ComposeManifest {
                 ("depends_on", .mapping(dependsOn.map { ($0, .mapping([("condition", "service_healthy")])) })), at: 1)
         }
         return .mapping(fields)
+    }
+
+    /// A value as Compose must see it to pass it unchanged: `$` doubled, so it is not interpolated.
+    private static func literal(_ value: String) -> String {
+        value.replacingOccurrences(of: "$", with: "$$")
     }
 }
 
@@ -105,7 +117,16 @@ private struct BundledCompose {
                             "environment",
                             .mapping([("ZOOKEEPER_CLIENT_PORT", "2181"), ("ZOOKEEPER_TICK_TIME", "2000")])
                         ),
-                        ("volumes", .sequence([.string("\(zookeeper)-data:/var/lib/zookeeper/data")])),
+                        // Both of the image's volumes named: an anonymous transaction log is
+                        // lost by `docker compose down`, and the brokers then refuse the new
+                        // cluster id (InconsistentClusterIdException).
+                        (
+                            "volumes",
+                            .sequence([
+                                .string("\(zookeeper)-data:/var/lib/zookeeper/data"),
+                                .string("\(zookeeper)-log:/var/lib/zookeeper/log"),
+                            ])
+                        ),
                         (
                             "healthcheck",
                             .mapping([
@@ -116,7 +137,7 @@ private struct BundledCompose {
                         ("restart", "unless-stopped"),
                     ])
                 ))
-            volumes.append(("\(zookeeper)-data", .mapping([])))
+            volumes += [("\(zookeeper)-data", .mapping([])), ("\(zookeeper)-log", .mapping([]))]
             for broker in 1...kafka.brokers {
                 let name = names.kafka(broker, of: kafka.brokers)
                 let hostPort = 9092 + broker - 1

@@ -3,11 +3,11 @@ import HyphaYAML
 
 /// Kubernetes objects for a deployment, one YAML document each: Kafka (bundled:
 /// a StatefulSet with its node id from the pod ordinal, a headless and a client
-/// Service, a PodDisruptionBudget), then the Hypha Deployment, Service and PDB.
+/// Service, a PodDisruptionBudget), then the Hypha StatefulSet, its Services and PDB.
 public enum KubernetesManifest {
     /// Every object, as a multi-document YAML file.
     public static func render(_ deployment: HyphaDeployment) -> String {
-        YAMLWriter.documents(objects(deployment))
+        HyphaProbe.kubernetesComment + YAMLWriter.documents(objects(deployment))
     }
 
     static func objects(_ deployment: HyphaDeployment) -> [YAMLValue] {
@@ -143,9 +143,9 @@ struct ObjectFactory {
         ])
     }
 
-    static func claim(_ storage: String) -> YAMLValue {
+    static func claim(_ name: String, _ storage: String) -> YAMLValue {
         .mapping([
-            ("metadata", .mapping([("name", "data")])),
+            ("metadata", .mapping([("name", .string(name))])),
             (
                 "spec",
                 .mapping([
@@ -166,7 +166,9 @@ private struct KafkaObjects {
         let names = objects.names
         let ports = [("kafka", 9092)] + (kafka.flavor == .kraft ? [("controller", 9093)] : [])
         bootstrap = "\(names.kafkaBase):9092"
-        let advertised = "PLAINTEXT://${HOSTNAME}.\(names.kafkaHeadless).${POD_NAMESPACE}.svc.cluster.local:9092"
+        // <pod>.<headless service>.<namespace>, as cp-helm-charts advertises: it resolves
+        // through the pods' DNS search path whatever the cluster's domain.
+        let advertised = "PLAINTEXT://${HOSTNAME}.\(names.kafkaHeadless).${POD_NAMESPACE}:9092"
         var environment: [YAMLValue] = [ObjectFactory.fieldEnv("POD_NAMESPACE", "metadata.namespace")]
         let start: String
         switch kafka.flavor {
@@ -234,6 +236,10 @@ private struct KafkaObjects {
                             (
                                 "spec",
                                 .mapping([
+                                    // A Service named kafka would put KAFKA_PORT=tcp://… into the
+                                    // environment: cp-kafka exits on it, apache/kafka makes every
+                                    // KAFKA_* variable a broker property.
+                                    ("enableServiceLinks", false),
                                     ("securityContext", ObjectFactory.podSecurity(user: 1000)),
                                     ("terminationGracePeriodSeconds", 60),
                                     ("containers", .sequence([container])),
@@ -241,7 +247,7 @@ private struct KafkaObjects {
                             ),
                         ])
                     ),
-                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim(kafka.storage)])),
+                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim("data", kafka.storage)])),
                 ])),
             objects.disruptionBudget(names.kafkaBase, app: "kafka", component: "broker", maxUnavailable: 1),
         ]
@@ -258,15 +264,18 @@ private struct ZooKeeperObjects {
         let ports = [("client", 2181), ("peer", 2888), ("election", 3888)]
         let servers = (0..<count)
             .map { "\(names.zookeeper)-\($0).\(names.zookeeperHeadless):2888:3888" }.joined(separator: ";")
+        // Server id: the ordinal plus one. Each server's own entry listens on 0.0.0.0:
+        // its name has no DNS record until it is ready, and ZooKeeper exits on an
+        // address it cannot resolve (cp-helm-charts rewrites it the same way).
+        let start = """
+            export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )) \
+            ZOOKEEPER_SERVERS="$(echo "$ZOOKEEPER_SERVERS" | sed "s/${HOSTNAME}\\.[^:]*:/0.0.0.0:/")"; \
+            exec /etc/confluent/docker/run
+            """
         let container: YAMLValue = .mapping([
             ("name", "zookeeper"),
             ("image", .string(kafka.zookeeperImage)),
-            (
-                "command",
-                .sequence([
-                    "sh", "-c", "export ZOOKEEPER_SERVER_ID=$(( ${HOSTNAME##*-} + 1 )); exec /etc/confluent/docker/run",
-                ])
-            ),
+            ("command", .sequence(["sh", "-c", .string(start)])),
             (
                 "env",
                 .sequence([
@@ -281,7 +290,15 @@ private struct ZooKeeperObjects {
             ("readinessProbe", ObjectFactory.tcpProbe("client", initialDelay: 5, period: 10, failures: 6)),
             ("livenessProbe", ObjectFactory.tcpProbe("client", initialDelay: 30, period: 20, failures: 6)),
             ("securityContext", ObjectFactory.containerSecurity),
-            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/var/lib/zookeeper")])])),
+            // The image's two volumes, each on its own claim (as cp-helm-charts does): a
+            // claim on /var/lib/zookeeper would sit under two throwaway image volumes.
+            (
+                "volumeMounts",
+                .sequence([
+                    .mapping([("name", "data"), ("mountPath", "/var/lib/zookeeper/data")]),
+                    .mapping([("name", "log"), ("mountPath", "/var/lib/zookeeper/log")]),
+                ])
+            ),
         ])
         documents = [
             objects.headlessService(names.zookeeperHeadless, app: "zookeeper", component: "coordinator", ports: ports),
@@ -301,20 +318,30 @@ private struct ZooKeeperObjects {
                             (
                                 "spec",
                                 .mapping([
+                                    // No ZOOKEEPER_* variables from Services named zookeeper.
+                                    ("enableServiceLinks", false),
                                     ("securityContext", ObjectFactory.podSecurity(user: 1000)),
                                     ("containers", .sequence([container])),
                                 ])
                             ),
                         ])
                     ),
-                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim("1Gi")])),
+                    (
+                        "volumeClaimTemplates",
+                        .sequence([ObjectFactory.claim("data", "1Gi"), ObjectFactory.claim("log", "1Gi")])
+                    ),
                 ])),
             objects.disruptionBudget(names.zookeeper, app: "zookeeper", component: "coordinator", maxUnavailable: 1),
         ]
     }
 }
 
-/// The Hypha servers: a Deployment whose pods take their server id from their name.
+/// The Hypha servers: a StatefulSet whose pods take their server id from their name.
+///
+/// A StatefulSet, not a Deployment: its pods keep their names (`demo-hypha-0`…) across
+/// restarts and rollouts, so each server keeps its id, its `health_check_<id>` topic
+/// and its `hypha_server_<id>` group, where a Deployment's random pod names would
+/// leave a new topic and group behind at every restart.
 private struct HyphaObjects {
     let documents: [YAMLValue]
 
@@ -333,23 +360,35 @@ private struct HyphaObjects {
                 ),
             ])
         }
+        // The server ignores HYPHA_* options without --from-env: each becomes its flag,
+        // $(NAME) expanded by Kubernetes from the container's env (secrets too).
+        // /data (an emptyDir, writable through fsGroup) is the cache directory, unless
+        // the file names another: then no volume is mounted that nothing would use.
+        let ownCache = HyphaCommand.sets("--cache-dir", hypha)
+        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap, extra: ownCache ? [] : ["--cache-dir=/data"])
+        {
+            name, _ in "$(\(name))"
+        }
         var container: [(String, YAMLValue)] = [
             ("name", "hypha"),
             ("image", .string(hypha.image)),
-            ("command", .sequence(HyphaCommand.arguments(hypha, bootstrap: bootstrap).map(YAMLValue.string))),
+            ("command", .sequence(command.map(YAMLValue.string))),
             ("env", .sequence(environment)),
             ("ports", ObjectFactory.containerPorts([("http", hypha.port)])),
-            ("startupProbe", Self.httpProbe("/health/liveness", period: 5, failures: 60)),
-            ("readinessProbe", Self.httpProbe("/health/readiness", period: 10, failures: 3)),
-            ("livenessProbe", Self.httpProbe("/health/liveness", period: 20, failures: 3)),
+            // Not /health/*: see HyphaProbe (and the comment atop the file).
+            ("startupProbe", Self.httpProbe(HyphaProbe.path(hypha), period: 5, failures: 60)),
+            ("readinessProbe", Self.httpProbe(HyphaProbe.path(hypha), period: 10, failures: 3)),
+            ("livenessProbe", Self.httpProbe(HyphaProbe.path(hypha), period: 20, failures: 3)),
             // Let Services stop sending traffic before the server shuts down.
             (
                 "lifecycle",
                 .mapping([("preStop", .mapping([("exec", .mapping([("command", .sequence(["sleep", "10"]))]))]))])
             ),
             ("securityContext", ObjectFactory.containerSecurity),
-            ("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/data")])])),
         ]
+        if !ownCache {
+            container.append(("volumeMounts", .sequence([.mapping([("name", "data"), ("mountPath", "/data")])])))
+        }
         if !hypha.resources.isEmpty {
             container.insert(
                 (
@@ -360,34 +399,36 @@ private struct HyphaObjects {
                         })
                 ), at: 8)
         }
+        var pod: [(String, YAMLValue)] = [
+            // A Service named hypha would set HYPHA_PORT=tcp://…, and the
+            // server refuses to start when HYPHA_PORT differs from --port.
+            ("enableServiceLinks", false),
+            // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
+            ("securityContext", ObjectFactory.podSecurity(user: 8877)),
+            ("terminationGracePeriodSeconds", 40),
+            ("containers", .sequence([.mapping(container)])),
+        ]
+        if !ownCache {
+            pod.append(("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])))
+        }
         documents = [
+            objects.headlessService(
+                names.hyphaHeadless, app: "hypha", component: "server", ports: [("http", hypha.port)]),
             objects.object(
-                "apps/v1", "Deployment", names.hyphaBase, app: "hypha", component: "server",
+                "apps/v1", "StatefulSet", names.hyphaBase, app: "hypha", component: "server",
                 spec: .mapping([
+                    ("serviceName", .string(names.hyphaHeadless)),
                     ("replicas", .int(hypha.replicas)),
+                    // Servers do not wait for each other; a rollout replaces one pod at a time.
+                    ("podManagementPolicy", "Parallel"),
                     ("revisionHistoryLimit", 5),
-                    (
-                        "strategy",
-                        .mapping([
-                            ("type", "RollingUpdate"),
-                            ("rollingUpdate", .mapping([("maxUnavailable", 0), ("maxSurge", 1)])),
-                        ])
-                    ),
+                    ("updateStrategy", .mapping([("type", "RollingUpdate")])),
                     ("selector", .mapping([("matchLabels", objects.selector("hypha"))])),
                     (
                         "template",
                         .mapping([
                             ("metadata", .mapping([("labels", objects.labels("hypha", component: "server"))])),
-                            (
-                                "spec",
-                                .mapping([
-                                    // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
-                                    ("securityContext", ObjectFactory.podSecurity(user: 8877)),
-                                    ("terminationGracePeriodSeconds", 40),
-                                    ("containers", .sequence([.mapping(container)])),
-                                    ("volumes", .sequence([.mapping([("name", "data"), ("emptyDir", .mapping([]))])])),
-                                ])
-                            ),
+                            ("spec", .mapping(pod)),
                         ])
                     ),
                 ])),

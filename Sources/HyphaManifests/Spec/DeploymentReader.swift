@@ -103,8 +103,34 @@ public enum DeploymentReader {
         }
     }
 
+    /// Whether `image` is a released Hypha (`[ghcr.io/|docker.io/]amun-ai/hypha:<a.b.c>`).
+    ///
+    /// No release has `--kafka-uri`: Kafka support is only on the unmerged Kafka
+    /// branch (pull request 767), so every plain version tag of that repository is
+    /// one that cannot start a generated deployment. Images built from the branch
+    /// carry a tag of their own choosing, and a digest cannot be told apart.
+    public static func isReleasedHyphaImage(_ image: String) -> Bool {
+        guard !image.contains("@"), let colon = image.lastIndex(of: ":"),
+            !image[colon...].contains("/")
+        else { return false }
+        let repository = image[..<colon].lowercased()
+        let tag = image[image.index(after: colon)...]
+        let releases = ["amun-ai/hypha", "ghcr.io/amun-ai/hypha", "docker.io/amun-ai/hypha"]
+        return releases.contains(repository)
+            && tag.range(of: #"^v?[0-9]+\.[0-9]+\.[0-9]+$"#, options: .regularExpression) != nil
+    }
+
     private static func warnings(_ deployment: HyphaDeployment) -> [Warning] {
         var warnings: [Warning] = []
+        if isReleasedHyphaImage(deployment.hypha.image) {
+            warnings.append(
+                Warning(
+                    description: """
+                        hypha.image \(deployment.hypha.image) is a released Hypha, and no release has --kafka-uri: \
+                        every server will exit at start-up; build an image from the Kafka branch instead \
+                        (README, "Hypha on Kafka: the state upstream")
+                        """))
+        }
         if deployment.hypha.replicas > 1 {
             warnings.append(
                 Warning(
@@ -136,7 +162,9 @@ private enum HyphaReader {
         if let image {
             DeploymentReader.checkImage(image, path: "hypha.image", at: fields["image"]?.position, problems: &problems)
         } else {
-            fields.missing("image", "e.g. ghcr.io/amun-ai/hypha:0.21.137", problems: &problems)
+            fields.missing(
+                "image", "an image built from Hypha's Kafka branch, e.g. registry.example.org/hypha:kafka-pr767",
+                problems: &problems)
         }
         let replicas = fields.int("replicas", problems: &problems) ?? 1
         if replicas < 1 || replicas > 50 {
@@ -160,6 +188,29 @@ private enum HyphaReader {
                 problems.add(
                     "hypha.args[\(index)]", "\(flag) is set by the generator and cannot be given here",
                     at: fields["args"]?.position)
+            } else if let reason = refusedOption(flag) {
+                problems.add("hypha.args[\(index)]", reason, at: fields["args"]?.position)
+            }
+        }
+        let flagsInArgs = Set(args.map { String($0.split(separator: "=", maxSplits: 1).first ?? "") })
+        // A HYPHA_* variable that names a server option is ignored by the server
+        // (it reads them only under --from-env): it becomes the option's flag, or is
+        // refused when it cannot be one.
+        func checkOptionVariable(_ name: String, path: String, at position: YAMLPosition?) {
+            guard let flag = HyphaServerOptions.flag(forEnvironmentName: name) else { return }
+            if let reason = refusedOption(flag) {
+                problems.add(path, reason, at: position)
+            } else if HyphaServerOptions.switchesAndLists.contains(flag) {
+                problems.add(
+                    path,
+                    "python -m hypha.server ignores \(name) (it reads HYPHA_* options only under --from-env): put \(flag) in hypha.args instead",
+                    at: position)
+            } else if HyphaServerOptions.valued.contains(flag),
+                flagsInArgs.contains(flag) || (flag == "--public-base-url" && publicBaseURL != nil)
+            {
+                problems.add(
+                    path, "\(flag) is given twice: here (passed as \(flag)=…) and in hypha.args or publicBaseUrl",
+                    at: position)
             }
         }
         var env: [(name: String, value: String)] = []
@@ -172,6 +223,7 @@ private enum HyphaReader {
                         "hypha.env.\(name)", "a secret never goes in a file: use hypha.secretEnv with {secret, key}",
                         at: position)
                 } else {
+                    checkOptionVariable(name, path: "hypha.env.\(name)", at: position)
                     env.append((name, value))
                 }
             }
@@ -189,6 +241,8 @@ private enum HyphaReader {
                     problems.add(
                         "hypha.secretEnv.\(name)", "set by the generator for each replica; remove it",
                         at: mapping.keyPosition(name))
+                } else {
+                    checkOptionVariable(name, path: "hypha.secretEnv.\(name)", at: mapping.keyPosition(name))
                 }
                 if let secret, let key { secretEnv.append((name, secret, key)) }
             }
@@ -218,6 +272,17 @@ private enum HyphaReader {
         return HyphaServers(
             image: image, replicas: replicas, port: port, publicBaseURL: publicBaseURL, args: args,
             env: env, secretEnv: secretEnv, resources: resources)
+    }
+
+    /// Why a server option cannot be used in a generated deployment, nil when it can.
+    private static func refusedOption(_ flag: String) -> String? {
+        switch flag {
+        case "--from-env":
+            "--from-env replaces every flag with HYPHA_* variables, the generator's --kafka-uri and --server-id too: pass options as flags (a HYPHA_* option in hypha.env becomes its flag)"
+        case "--redis-uri":
+            "Hypha refuses to start with both Redis and Kafka: this deployment's event bus is Kafka"
+        default: nil
+        }
     }
 }
 

@@ -80,3 +80,32 @@ enum ReservedSettings {
     static let args = ["--host", "--port", "--kafka-uri", "--server-id"]
     static let env = ["HYPHA_HOST", "HYPHA_PORT", "HYPHA_KAFKA_URI", "HYPHA_SERVER_ID"]
 }
+
+/// The options of `python -m hypha.server` on the Kafka branch (amun-ai/hypha pull
+/// request 767), as its argument parser declares them.
+///
+/// The server reads `HYPHA_<OPTION>` only under `--from-env`, which then replaces
+/// every flag; without it an option set as an environment variable is silently
+/// ignored. So a `HYPHA_*` variable that names an option is passed as its flag too.
+enum HyphaServerOptions {
+    /// Options that take one value: `HYPHA_DATABASE_URI` becomes `--database-uri=…`.
+    static let valued: Set<String> = [
+        "--allow-origins", "--base-path", "--public-base-url", "--triton-servers", "--s3-admin-type",
+        "--endpoint-url", "--endpoint-url-public", "--region-name", "--access-key-id", "--secret-access-key",
+        "--ollama-host", "--openai-base-url", "--openai-api-key", "--database-uri", "--migrate-database",
+        "--workspace-bucket", "--executable-path", "--cache-dir", "--minio-workdir", "--minio-port",
+        "--minio-root-user", "--minio-root-password", "--minio-version", "--mc-version",
+    ]
+    /// Switches and lists: no single value to pass, they belong in `hypha.args`.
+    static let switchesAndLists: Set<String> = [
+        "--reset-redis", "--enable-server-apps", "--enable-s3", "--in-docker", "--enable-s3-proxy",
+        "--enable-service-search", "--enable-a2a", "--interactive", "--enable-server", "--start-minio-server",
+        "--minio-file-system-mode", "--static-mounts", "--startup-functions",
+    ]
+
+    /// `HYPHA_DATABASE_URI` → `--database-uri`; nil for a name that is no `HYPHA_*` variable.
+    static func flag(forEnvironmentName name: String) -> String? {
+        guard name.hasPrefix("HYPHA_"), name.count > 6 else { return nil }
+        return "--" + name.dropFirst(6).lowercased().replacingOccurrences(of: "_", with: "-")
+    }
+}
