@@ -225,7 +225,8 @@ final class PrivateBroker {
         process.waitUntilExit()
     }
 
-    private static func freePort() throws -> UInt16 {
+    /// A loopback port nobody listens on now.
+    static func freePort() throws -> UInt16 {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
