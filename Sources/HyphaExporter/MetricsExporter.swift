@@ -35,11 +35,13 @@ package struct MetricsExporter: Sendable {
         _ listen: ListenAddress, configuration: Configuration, logger: Logger,
         nowMillis: @escaping @Sendable () -> Int64
     ) async throws(ListenFailure) -> MetricsExporter {
-        let cache = MetricsCache(minInterval: configuration.minInterval, timeout: configuration.settings.timeout) {
+        let cache = MetricsCache(
+            minInterval: configuration.minInterval, timeout: configuration.settings.timeout, clock: ContinuousClock()
+        ) {
             try await BusReading.take(
                 settings: configuration.settings, limits: configuration.limits, nowMillis: nowMillis)
         }
-        let server = try await MetricsServer.bind(listen, cache: cache, logger: logger)
+        let server = try await MetricsServer.bind(listen, logger: logger) { await cache.exposition() }
         return MetricsExporter(server: server, logger: logger)
     }
 

@@ -17,8 +17,8 @@ package struct ListenFailure: Error, CustomStringConvertible {
     package let description: String
 }
 
-/// Serves `GET /metrics` (and `HEAD`) over HTTP/1.1 with SwiftNIO: the cache's
-/// answer in Prometheus' text format; 404 for any other path, 405 for any
+/// Serves `GET /metrics` (and `HEAD`) over HTTP/1.1 with SwiftNIO: the metrics
+/// in Prometheus' text format; 404 for any other path, 405 for any
 /// other method. A `Service`: `run()` serves until graceful shutdown (SIGTERM,
 /// SIGINT under a `ServiceGroup`) or cancellation, then closes every connection.
 package final class MetricsServer: Service, Sendable {
@@ -28,25 +28,27 @@ package final class MetricsServer: Service, Sendable {
     package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     private let listener: NIOAsyncChannel<Connection, Never>
-    private let cache: MetricsCache
+    private let metrics: @Sendable () async -> [UInt8]
     private let logger: Logger
     /// Where it listens; the port is the one bound (also when 0 was asked for).
     package let address: ListenAddress
 
     private init(
-        listener: NIOAsyncChannel<Connection, Never>, address: ListenAddress, cache: MetricsCache, logger: Logger
+        listener: NIOAsyncChannel<Connection, Never>, address: ListenAddress, logger: Logger,
+        metrics: @escaping @Sendable () async -> [UInt8]
     ) {
         self.listener = listener
         self.address = address
-        self.cache = cache
+        self.metrics = metrics
         self.logger = logger
     }
 
     /// Binds `address` now, so that a port in use or an unknown host fails
-    /// before anything runs. Serving starts with `run()`.
-    package static func bind(_ address: ListenAddress, cache: MetricsCache, logger: Logger) async throws(ListenFailure)
-        -> MetricsServer
-    {
+    /// before anything runs. Serving starts with `run()`; each GET of /metrics
+    /// answers with what `metrics` returns (never an error, never much later than its timeout).
+    package static func bind(
+        _ address: ListenAddress, logger: Logger, metrics: @escaping @Sendable () async -> [UInt8]
+    ) async throws(ListenFailure) -> MetricsServer {
         let listener: NIOAsyncChannel<Connection, Never>
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -63,7 +65,7 @@ package final class MetricsServer: Service, Sendable {
                 description: "cannot listen on \(address): \(Self.reason(error)) (pick another --listen)")
         }
         let bound = ListenAddress(host: address.host, port: listener.channel.localAddress?.port ?? address.port)
-        return MetricsServer(listener: listener, address: bound, cache: cache, logger: logger)
+        return MetricsServer(listener: listener, address: bound, logger: logger, metrics: metrics)
     }
 
     /// Serves until graceful shutdown or cancellation; then returns (without an error).
@@ -121,7 +123,7 @@ package final class MetricsServer: Service, Sendable {
             headers.add(name: "Allow", value: "GET, HEAD")
             headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         } else {
-            (status, body) = (.ok, await cache.exposition())
+            (status, body) = (.ok, await metrics())
             headers.add(name: "Content-Type", value: Self.contentType)
         }
         headers.add(name: "Content-Length", value: String(body.count))

@@ -8,20 +8,34 @@ import Synchronization
 /// for it. A scrape waits at most `timeout` for the reading; past that it gets
 /// `hyphactl_exporter_up 0` and the reading counts as an error (once, however
 /// many scrapes waited for it). A reading that finishes late still becomes the
-/// cached answer.
-package final class MetricsCache: Sendable {
+/// cached answer. Time is `C`'s: a `ContinuousClock` when serving, one the test
+/// moves by hand in the tests.
+package final class MetricsCache<C: Clock>: Sendable where C.Duration == Duration {
     /// Reads the bus; throws when Kafka cannot be read.
     package typealias Read = @Sendable () async throws -> BusReading
 
     private let minInterval: Duration
     private let timeout: Duration
     private let read: Read
-    private let clock = ContinuousClock()
+    private let clock: C
     private let state = Mutex(State())
+
+    /// What a scrape does: take the cached answer, or wait for a reading (starting it).
+    private enum Step {
+        case cached([UInt8])
+        case wait(reading: Int, start: Bool)
+    }
+
+    /// How a scrape's wait began.
+    private enum Registration {
+        case waiting
+        case done([UInt8])
+        case cancelled
+    }
 
     private struct State {
         /// The last answer and when it was made.
-        var answer: (bytes: [UInt8], at: ContinuousClock.Instant)?
+        var answer: (bytes: [UInt8], at: C.Instant)?
         /// The number of the reading under way, if any.
         var reading: Int?
         /// Scrapes waiting for the reading under way.
@@ -34,7 +48,8 @@ package final class MetricsCache: Sendable {
     }
 
     /// A cache that reads at most once per `minInterval` and answers within `timeout`.
-    package init(minInterval: Duration, timeout: Duration, read: @escaping Read) {
+    package init(minInterval: Duration, timeout: Duration, clock: C, read: @escaping Read) {
+        self.clock = clock
         self.minInterval = minInterval
         self.timeout = timeout
         self.read = read
@@ -43,14 +58,16 @@ package final class MetricsCache: Sendable {
     /// How many readings failed or ran past the timeout so far.
     package var errors: Int { state.withLock { $0.errors } }
 
+    /// The last answer made, if any (without making one).
+    package var lastAnswer: [UInt8]? { state.withLock { $0.answer?.bytes } }
+
+    /// How many scrapes wait for the reading under way.
+    package var waitingScrapes: Int { state.withLock { $0.waiters.count } }
+
     /// The metrics in Prometheus' text format: never throws, never waits much
     /// longer than `timeout`, and returns at once when its task is cancelled.
     package func exposition() async -> [UInt8] {
         let now = clock.now
-        enum Step {
-            case cached([UInt8])
-            case wait(reading: Int, start: Bool)
-        }
         let step = state.withLock { state -> Step in
             if let answer = state.answer, answer.at.duration(to: now) < minInterval { return .cached(answer.bytes) }
             if let reading = state.reading { return .wait(reading: reading, start: false) }
@@ -95,15 +112,12 @@ package final class MetricsCache: Sendable {
             defer { state.nextWaiter += 1 }
             return state.nextWaiter
         }
+        // The deadline counts from now, however late the timer's task starts.
+        let deadline = clock.now.advanced(by: timeout)
         let timer = TimerSlot()
         defer { timer.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                enum Registration {
-                    case waiting
-                    case done([UInt8])
-                    case cancelled
-                }
                 let registration = state.withLock { state -> Registration in
                     // The reading may have finished before this scrape came to wait for it.
                     guard state.reading == number else { return .done(state.answer?.bytes ?? []) }
@@ -118,7 +132,7 @@ package final class MetricsCache: Sendable {
                 case .waiting:
                     timer.set(
                         Task {
-                            try? await Task.sleep(for: timeout, clock: clock)
+                            try? await clock.sleep(until: deadline, tolerance: nil)
                             guard !Task.isCancelled else { return }
                             timedOut(waiter: id, reading: number)
                         })
