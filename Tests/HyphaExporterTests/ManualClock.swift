@@ -24,9 +24,6 @@ final class ManualClock: Clock, Sendable {
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
 
-    /// How many sleeps are waiting for the clock to move.
-    var sleeping: Int { state.withLock { $0.sleepers.count } }
-
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = state.withLock { state in
             defer { state.next += 1 }

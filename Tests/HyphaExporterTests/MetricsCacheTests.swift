@@ -7,23 +7,25 @@ import Testing
 
 @Suite("Metrics cache: one reading per interval, answers bounded by the timeout", .timeLimit(.minutes(2)))
 struct MetricsCacheTests {
-    /// Counts readings; each one sleeps `delay` on the test's clock, then fails or returns an empty bus.
+    /// Counts readings; each one waits until the test's clock reaches `readyAt`
+    /// (a time, not a delay: a reading that starts late, after the test moved the
+    /// clock, must not wait longer), then fails or returns an empty bus.
     final class FakeBus: Sendable {
         let readings = Atomic<Int>(0)
         let finished = Atomic<Int>(0)
         let fails = Atomic<Bool>(false)
-        let delay: Duration
+        let readyAt: ManualClock.Instant
         let clock: ManualClock
 
-        init(clock: ManualClock, delay: Duration = .zero) {
+        init(clock: ManualClock, readyAt: Duration = .zero) {
             self.clock = clock
-            self.delay = delay
+            self.readyAt = ManualClock.Instant(offset: readyAt)
         }
 
         func read() async throws -> BusReading {
             readings.add(1, ordering: .relaxed)
             defer { finished.add(1, ordering: .relaxed) }
-            if delay > .zero { try await clock.sleep(for: delay) }
+            try await clock.sleep(until: readyAt, tolerance: nil)
             if fails.load(ordering: .relaxed) { throw Unreachable() }
             return BusReading(cluster: ClusterSnapshot(brokers: 1, topics: [], groups: []), servers: [], nowMillis: 0)
         }
@@ -65,7 +67,7 @@ struct MetricsCacheTests {
 
     @Test("concurrent scrapes share one reading")
     func singleFlight() async {
-        let bus = FakeBus(clock: ManualClock(), delay: .seconds(2))
+        let bus = FakeBus(clock: ManualClock(), readyAt: .seconds(2))
         let cache = Self.cache(bus, minInterval: .zero, timeout: .seconds(10))
         let scrapes = (0..<5).map { _ in Task { await cache.exposition() } }
         await eventually { cache.waitingScrapes == 5 }
@@ -92,10 +94,10 @@ struct MetricsCacheTests {
 
     @Test("a reading slower than the timeout answers up 0 at the timeout, counted once; its late result is cached")
     func timeout() async throws {
-        let bus = FakeBus(clock: ManualClock(), delay: .seconds(6))
+        let bus = FakeBus(clock: ManualClock(), readyAt: .seconds(6))
         let cache = Self.cache(bus, minInterval: .seconds(60), timeout: .seconds(2))
         let scrape = Task { await cache.exposition() }
-        await eventually { cache.waitingScrapes == 1 && bus.clock.sleeping == 2 } // the reading and the timer
+        await eventually { cache.waitingScrapes == 1 }
         bus.clock.advance(by: .seconds(2))
         await eventually { cache.waitingScrapes == 0 }
         #expect(cache.waitingScrapes == 0, "still waiting at the timeout")
@@ -122,7 +124,7 @@ struct MetricsCacheTests {
 
     @Test("a scrape whose task is cancelled returns at once, without the clock moving")
     func cancelled() async {
-        let bus = FakeBus(clock: ManualClock(), delay: .seconds(10))
+        let bus = FakeBus(clock: ManualClock(), readyAt: .seconds(10))
         let cache = Self.cache(bus, minInterval: .zero, timeout: .seconds(60))
         let scrape = Task { await cache.exposition() }
         await eventually { cache.waitingScrapes == 1 }
