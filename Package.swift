@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
@@ -64,10 +65,26 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // `hyphactl exporter`: the bus as Prometheus metrics (kafka_exporter's names plus
+        // hypha_server_*), served over HTTP; the only importer of SwiftNIO.
+        .target(
+            name: "HyphaExporter",
+            dependencies: [
+                "HyphaEventBus",
+                "HyphaKafkaAdmin",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "hyphactl",
             dependencies: [
                 "HyphaEventBus",
+                "HyphaExporter",
                 "HyphaKafkaAdmin",
                 "HyphaManifests",
                 "HyphaWire",
@@ -92,6 +109,8 @@ let package = Package(
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
         .testTarget(name: "HyphaEventBusTests", dependencies: ["HyphaEventBus", "HyphaWire"]),
         .testTarget(name: "HyphaKafkaAdminTests", dependencies: ["HyphaKafkaAdmin", "HyphaEventBus", "HyphaWire"]),
+        .testTarget(
+            name: "HyphaExporterTests", dependencies: ["HyphaExporter", "HyphaKafkaAdmin", "HyphaEventBus"]),
         .testTarget(name: "HyphaYAMLTests", dependencies: ["HyphaYAML"]),
         .testTarget(name: "HyphaManifestsTests", dependencies: ["HyphaManifests", "HyphaYAML"]),
         // Needs a real broker: scripts/test starts one and says where.

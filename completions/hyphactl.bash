@@ -173,13 +173,13 @@ _hyphactl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topics|groups|servers|emit|tail|probe|generate|config|doctor|version|help)
+    topics|groups|servers|exporter|emit|tail|probe|generate|config|doctor|version|help)
         # Offer subcommand argument completions
         "_hyphactl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topics groups servers emit tail probe generate config doctor version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topics groups servers exporter emit tail probe generate config doctor version help' -- "${cur}"))
         ;;
     esac
 }
@@ -557,6 +557,43 @@ _hyphactl_servers() {
         return
         ;;
     '--count')
+        return
+        ;;
+    esac
+}
+
+_hyphactl_exporter() {
+    repeating_flags=()
+    non_repeating_flags=(-v --verbose --no-color --version -h --help)
+    repeating_options=(-X --property)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --listen --min-interval --max-lag --silence)
+    __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion exporter -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--min-interval')
+        return
+        ;;
+    '--max-lag')
+        return
+        ;;
+    '--silence')
         return
         ;;
     esac

@@ -21,6 +21,7 @@ struct HyphaCtl: AsyncParsableCommand {
             TopicsCommand.self,
             GroupsCommand.self,
             ServersCommand.self,
+            ExporterCommand.self,
             EmitCommand.self,
             TailCommand.self,
             ProbeCommand.self,

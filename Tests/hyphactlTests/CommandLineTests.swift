@@ -201,6 +201,27 @@ struct CommandLineTests {
         #expect(TailTime.millis("-5m", now: now) == nil)
     }
 
+    @Test("exporter's options: --listen kept as given, --min-interval as a duration, their defaults")
+    func exporterOptions() throws {
+        let defaults = try #require(try HyphaCtl.parseAsRoot(["exporter"]) as? ExporterCommand)
+        #expect(defaults.listen == "0.0.0.0:9308")
+        #expect(defaults.minInterval.duration == .seconds(5))
+        let command = try #require(
+            try HyphaCtl.parseAsRoot(["exporter", "--listen", "127.0.0.1:9400", "--min-interval", "500ms"])
+                as? ExporterCommand)
+        #expect(command.listen == "127.0.0.1:9400")
+        #expect(command.minInterval.duration == .milliseconds(500))
+        for (text, duration) in [
+            ("2", Duration.seconds(2)), ("1.5s", .milliseconds(1500)), ("1m", .seconds(60)), ("0s", .zero),
+        ] {
+            #expect(DurationArgument(argument: text)?.duration == duration, "\(text)")
+        }
+        for text in ["", "s", "-1s", "5x", "fast", "inf", "nan"] {
+            #expect(DurationArgument(argument: text) == nil, "\(text)")
+        }
+        #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(["exporter", "--min-interval", "soon"]) }
+    }
+
     @Test("globs match event names")
     func globs() {
         #expect(EventGlob.isGlob("ws-*") && !EventGlob.isGlob("ws-1"))

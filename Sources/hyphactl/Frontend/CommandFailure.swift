@@ -10,6 +10,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     /// One line: what failed and what to try.
     let description: String
 
+    /// An option's value that ArgumentParser cannot check by itself, reported in one line: exit 64.
+    static func usage(_ message: String) -> CommandFailure { CommandFailure(exitCode: 64, description: message) }
     /// DATA or a file that is not valid for its type: exit 65.
     static func badInput(_ message: String) -> CommandFailure { CommandFailure(exitCode: 65, description: message) }
     /// The operation failed: exit 1.

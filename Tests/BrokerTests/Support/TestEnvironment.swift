@@ -225,6 +225,7 @@ final class PrivateBroker {
         process.waitUntilExit()
     }
 
+    /// A loopback port nobody listens on now.
     static func freePort() throws -> UInt16 {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
