@@ -82,6 +82,8 @@ struct BadInputTests {
             (["servers", "--silence", "-5"], "--silence must be a positive number"),
             (["groups", "describe", "s1", "--max-lag", "-3"], "--max-lag must be 0 or more"),
             (["groups", "reset-offsets", "s1", "--to-offset", "-1"], "--to-offset must be 0 or more"),
+            (["exporter", "--max-lag", "-1"], "--max-lag must be 0 or more"),
+            (["exporter", "--silence", "-1"], "--silence must be a positive number"),
         ])
     func negativeNumbers(_ arguments: [String], _ expected: String) throws {
         let message = try #require(usageMessage(arguments))

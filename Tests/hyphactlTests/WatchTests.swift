@@ -34,7 +34,7 @@ struct WatchTests {
         "a malformed or too short --interval, and options that do not go with --watch, are usage errors",
         arguments: [
             ["servers", "--watch", "--interval", "soon"],
-            ["servers", "--watch", "--interval", "2h"],
+            ["servers", "--watch", "--interval", "2h"], ["servers", "--watch", "--interval", "3601s"],
             ["servers", "--watch", "--interval", "-1s"],
             ["servers", "--watch", "--interval", ""],
             ["servers", "--watch", "--interval", "100ms"],

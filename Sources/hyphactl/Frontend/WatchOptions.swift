@@ -9,9 +9,9 @@ struct WatchOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Time between refreshes with --watch: 2s, 500ms, 1m or plain seconds; at least 500ms (default 2s).",
+            "Time between refreshes with --watch: 2s, 500ms, 1m or plain seconds; 500ms to 1h (default 2s).",
             valueName: "duration"))
-    var interval: WatchInterval?
+    var interval: DurationArgument?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("With --watch, stop after N refreshes.", valueName: "n"))
     var count: Int?
@@ -22,36 +22,20 @@ struct WatchOptions: ParsableArguments {
             if count != nil { throw ValidationError("--count needs --watch") }
             return
         }
-        if let interval, interval.milliseconds < WatchInterval.floorMilliseconds {
-            throw ValidationError("--interval \(interval.text): refreshing more often than every 500ms is not allowed")
+        if let interval, interval.duration < Self.shortest {
+            throw ValidationError("--interval \(interval): refreshing more often than every 500ms is not allowed")
+        }
+        if let interval, interval.duration > Self.longest {
+            throw ValidationError("--interval \(interval): at most 1h between refreshes")
         }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
     }
 
-    /// The time between refreshes.
-    var every: Duration { .milliseconds(interval?.milliseconds ?? 2000) }
-}
-
-/// A duration on the command line: `2s`, `500ms`, `1m`, or plain (fractional) seconds.
-struct WatchInterval: ExpressibleByArgument, Equatable {
     /// Refreshes any closer would mostly measure the survey itself.
-    static let floorMilliseconds: Int64 = 500
+    static let shortest = Duration.milliseconds(500)
+    /// Refreshes further apart are not watching any more.
+    static let longest = Duration.seconds(3600)
 
-    /// As typed.
-    let text: String
-    /// The duration.
-    let milliseconds: Int64
-
-    init?(argument: String) {
-        let units: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000)]
-        let (number, scale) =
-            units.first { argument.hasSuffix($0.0) }.map {
-                (argument.dropLast($0.0.count), $0.1)
-            } ?? (Substring(argument), 1000)
-        guard number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(number),
-            value.isFinite, value * scale < 86_400_000
-        else { return nil }
-        text = argument
-        milliseconds = Int64((value * scale).rounded())
-    }
+    /// The time between refreshes.
+    var every: Duration { interval?.duration ?? .seconds(2) }
 }

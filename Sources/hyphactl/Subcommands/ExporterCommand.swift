@@ -24,10 +24,15 @@ struct ExporterCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("Where to serve /metrics: HOST:PORT, [IPv6]:PORT or :PORT.", valueName: "host:port"))
     var listen = ListenAddress.default.description
-    @Option(help: ArgumentHelp("Scrapes closer together than this get the last answer.", valueName: "duration"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Scrapes closer together than this get the last answer.", valueName: "duration"))
     var minInterval = DurationArgument(argument: "5s")!
-    @Option(help: ArgumentHelp("A total lag over N makes a server lagging.", valueName: "n")) var maxLag: Int64 = 100
-    @Option(help: ArgumentHelp("No health check for this long makes a server silent.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("A total lag over N makes a server lagging.", valueName: "n"))
+    var maxLag: Int64 = 100
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("No health check for this long makes a server silent.", valueName: "seconds"))
     var silence: Double = 15
 
     func validate() throws {
