@@ -81,6 +81,18 @@ struct PackageTests {
             binary, ["topics", "list", "--all", "-b", cluster.bootstrapServers, "--timeout", "10"])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.lines.first?.hasPrefix("EVENT") == true, "\(listed.output)")
+
+        // The sandbox broker, with nothing from this environment but the newer
+        // librdkafka it needs (README: Install), and an event of the test's own on it.
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["emit", event, "{}"])
+        let library = try #require(ProcessInfo.processInfo.environment["LD_LIBRARY_PATH"])
+        let sandbox = try Subprocess.run(
+            "/usr/bin/env",
+            ["-i", "LD_LIBRARY_PATH=\(library)", binary, "topics", "list", "-b", try TestEnvironment.bootstrap()],
+            timeout: 60)
+        #expect(sandbox.status == 0, "\(sandbox.stderr)")
+        #expect(sandbox.output.contains("hypha_event_\(event)"), "\(sandbox.output)")
     }
 
     @Test("the tarball holds the same files under bin/ and share/")
