@@ -16,7 +16,7 @@ struct DeliveryTrackerTests {
         try cluster.createTopic(topic, partitions: 2)
         let producer = try RDKafkaProducer(
             settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: timeout))
-        return (cluster, producer, DeliveryTracker.start(producer: producer))
+        return (cluster, producer, DeliveryTracker.start(producer: LentHandle(producer)))
     }
 
     @Test("a failure path that reads the client's events meanwhile takes no delivery report away from its sender")

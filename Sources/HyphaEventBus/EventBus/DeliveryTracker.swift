@@ -19,7 +19,7 @@ final class DeliveryTracker: Sendable {
         case closed
     }
 
-    private let producer: RDKafkaProducer
+    private let producer: LentHandle<RDKafkaProducer>
     private let state = Mutex(State())
 
     private struct State {
@@ -37,18 +37,34 @@ final class DeliveryTracker: Sendable {
         var outcome: Outcome?
     }
 
-    private init(producer: RDKafkaProducer) {
+    private init(producer: LentHandle<RDKafkaProducer>) {
         self.producer = producer
     }
 
     /// A tracker reading `producer`'s reports until it is closed.
-    static func start(producer: RDKafkaProducer) -> DeliveryTracker {
+    static func start(producer: LentHandle<RDKafkaProducer>) -> DeliveryTracker {
         let tracker = DeliveryTracker(producer: producer)
-        Thread.detachNewThread { tracker.serve() }
+        Thread.detachNewThread {
+            let done = tracker.producer.borrow { producer in tracker.serve(producer) } ?? tracker.finish()
+            for waiter in done { waiter.resume() }
+        }
         return tracker
     }
 
-    private func serve() {
+    /// The fatal error the producer met, if any.
+    var fatalError: String? { producer.borrow { $0.client.observedEvents.fatalError } ?? nil }
+
+    private func finish() -> [CheckedContinuation<Void, Never>] {
+        state.withLock { state in
+            state.finished = true
+            defer { state.closeWaiters.removeAll() }
+            return state.closeWaiters
+        }
+    }
+
+    /// Reads reports until closed and every message has its outcome; returns
+    /// the `close` calls to resume once the producer is let go.
+    private func serve(_ producer: RDKafkaProducer) -> [CheckedContinuation<Void, Never>] {
         while true {
             producer.serve(timeoutMilliseconds: 100) { delivery in
                 let outcome: Outcome =
@@ -74,10 +90,7 @@ final class DeliveryTracker: Sendable {
                 defer { state.closeWaiters.removeAll() }
                 return state.closeWaiters
             }
-            if let done {
-                for waiter in done { waiter.resume() }
-                return
-            }
+            if let done { return done }
         }
     }
 
@@ -129,18 +142,27 @@ final class DeliveryTracker: Sendable {
         _ tag: Int, topic name: String, key: [UInt8], value: [UInt8]?, until deadline: ContinuousClock.Instant
     ) async {
         do throws(KafkaFailure) {
-            let topic = try producer.topic(name)
             while true {
-                let queued: Result<Bool, KafkaFailure> = key.withUnsafeBytes { key in
-                    withOptionalBytes(value) { value in
-                        Result { () throws(KafkaFailure) in
-                            try producer.tryProduce(to: topic, key: key, value: value, tag: tag)
+                let attempt: Result<Bool, KafkaFailure>? = producer.borrow { producer in
+                    key.withUnsafeBytes { key in
+                        withOptionalBytes(value) { value in
+                            Result { () throws(KafkaFailure) in
+                                try producer.tryProduce(to: try producer.topic(name), key: key, value: value, tag: tag)
+                            }
                         }
                     }
                 }
-                if try queued.get() { return }
+                guard let attempt else {
+                    settle(tag, .closed)
+                    return
+                }
+                if try attempt.get() { return }
                 guard ContinuousClock.now < deadline else {
                     settle(tag, .failed("librdkafka's queue stayed full"))
+                    return
+                }
+                guard !Task.isCancelled else {
+                    settle(tag, .failed("cancelled while librdkafka's queue was full; nothing was sent"))
                     return
                 }
                 // The reading thread empties the queue meanwhile.

@@ -7,28 +7,37 @@ enum HandlerCall {
         case finished
         case failed(any Error)
         case timedOut
+        /// The handler never had the event (an `events()` loop ended first).
+        case abandoned
     }
+
+    /// What an `events()` loop's handler throws when its loop ended before taking the event.
+    struct NotTaken: Error {}
 
     /// The handler whose call the current task runs in (tasks it starts inherit
     /// it), so that `off` from inside a handler does not wait for itself.
     @TaskLocal static var current: HandlerID?
 
-    /// Runs the handler, waiting for it at most `timeout`; a handler past it is
-    /// left running (never cancelled) and the caller moves on. The timer ends
-    /// with the call.
-    static func run(_ entry: HandlerRegistry.Entry, _ event: BusEvent, timeout: Duration) async -> Outcome {
+    /// Runs the handler, waiting for it at most `timeout` (nil: as long as it
+    /// takes); a handler past it is left running (never cancelled) and the
+    /// caller moves on. The timer ends with the call.
+    static func run(_ entry: HandlerRegistry.Entry, _ event: BusEvent, timeout: Duration?) async -> Outcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let race = Race(continuation)
-            race.setTimer(
-                Task {
-                    try? await Task.sleep(for: timeout)
-                    if !Task.isCancelled { race.finish(.timedOut) }
-                })
+            if let timeout {
+                race.setTimer(
+                    Task {
+                        try? await Task.sleep(for: timeout)
+                        if !Task.isCancelled { race.finish(.timedOut) }
+                    })
+            }
             $current.withValue(entry.id) {
                 Task {
                     do {
                         try await entry.handler(event)
                         race.finish(.finished)
+                    } catch is NotTaken {
+                        race.finish(.abandoned)
                     } catch {
                         race.finish(.failed(error))
                     }
@@ -93,10 +102,14 @@ final class SerialGate: Sendable {
 
 /// The librdkafka handles and tasks of one run of a bus, let go together.
 final class Handles: Sendable {
-    private let objects = Mutex<[any AnyObject & Sendable]>([])
+    private let reclaimers = Mutex<[@Sendable () -> (any AnyObject & Sendable)?]>([])
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
-    func keep(_ object: any AnyObject & Sendable) { objects.withLock { $0.append(object) } }
+    /// Keeps a lent handle, to take back and destroy in `releaseAll`.
+    func keep<Handle: AnyObject & Sendable>(_ lent: LentHandle<Handle>) {
+        reclaimers.withLock { $0.append { lent.reclaim() } }
+    }
+
     func keepTask(_ task: Task<Void, Never>) { tasks.withLock { $0.append(task) } }
     func cancelTasks() { tasks.withLock { $0.forEach { $0.cancel() } } }
 
@@ -104,12 +117,14 @@ final class Handles: Sendable {
         for task in tasks.withLock({ $0 }) { await task.value }
     }
 
-    /// Drops every handle kept: the last reference to each goes here.
+    /// Takes every handle back, waiting for the loans under way, and drops it
+    /// (blocking: destroying a handle waits for its threads): the last
+    /// reference to each goes here, in the reverse order of keeping.
     func releaseAll() {
-        let dropped = objects.withLock { objects in
-            defer { objects.removeAll() }
-            return objects
+        let all = reclaimers.withLock { reclaimers in
+            defer { reclaimers.removeAll() }
+            return reclaimers
         }
-        _ = dropped
+        for reclaim in all.reversed() { _ = reclaim() }
     }
 }

@@ -10,6 +10,9 @@ struct HandlerRegistry {
     struct Entry: Sendable {
         let id: HandlerID
         let once: Bool
+        /// Held to the handler timeout; an `events()` loop's is not (it holds its
+        /// partition for as long as the loop takes, as backpressure).
+        let bounded: Bool
         let handler: EventHandler
     }
 
@@ -27,8 +30,11 @@ struct HandlerRegistry {
         return HandlerID(value: nextID)
     }
 
-    mutating func add(_ side: Side, _ event: String, once: Bool, id: HandlerID, _ handler: @escaping EventHandler) {
-        let entry = Entry(id: id, once: once, handler: handler)
+    mutating func add(
+        _ side: Side, _ event: String, once: Bool, bounded: Bool = true, id: HandlerID,
+        _ handler: @escaping EventHandler
+    ) {
+        let entry = Entry(id: id, once: once, bounded: bounded, handler: handler)
         switch side {
         case .kafka: kafka[event, default: []].append(entry)
         case .local: local[event, default: []].append(entry)

@@ -8,11 +8,20 @@ import Synchronization
 /// Hypha's event bus on Kafka, as a Python Hypha server runs it, so that a Swift
 /// process can join a Hypha deployment.
 ///
-/// On the wire it is the Python server's: group `hypha_server_<id>` (every server
-/// sees every event), starting at the log end where it never committed (Python's
-/// `auto.offset.reset=latest`), one topic per event subscribed as
-/// handlers are added, a health check every 5 s to `health_check_<id>`, a circuit
-/// breaker after 3 consecutive Kafka failures with reconnection backoff from 1 s to 30 s.
+/// On the wire it is the Python server's: offsets committed to group
+/// `hypha_server_<id>` (every server sees every event), starting at the log end
+/// where it never committed (Python's `auto.offset.reset=latest`), one topic per
+/// event read as handlers are added, a health check every 5 s to
+/// `health_check_<id>`, a circuit breaker after 3 consecutive Kafka failures with
+/// reconnection backoff from 1 s to 30 s.
+///
+/// Unlike the Python server it never joins its group: it assigns itself its
+/// topics' partitions, so that a new event's handler (one per client that
+/// connects, often added from inside a handler) is reading within a round trip
+/// or two, without a rebalance that would stop every other partition. The
+/// group then shows no members (`Empty`); its committed offsets, and so its lag,
+/// are as a Python server's. Nothing fences two processes started with one id:
+/// both read every event and commit to the one group.
 ///
 /// Beyond it:
 /// - events of one partition reach handlers in order, one event at a time;
@@ -23,14 +32,15 @@ import Synchronization
 /// - at-least-once: an event's offset is stored for commit only after every
 ///   handler has returned, thrown or run past the handler timeout (a handler's
 ///   failure is counted, not retried: one poison event must not stop its
-///   partition). After a crash or a rebalance an event may come again, never
-///   not at all; within one assignment of a partition (`BusEvent.generation`)
-///   never twice and never out of order. A rebalance (a handler for a new
-///   event, say) waits for the event each partition has in hand, at most the
-///   handler timeout, and hands no event to a handler twice;
+///   partition), and an `events()` loop has asked for the next one. After a
+///   crash, a stop or a dropped bus an event may come again, never not at all;
+///   within one assignment of a partition (`BusEvent.generation`) never twice
+///   and never out of order. Adding or removing a handler touches only its own
+///   event's partitions;
 /// - no call hangs: `emit` is bounded by the delivery timeout, `waitFor` by its
 ///   timeout (and ends at once when its task is cancelled or the bus stops),
-///   `on` by twice the Kafka timeout, `stop` by the handler, delivery and Kafka timeouts.
+///   `on` by the Kafka timeout (and ends at once when its task is cancelled),
+///   `stop` by the handler, delivery and Kafka timeouts.
 ///
 /// `on` handlers get events from Kafka, sent by any server, this one included;
 /// `onLocal` handlers get events emitted in this process. `emit` does both:
@@ -48,15 +58,23 @@ public final class KafkaEventBus: Sendable {
         var registry = HandlerRegistry()
         var breaker: CircuitBreaker
         var running: Connection?
-        var breakerOpenings = 0
-        var breakerClosings = 0
+        var transitions = CircuitTransitions(opened: 0, closed: 0)
+        /// The `events()` loops now iterating, ended by `stop()` or a fatal error.
+        var streams: [HandlerID: @Sendable (KafkaFailure?) -> Void] = [:]
+        /// What ended the current run, and the `run()` calls waiting for it.
+        var fatal: KafkaFailure?
+        var fatalWaiters: [UInt64: CheckedContinuation<KafkaFailure?, Never>] = [:]
+        var nextFatalWaiter: UInt64 = 0
     }
 
     /// What a running bus holds.
     private struct Connection: Sendable {
         let loop: ConsumerLoop
-        let producer: RDKafkaProducer
         let tracker: DeliveryTracker
+        /// The librdkafka handles, lent to the loop and the tracker; taken back
+        /// and destroyed by `tearDown`, off the cooperative pool.
+        let consumer: LentHandle<RDKafkaAssignedConsumer>
+        let producer: LentHandle<RDKafkaProducer>
         let handles: Handles
     }
 
@@ -95,9 +113,11 @@ public final class KafkaEventBus: Sendable {
     public var isCircuitOpen: Bool { state.withLock { $0.breaker.isOpen } }
 
     /// How often the breaker has opened and closed since `start()`.
-    public var circuitTransitions: (opened: Int, closed: Int) {
-        state.withLock { ($0.breakerOpenings, $0.breakerClosings) }
-    }
+    public var circuitTransitions: CircuitTransitions { state.withLock { $0.transitions } }
+
+    /// The fatal error that ended this run of the bus, if one did: the bus then
+    /// handles nothing more until it is stopped and started again.
+    public var fatalFailure: KafkaFailure? { state.withLock { $0.fatal } }
 
     // MARK: - Lifecycle
 
@@ -122,35 +142,54 @@ public final class KafkaEventBus: Sendable {
         settings.timeout = configuration.deliveryTimeout
         let handles = Handles()
         do throws(KafkaFailure) {
-            let producer = try RDKafkaProducer(settings: settings)
+            let producer = LentHandle(try RDKafkaProducer(settings: settings))
             handles.keep(producer)
-            let consumer = try RDKafkaGroupConsumer(
-                settings: configuration.kafka, groupID: HyphaGroup.forServer(serverID))
+            let consumer = LentHandle(
+                try RDKafkaAssignedConsumer(settings: configuration.kafka, groupID: HyphaGroup.forServer(serverID)))
             handles.keep(consumer)
             let (healthTopic, timeout) = (healthTopic, configuration.kafka.timeout)
             try await Blocking.run { () throws(KafkaFailure) in
-                try producer.client.ensureTopic(healthTopic, timeout: timeout)
+                try producer.borrow { producer in
+                    Result { () throws(KafkaFailure) in try producer.client.ensureTopic(healthTopic, timeout: timeout) }
+                }?.get()
             }
             let loop = ConsumerLoop(
                 consumer: consumer,
                 context: .init(
                     serverID: serverID, healthTopic: healthTopic, backlog: configuration.partitionBacklog,
                     settleBound: configuration.handlerTimeout + .seconds(1), logger: logger, metrics: metrics,
-                    dispatch: { [weak self] event in await self?.dispatch(event, side: .kafka) }))
+                    dispatch: { [weak self] event, owned in
+                        guard let self else { return .busGone }
+                        return await dispatch(event, side: .kafka, owned: owned)
+                    },
+                    fatal: { [weak self] failure in self?.failFatally(failure) }))
             let tracker = DeliveryTracker.start(producer: producer)
-            let connection = Connection(loop: loop, producer: producer, tracker: tracker, handles: handles)
-            handles.keep(loop)
-            handles.keep(tracker)
+            let connection = Connection(
+                loop: loop, tracker: tracker, consumer: consumer, producer: producer, handles: handles)
             // Nothing below can fail: once running, `stop()` undoes all of it.
             loop.start()
-            state.withLock { state in
+            let wanted = state.withLock { state in
                 state.running = connection
+                state.fatal = nil
                 state.breaker = CircuitBreaker(
                     threshold: configuration.failureThreshold, first: configuration.backoff.first,
                     longest: configuration.backoff.longest)
-                loop.subscribe(wantedTopics(state.registry))
+                state.transitions = CircuitTransitions(opened: 0, closed: 0)
+                let wanted = wantedTopics(state.registry)
+                loop.want(wanted)
+                return wanted
             }
+            metrics.circuit(open: false)
             handles.keepTask(Task { [weak self] in await Self.healthLoop(of: WeakBus(self), tracker) })
+            // Handlers added before `start()` read from here on; a topic that cannot
+            // be looked up yet is looked up again meanwhile.
+            for topic in wanted.sorted() {
+                do {
+                    try await loop.awaitAssigned(topic, timeout: configuration.kafka.timeout)
+                } catch {
+                    logger.warning("event bus \(serverID): \(topic) is not read yet: \(error)")
+                }
+            }
         } catch {
             await Blocking.release(handles)
             throw error
@@ -167,6 +206,7 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func disconnect() async {
+        endStreams(with: nil)
         guard
             let (connection, waiters) = state.withLock({ state -> (Connection, [EventWaiter])? in
                 guard let running = state.running else { return nil }
@@ -175,6 +215,49 @@ public final class KafkaEventBus: Sendable {
             })
         else { return }
         await Self.tearDown(connection, waiters: waiters)
+    }
+
+    /// Ends every `events()` loop: with `failure`, or as the end of the sequence.
+    private func endStreams(with failure: KafkaFailure?) {
+        let ends = state.withLock { state in
+            defer { state.streams.removeAll() }
+            return Array(state.streams.values)
+        }
+        for end in ends { end(failure) }
+    }
+
+    /// The consumer met a fatal error: nothing more is read, every `events()`
+    /// loop ends with the failure, and `run()` throws it.
+    private func failFatally(_ failure: KafkaFailure) {
+        let waiters = state.withLock { state in
+            guard state.fatal == nil else { return [CheckedContinuation<KafkaFailure?, Never>]() }
+            state.fatal = failure
+            defer { state.fatalWaiters.removeAll() }
+            return Array(state.fatalWaiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: failure) }
+        endStreams(with: failure)
+    }
+
+    /// Waits for a fatal error of this run (nil: the wait was cancelled).
+    func awaitFatal() async -> KafkaFailure? {
+        let id = state.withLock { state -> UInt64 in
+            state.nextFatalWaiter += 1
+            return state.nextFatalWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<KafkaFailure?, Never>) in
+                let ready = state.withLock { state -> KafkaFailure?? in
+                    if let fatal = state.fatal { return .some(fatal) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.fatalWaiters[id] = continuation
+                    return .none
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            state.withLock { $0.fatalWaiters.removeValue(forKey: id) }?.resume(returning: nil)
+        }
     }
 
     /// Ends what `connect()` started. librdkafka's handles are destroyed off the
@@ -190,20 +273,22 @@ public final class KafkaEventBus: Sendable {
 
     // MARK: - Handlers
 
-    /// Runs `handler` for every Kafka event named `event`; returns once this bus's
-    /// group has been assigned the event's topic, so that any event sent after
-    /// that reaches it (before `start()`, it only registers). Throws
-    /// `.unreachable` (and removes the handler) when the assignment does not
-    /// come within the Kafka timeout.
+    /// Runs `handler` for every Kafka event named `event`; returns once the bus
+    /// reads the event's topic from a fixed position, so that any event sent after
+    /// that reaches it (before `start()`, it only registers). Other events'
+    /// partitions are neither stopped nor waited for, so it may be called from
+    /// inside a handler. Throws a `KafkaFailure` (`.unreachable` when where to
+    /// start reading was not known within the Kafka timeout) or
+    /// `CancellationError`, and then removes the handler.
     @discardableResult
-    public func on(_ event: String, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
-        try await addKafkaHandler(event, once: false, handler)
+    public func on(_ event: String, _ handler: @escaping EventHandler) async throws -> HandlerID {
+        try await addKafkaHandler(event, once: false, bounded: true, handler)
     }
 
     /// Like `on`, for the next event only.
     @discardableResult
-    public func once(_ event: String, _ handler: @escaping EventHandler) async throws(KafkaFailure) -> HandlerID {
-        try await addKafkaHandler(event, once: true, handler)
+    public func once(_ event: String, _ handler: @escaping EventHandler) async throws -> HandlerID {
+        try await addKafkaHandler(event, once: true, bounded: true, handler)
     }
 
     /// Removes one Kafka handler, or all of the event's when `id` is nil; the
@@ -238,13 +323,34 @@ public final class KafkaEventBus: Sendable {
         await remove(.local, event, id)
     }
 
-    private func register(_ side: HandlerRegistry.Side, _ event: String, once: Bool, _ handler: @escaping EventHandler)
-        -> HandlerID
-    {
+    private func register(
+        _ side: HandlerRegistry.Side, _ event: String, once: Bool, bounded: Bool = true,
+        _ handler: @escaping EventHandler
+    ) -> HandlerID {
         state.withLock { state in
             let id = state.registry.makeID()
-            state.registry.add(side, event, once: once, id: id, handler)
+            state.registry.add(side, event, once: once, bounded: bounded, id: id, handler)
             return id
+        }
+    }
+
+    /// Removes a Kafka handler without waiting for its running call (an
+    /// `events()` loop that ends: its handler must take no further event).
+    func removeNow(_ event: String, _ id: HandlerID) {
+        state.withLock { state in
+            _ = state.registry.remove(.kafka, event, id: id)
+            state.streams[id] = nil
+            resubscribe(state)
+        }
+    }
+
+    /// Registers an `events()` loop's handler and how to end the loop.
+    func addStream(
+        _ event: String, end: @escaping @Sendable (KafkaFailure?) -> Void, handler: @escaping EventHandler
+    ) async throws -> HandlerID {
+        if let fatal = state.withLock({ $0.fatal }) { throw fatal }
+        return try await addKafkaHandler(event, once: false, bounded: false, handler) { id, state in
+            state.streams[id] = end
         }
     }
 
@@ -262,19 +368,26 @@ public final class KafkaEventBus: Sendable {
         }
     }
 
-    private func addKafkaHandler(_ event: String, once: Bool, _ handler: @escaping EventHandler)
-        async throws(KafkaFailure) -> HandlerID
-    {
-        let id = register(.kafka, event, once: once, handler)
+    private func addKafkaHandler(
+        _ event: String, once: Bool, bounded: Bool, _ handler: @escaping EventHandler,
+        registered: (HandlerID, inout BusState) -> Void = { _, _ in }
+    ) async throws -> HandlerID {
         let topic = HyphaTopic.forEvent(event)
-        do throws(KafkaFailure) {
-            try await ensureTopic(topic)
-            state.withLock { resubscribe($0) }
-            try await waitForAssignment(of: topic)
+        let (id, loop) = state.withLock { state in
+            let id = state.registry.makeID()
+            state.registry.add(.kafka, event, once: once, bounded: bounded, id: id, handler)
+            registered(id, &state)
+            resubscribe(state)
+            return (id, state.running?.loop)
+        }
+        do {
+            try Task.checkCancellation()
+            try await loop?.awaitAssigned(topic, timeout: configuration.kafka.timeout)
         } catch {
-            _ = state.withLock { state in
-                defer { resubscribe(state) }
-                return state.registry.remove(.kafka, event, id: id)
+            state.withLock { state in
+                _ = state.registry.remove(.kafka, event, id: id)
+                state.streams[id] = nil
+                resubscribe(state)
             }
             throw error
         }
@@ -285,7 +398,7 @@ public final class KafkaEventBus: Sendable {
 
     /// Runs this process's local handlers for the event, and resolves waiters.
     public func emitLocal(_ event: String, _ payload: EventPayload) async {
-        await dispatch(BusEvent(name: event, payload: payload, origin: .local), side: .local)
+        _ = await dispatch(BusEvent(name: event, payload: payload, origin: .local), side: .local)
     }
 
     /// Delivers the event locally, then sends it to Kafka the way a Hypha server
@@ -300,7 +413,7 @@ public final class KafkaEventBus: Sendable {
         guard let running else {
             throw KafkaFailure(.invalidInput, "emit \(event): the event bus \(serverID) is not running")
         }
-        if let fatal = running.producer.client.observedEvents.fatalError {
+        if let fatal = running.tracker.fatalError {
             metrics.count(event, .emitFailed)
             throw KafkaFailure(.client, "emit \(event): the producer met a fatal error: \(fatal)")
         }
@@ -356,19 +469,12 @@ public final class KafkaEventBus: Sendable {
                 resubscribe(state)
             }
         }
-        // The waiter exists before either of these can settle it.
+        // The waiter exists before the timer can settle it.
         let timer = Task {
             try? await Task.sleep(for: timeout)
             waiter.settle(.failure(KafkaFailure(.notFound, "waitFor \(event): no matching event within \(timeout)")))
         }
-        let topicReady = Task { [self] in
-            try? await ensureTopic(HyphaTopic.forEvent(event))
-            state.withLock { resubscribe($0) }
-        }
-        defer {
-            timer.cancel()
-            topicReady.cancel()
-        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await waiter.value()
         } onCancel: {
@@ -378,29 +484,39 @@ public final class KafkaEventBus: Sendable {
 
     // MARK: - Dispatch
 
-    /// Hands an event to the waiters it satisfies and to the side's handlers, in order.
-    private func dispatch(_ event: BusEvent, side: HandlerRegistry.Side) async {
+    /// Hands an event to the waiters it satisfies and to the side's handlers, in
+    /// order, while `owned()` says another handler may start.
+    private func dispatch(
+        _ event: BusEvent, side: HandlerRegistry.Side, owned: @Sendable () -> Bool = { true }
+    ) async -> ConsumerLoop.Verdict {
         if case .kafka(_, _, let timestamp?) = event.origin { metrics.recordLatency(sinceMillis: timestamp) }
         for waiter in state.withLock({ $0.registry.waiters(for: event.name) }) where waiter.matches(event) {
             waiter.settle(.success(event))
         }
         for entry in state.withLock({ $0.registry.entries(side, event.name) }) {
+            guard owned() else { return .abandoned }
             let claimed = state.withLock { state in
                 let claimed = state.registry.claim(side, event.name, entry)
                 if claimed && entry.once && side == .kafka { resubscribe(state) }
                 return claimed
             }
             guard claimed else { continue }
-            await runHandler(entry, event)
+            let handled = await runHandler(entry, event)
             let offWaiters = state.withLock { $0.registry.finish(entry.id) }
             for waiter in offWaiters { waiter.resume() }
+            guard handled else { return .abandoned }
         }
+        return .handled
     }
 
-    /// Runs one handler, waiting at most the handler timeout for it.
-    private func runHandler(_ entry: HandlerRegistry.Entry, _ event: BusEvent) async {
-        let outcome = await HandlerCall.run(entry, event, timeout: configuration.handlerTimeout)
+    /// Runs one handler, waiting at most the handler timeout for it (an
+    /// `events()` loop's as long as the loop takes); false when the handler did
+    /// not have the event (its loop ended first).
+    private func runHandler(_ entry: HandlerRegistry.Entry, _ event: BusEvent) async -> Bool {
+        let outcome = await HandlerCall.run(
+            entry, event, timeout: entry.bounded ? configuration.handlerTimeout : nil)
         switch outcome {
+        case .abandoned: return false
         case .finished: break
         case .failed(let error):
             metrics.count(event.name, .handlerFailed)
@@ -410,6 +526,7 @@ public final class KafkaEventBus: Sendable {
             logger.warning(
                 "event bus \(serverID): a handler of \(event.name) ran past \(configuration.handlerTimeout); moving on")
         }
+        return true
     }
 
     // MARK: - Kafka side
@@ -422,27 +539,7 @@ public final class KafkaEventBus: Sendable {
     /// Hands the consumer the topics the registry wants now. Called under the
     /// lock right after each change, so that the latest change always wins.
     private func resubscribe(_ state: borrowing BusState) {
-        state.running?.loop.subscribe(wantedTopics(state.registry))
-    }
-
-    /// Subscribing to a missing topic would wait for the next metadata refresh
-    /// (minutes): let the broker create it first.
-    private func ensureTopic(_ topic: String) async throws(KafkaFailure) {
-        guard let producer = state.withLock({ $0.running?.producer }) else { return }
-        let timeout = configuration.kafka.timeout
-        try await Blocking.run { () throws(KafkaFailure) in try producer.client.ensureTopic(topic, timeout: timeout) }
-    }
-
-    private func waitForAssignment(of topic: String) async throws(KafkaFailure) {
-        let deadline = ContinuousClock.now + configuration.kafka.timeout
-        while ContinuousClock.now < deadline {
-            guard let loop = state.withLock({ $0.running?.loop }), !loop.isAssigned(topic) else { return }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        throw KafkaFailure(
-            .unreachable,
-            "subscribe to \(topic): the group \(HyphaGroup.forServer(serverID)) was not assigned it within \(configuration.kafka.timeout)",
-            hint: "check that the broker is up and the group can rebalance")
+        state.running?.loop.want(wantedTopics(state.registry))
     }
 
     // MARK: - Health and the circuit breaker
@@ -490,8 +587,8 @@ public final class KafkaEventBus: Sendable {
     private func recordKafka(success: Bool) {
         let transition = state.withLock { state -> CircuitBreaker.Transition? in
             let transition = success ? state.breaker.recordSuccess() : state.breaker.recordFailure()
-            if transition == .opened { state.breakerOpenings += 1 }
-            if transition == .closed { state.breakerClosings += 1 }
+            if transition == .opened { state.transitions.opened += 1 }
+            if transition == .closed { state.transitions.closed += 1 }
             return transition
         }
         switch transition {
@@ -509,4 +606,12 @@ public final class KafkaEventBus: Sendable {
             break
         }
     }
+}
+
+/// How often a bus's circuit breaker opened and closed since `start()`.
+public struct CircuitTransitions: Sendable, Equatable {
+    /// Times it opened.
+    public var opened: Int
+    /// Times it closed again.
+    public var closed: Int
 }

@@ -4,11 +4,12 @@ import Synchronization
 
 /// One partition's events under one assignment to this bus, handled one at a
 /// time in offset order by a task of its own. Each event's offset is stored only
-/// after its handlers ran, and only while the assignment lasts: once the
-/// partition is revoked nothing more is stored, and what was queued but not
-/// started is dropped, for the partition's next owner (this bus again, perhaps)
-/// reads it from the committed offset. Too many events waiting pauses the
-/// partition until the backlog halves.
+/// after all its handlers had it, and only while the lane is open: once closed
+/// nothing more is started or stored, and what was queued but not started is
+/// dropped, for whoever reads the partition next (this bus again, perhaps)
+/// starts from the committed offset. An event the bus abandoned (see
+/// `ConsumerLoop.Verdict`) ends the lane there, naming the offset to read again
+/// from. Too many events waiting pauses the partition until the backlog halves.
 final class PartitionLane: Sendable {
     /// What the consumer's thread hands a lane.
     enum Item: Sendable {
@@ -21,7 +22,7 @@ final class PartitionLane: Sendable {
     let partition: TopicPartition
     /// The assignment this lane serves.
     let generation: UInt64
-    private let consumer: RDKafkaGroupConsumer
+    private let consumer: LentHandle<RDKafkaAssignedConsumer>
     private let continuation: AsyncStream<Item>.Continuation
     private let stream: AsyncStream<Item>
     private let state: Mutex<State>
@@ -31,14 +32,14 @@ final class PartitionLane: Sendable {
         let limit: Int
         var waiting = 0
         var paused = false
-        /// No further item is started (revoked, or the bus stops).
+        /// No further item or handler is started (released, or the bus stops).
         var closing = false
-        /// The assignment is over: no offset is stored any more.
+        /// No offset is stored any more (the bus stops and gave up waiting).
         var revoked = false
     }
 
     /// A lane; nothing runs before `run`.
-    init(partition: TopicPartition, generation: UInt64, backlog: Int, consumer: RDKafkaGroupConsumer) {
+    init(partition: TopicPartition, generation: UInt64, backlog: Int, consumer: LentHandle<RDKafkaAssignedConsumer>) {
         self.partition = partition
         self.generation = generation
         self.consumer = consumer
@@ -46,25 +47,34 @@ final class PartitionLane: Sendable {
         state = Mutex(State(limit: max(1, backlog)))
     }
 
-    /// Starts the lane's task: `handle` runs for each event; `resume` is asked for
-    /// once the backlog has halved after a pause.
+    /// Starts the lane's task: `handle` runs for each event, told whether the
+    /// lane may still start a handler; `resume` is asked for once the backlog
+    /// has halved after a pause; `ended` is told when the task ends, with the
+    /// offset to read again from when an event was abandoned.
     func run(
-        handle: @escaping @Sendable (BusEvent) async -> Void,
-        resume: @escaping @Sendable (PartitionLane) -> Void
+        handle: @escaping @Sendable (BusEvent, _ owned: @escaping @Sendable () -> Bool) async -> ConsumerLoop.Verdict,
+        resume: @escaping @Sendable (PartitionLane) -> Void,
+        ended: @escaping @Sendable (PartitionLane, _ resumeAt: Int64?) -> Void
     ) {
         Task { [self] in
-            for await item in stream {
+            var resumeAt: Int64?
+            loop: for await item in stream {
                 guard !state.withLock({ $0.closing }) else { break }
                 let offset: Int64
                 switch item {
                 case .event(let event, let at):
-                    await handle(event)
-                    offset = at
+                    switch await handle(event, { [self] in !state.withLock { $0.closing } }) {
+                    case .handled: offset = at
+                    case .abandoned:
+                        resumeAt = at
+                        break loop
+                    case .busGone: break loop
+                    }
                 case .skip(let at):
                     offset = at
                 }
                 let resumeNow = state.withLock { state -> Bool in
-                    if !state.revoked { consumer.store(partition, next: offset + 1) }
+                    if !state.revoked { _ = consumer.borrow { $0.store(partition, next: offset + 1) } }
                     state.waiting -= 1
                     guard state.paused, state.waiting <= state.limit / 2 else { return false }
                     state.paused = false
@@ -72,7 +82,10 @@ final class PartitionLane: Sendable {
                 }
                 if resumeNow { resume(self) }
             }
+            state.withLock { $0.closing = true }
+            continuation.finish()
             stopped.signal()
+            ended(self, resumeAt)
         }
     }
 
@@ -88,7 +101,7 @@ final class PartitionLane: Sendable {
         return pause
     }
 
-    /// Starts nothing more: the event in hand finishes, the rest are dropped.
+    /// Starts nothing more: the handler in hand finishes, the rest are dropped.
     func close() {
         state.withLock { $0.closing = true }
         continuation.finish()
@@ -96,7 +109,7 @@ final class PartitionLane: Sendable {
 
     /// Waits (blocking the caller's thread) until the lane's task has ended, or
     /// `deadline`; then stores nothing more, so that a handler still running past
-    /// it cannot move the offset of a partition this bus no longer owns.
+    /// it cannot move the offset once the bus has committed and let go.
     func awaitStop(until deadline: DispatchTime) {
         _ = stopped.wait(timeout: deadline)
         state.withLock { $0.revoked = true }

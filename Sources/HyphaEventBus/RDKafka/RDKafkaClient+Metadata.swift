@@ -80,15 +80,22 @@ extension RDKafkaClient {
     /// Makes sure a topic exists: a Metadata request naming it lets the broker's
     /// auto-create make it, as the Python server's first use does.
     package func ensureTopic(_ name: String, timeout: Duration) throws(KafkaFailure) {
+        _ = try partitionIDs(ofTopic: name, until: .now + timeout)
+    }
+
+    /// The partitions of a topic, made by the broker's auto-create where it does
+    /// not exist yet; asked again until `deadline` while the broker has none.
+    package func partitionIDs(ofTopic name: String, until deadline: ContinuousClock.Instant) throws(KafkaFailure)
+        -> [Int32]
+    {
         guard let topic = rd_kafka_topic_new(handle, name, nil) else {
             throw KafkaFailure(.invalidInput, "\(name) is not a topic name librdkafka accepts")
         }
         defer { rd_kafka_topic_destroy(topic) }
-        let deadline = ContinuousClock.now + timeout
         var lastCode = RD_KAFKA_RESP_ERR_NO_ERROR
         repeat {
             var pointer: UnsafePointer<rd_kafka_metadata>?
-            let remaining = (deadline - ContinuousClock.now).wholeMilliseconds
+            let remaining = max(1, (deadline - ContinuousClock.now).wholeMilliseconds)
             let code = rd_kafka_metadata(handle, 0, topic, &pointer, min(remaining, settings.timeoutMilliseconds))
             if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
                 defer { rd_kafka_metadata_destroy(pointer) }
@@ -96,13 +103,14 @@ extension RDKafkaClient {
                 if raw.topic_cnt > 0 && raw.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
                     && raw.topics[0].partition_cnt > 0
                 {
-                    return
+                    let found = raw.topics[0]
+                    return (0..<Int(found.partition_cnt)).map { found.partitions[$0].id }.sorted()
                 }
                 lastCode = raw.topic_cnt > 0 ? raw.topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
             } else {
                 lastCode = code
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            Thread.sleep(forTimeInterval: 0.05)
         } while ContinuousClock.now < deadline
         if lastCode == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
             throw KafkaFailure(
@@ -110,7 +118,7 @@ extension RDKafkaClient {
                 hint: "create the topic, or enable auto.create.topics.enable on the broker",
                 code: .unknownTopicOrPartition, subject: .topic(name), isRetriable: false)
         }
-        throw unreachable(while: "create topic \(name) on first use", waited: timeout)
+        throw unreachable(while: "create topic \(name) on first use", waited: settings.timeout)
     }
 
     /// Offsets for many partitions at once. Partitions the broker could not answer

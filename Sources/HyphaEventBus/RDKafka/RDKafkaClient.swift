@@ -332,13 +332,8 @@ extension Double {
     }
 }
 
-/// Runs blocking librdkafka calls on threads of their own, never on the
-/// cooperative pool that async code shares.
-///
-/// One new thread per call, not a dispatch queue: a queue's worker threads are
-/// about as many as the cores, so a few calls that block for long (closing a
-/// consumer while its coordinator is away, a metadata wait bounded by the
-/// timeout) would hold up every other call, a bus's start among them.
+/// Runs blocking librdkafka calls off the cooperative pool that async code
+/// shares: on `BlockingPool`'s threads.
 package enum Blocking {
     /// The result of `body`, computed off the cooperative pool. Whatever `body`
     /// captured is released before the caller resumes, so a librdkafka handle it
@@ -348,7 +343,7 @@ package enum Blocking {
     {
         let work = Work(body)
         let result: Result<T, KafkaFailure> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
+            BlockingPool.shared.submit {
                 let outcome = work.perform()
                 continuation.resume(returning: outcome)
             }

@@ -96,13 +96,19 @@ public enum BusProbe {
             try await bus.start()
             started = true
             // Only this probe's own events: other probes may run on the same bus.
-            try await bus.on(event) { received in
-                guard case .json(.object(let fields))? = received.payload,
-                    fields.first(where: { $0.0 == "server" })?.1 == .string(serverID),
-                    case .number(let text)? = fields.first(where: { $0.0 == "probe" })?.1,
-                    let index = Int(text)
-                else { return }
-                arrivals.record(index, at: .now)
+            do {
+                try await bus.on(event) { received in
+                    guard case .json(.object(let fields))? = received.payload,
+                        fields.first(where: { $0.0 == "server" })?.1 == .string(serverID),
+                        case .number(let text)? = fields.first(where: { $0.0 == "probe" })?.1,
+                        let index = Int(text)
+                    else { return }
+                    arrivals.record(index, at: .now)
+                }
+            } catch let failure as KafkaFailure {
+                throw failure
+            } catch {
+                throw KafkaFailure(.unreachable, "probe: cancelled before the bus read \(event)")
             }
             for index in 0..<count {
                 let sent = ContinuousClock.now

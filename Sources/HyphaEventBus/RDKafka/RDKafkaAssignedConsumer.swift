@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: Apache-2.0
+import CRdKafka
+import Foundation
+
+/// Where reading one partition starts.
+package struct PartitionStart: Sendable, Equatable {
+    package let partition: Int32
+    /// An offset, or nil: librdkafka reads the group's committed offset itself
+    /// when fetching starts (and the earliest one where there is none).
+    package let offset: Int64?
+
+    package init(partition: Int32, offset: Int64?) {
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// A consumer that assigns itself the partitions it reads and commits to a
+/// group it never joins: adding or removing a topic is one local call, with no
+/// rebalance, so it neither waits for nor disturbs the other partitions. Each
+/// Hypha server is the only reader of its group `hypha_server_<id>`: group
+/// membership would buy it nothing but the rebalances.
+///
+/// Every call but `store`, `wake`, `startPositions` and `commitStored` is made
+/// from the one thread that polls it.
+package final class RDKafkaAssignedConsumer: @unchecked Sendable {
+    // @unchecked Sendable: `store`, `wake`, `startPositions` and `commitStored`
+    // call thread-safe librdkafka functions (each with a queue of its own);
+    // everything else is called from the polling thread only.
+
+    /// What the polling thread is told about.
+    package struct Listener {
+        /// A message (its bytes valid only during the call).
+        package var message: (RawMessage) -> Void
+        /// A fatal error: the consumer is unusable from now on.
+        package var fatal: (String) -> Void
+    }
+
+    package let client: RDKafkaClient
+    private let queue: OpaquePointer
+
+    package init(settings: KafkaClientSettings, groupID: String, overrides: [(String, String)] = [])
+        throws(KafkaFailure)
+    {
+        client = try RDKafkaClient.make(
+            .consumer, settings: settings,
+            overrides: [
+                ("group.id", groupID),
+                ("enable.auto.commit", "true"),
+                ("auto.commit.interval.ms", "1000"),
+                // An offset is stored by hand once the event's handlers have run.
+                ("enable.auto.offset.store", "false"),
+                // Hypha's `latest` for a group that never committed is placed
+                // explicitly (`startPositions`); what librdkafka resets by itself
+                // is a position the log no longer has (retention, or a truncation
+                // found by leader epoch validation): read on from the earliest
+                // offset kept, for "latest" there would skip events (at-least-once).
+                ("auto.offset.reset", "earliest"),
+                ("allow.auto.create.topics", "true"),
+                // Events should reach handlers promptly even where a broker does not long-poll.
+                ("fetch.wait.max.ms", "100"),
+            ] + overrides,
+            events: Int32(RD_KAFKA_EVENT_FETCH | RD_KAFKA_EVENT_OFFSET_COMMIT),
+            forwardMainQueueToConsumer: true)
+        queue = rd_kafka_queue_get_consumer(client.handle)!
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(queue)
+    }
+
+    /// Ends a `poll` that is waiting (from any thread).
+    package func wake() {
+        rd_kafka_queue_yield(queue)
+    }
+
+    /// Waits up to `timeoutMilliseconds` for the next event; handles log lines,
+    /// errors and commit results itself and tells `listener` the rest.
+    package func poll(timeoutMilliseconds: Int32, _ listener: Listener) {
+        client.serveLogs()
+        guard let event = rd_kafka_queue_poll(queue, timeoutMilliseconds) else { return }
+        defer { rd_kafka_event_destroy(event) }
+        switch rd_kafka_event_type(event) {
+        case Int32(RD_KAFKA_EVENT_FETCH):
+            while let message = rd_kafka_event_message_next(event) {
+                let raw = message.pointee
+                guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR, let rkt = raw.rkt else {
+                    client.logger.debug("consume: \(String(cString: rd_kafka_err2str(raw.err)))")
+                    continue
+                }
+                var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+                let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+                listener.message(
+                    RawMessage(
+                        topic: String(cString: rd_kafka_topic_name(rkt)), partition: raw.partition, offset: raw.offset,
+                        timestampMillis: timestamp >= 0 ? timestamp : nil,
+                        key: raw.key.map { UnsafeRawBufferPointer(start: $0, count: raw.key_len) },
+                        value: raw.payload.map { UnsafeRawBufferPointer(start: $0, count: raw.len) }))
+            }
+        case Int32(RD_KAFKA_EVENT_OFFSET_COMMIT):
+            let code = rd_kafka_event_error(event)
+            if code != RD_KAFKA_RESP_ERR_NO_ERROR && code != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                client.logger.warning(
+                    "commit: \(String(cString: rd_kafka_err2str(code))); retried with the next commit")
+            }
+        default:
+            client.serveEvent(event)
+            if let fatal = client.observedEvents.fatalError { listener.fatal(fatal) }
+        }
+    }
+
+    // MARK: - Where reading starts (any thread)
+
+    /// Where reading each topic starts: every partition at the group's committed
+    /// offset, or, where the lookup succeeded and found none, at the log end,
+    /// committed at once (Hypha's auto.offset.reset=latest, made explicit), so
+    /// that an event sent after this returns is never skipped. A topic that does
+    /// not exist yet is created by the broker's auto-create, as the Python
+    /// server's first use does. All topics are looked up together: one request
+    /// of each kind, whatever their number.
+    ///
+    /// When the committed-offset lookup keeps failing (the coordinator moving,
+    /// say), the partitions are left for librdkafka to place at the committed
+    /// offset it fetches itself, and nothing is committed: a failed lookup must
+    /// never read as "never committed" (should the group have none after all,
+    /// librdkafka then starts at the earliest offset: duplicates, not gaps).
+    package func startPositions(_ topics: [String]) -> [String: Result<[PartitionStart], KafkaFailure>] {
+        let deadline = ContinuousClock.now + client.settings.timeout
+        var results: [String: Result<[PartitionStart], KafkaFailure>] = [:]
+        var partitions: [TopicPartition] = []
+        for topic in topics {
+            do throws(KafkaFailure) {
+                let ids = try client.partitionIDs(ofTopic: topic, until: deadline)
+                partitions += ids.map { TopicPartition(topic: topic, partition: $0) }
+            } catch {
+                results[topic] = .failure(error)
+            }
+        }
+        guard !partitions.isEmpty else { return results }
+        let committed = committedOffsets(partitions, until: deadline)
+        var starts: [TopicPartition: Int64?] = [:]
+        if let committed {
+            let fresh = partitions.filter { committed[$0] == nil }
+            let ends = logEnds(fresh, until: deadline)
+            for partition in partitions {
+                // A log end that could not be read: from the earliest offset (duplicates, not gaps).
+                starts[partition] = committed[partition] ?? ends[partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
+            }
+            commit(ends, until: deadline)
+        } else {
+            client.logger.warning(
+                "the group's committed offsets could not be read within \(client.settings.timeout); librdkafka reads them when fetching starts"
+            )
+            for partition in partitions { starts[partition] = .some(nil) }
+        }
+        for (topic, entries) in Dictionary(grouping: partitions, by: \.topic) {
+            results[topic] = .success(
+                entries.sorted { $0.partition < $1.partition }.map {
+                    PartitionStart(partition: $0.partition, offset: starts[$0] ?? nil)
+                })
+        }
+        return results
+    }
+
+    /// The group's committed offsets (partitions without one left out), asked
+    /// again until `deadline` while the lookup fails; nil when it kept failing.
+    private func committedOffsets(_ partitions: [TopicPartition], until deadline: ContinuousClock.Instant)
+        -> [TopicPartition: Int64]?
+    {
+        let list = Self.list(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let elements = { UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)) }
+        while true {
+            for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
+            let code = rd_kafka_committed(client.handle, list, max(1, (deadline - .now).wholeMilliseconds))
+            let failed =
+                code != RD_KAFKA_RESP_ERR_NO_ERROR
+                ? code : elements().first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }?.err
+            guard let failed else { break }
+            client.logger.debug("committed offsets: \(String(cString: rd_kafka_err2str(failed)))")
+            guard ContinuousClock.now + .milliseconds(200) < deadline else { return nil }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        var offsets: [TopicPartition: Int64] = [:]
+        for element in elements() where element.offset >= 0 {
+            offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                element.offset
+        }
+        return offsets
+    }
+
+    /// The log ends, asked again while a leader does not answer; partitions
+    /// still without one at `deadline` are left out.
+    private func logEnds(_ partitions: [TopicPartition], until deadline: ContinuousClock.Instant)
+        -> [TopicPartition: Int64]
+    {
+        var ends: [TopicPartition: Int64] = [:]
+        var missing = partitions
+        while !missing.isEmpty {
+            let list = Self.list(missing)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for index in 0..<Int(list.pointee.cnt) { list.pointee.elems[index].offset = -1 }
+            let code = rd_kafka_offsets_for_times(client.handle, list, max(1, (deadline - .now).wholeMilliseconds))
+            if code == RD_KAFKA_RESP_ERR_NO_ERROR {
+                for index in 0..<Int(list.pointee.cnt) {
+                    let end = list.pointee.elems[index]
+                    guard end.err == RD_KAFKA_RESP_ERR_NO_ERROR, end.offset >= 0 else { continue }
+                    ends[TopicPartition(topic: String(cString: end.topic), partition: end.partition)] = end.offset
+                }
+            }
+            missing = missing.filter { ends[$0] == nil }
+            guard !missing.isEmpty else { break }
+            guard ContinuousClock.now + .milliseconds(200) < deadline else {
+                client.logger.warning(
+                    "the log end of \(missing.count) partitions could not be read; they are read from their earliest offset"
+                )
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return ends
+    }
+
+    /// Commits where reading starts in partitions the group never committed,
+    /// retrying until `deadline`: until it is committed, a restart would start at
+    /// the log end again and skip what was sent meanwhile. What could not be
+    /// committed is stored once assigned, for the next automatic commit.
+    private func commit(_ offsets: [TopicPartition: Int64], until deadline: ContinuousClock.Instant) {
+        guard !offsets.isEmpty else { return }
+        let list = Self.list(Array(offsets.keys))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            list.pointee.elems[index].offset =
+                offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)]!
+        }
+        while true {
+            let code = rd_kafka_commit(client.handle, list, 0)
+            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+            guard ContinuousClock.now + .milliseconds(200) < deadline else {
+                client.logger.warning(
+                    "committing where reading starts: \(String(cString: rd_kafka_err2str(code))); committed with the next automatic commit"
+                )
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    // MARK: - The assignment (polling thread)
+
+    /// Starts reading these partitions, each where `starts` says; the rest of
+    /// the assignment is left as it is.
+    package func assign(_ starts: [TopicPartition: Int64?]) {
+        guard !starts.isEmpty else { return }
+        let list = Self.list(Array(starts.keys))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            let start = starts[TopicPartition(topic: String(cString: element.topic), partition: element.partition)]!
+            list.pointee.elems[index].offset = start ?? Int64(RD_KAFKA_OFFSET_INVALID)
+        }
+        report(rd_kafka_incremental_assign(client.handle, list), while: "assign")
+        // A start that could not be committed goes with the next automatic commit.
+        for (partition, start) in starts { if let start, start >= 0 { store(partition, next: start) } }
+    }
+
+    /// Stops reading these partitions; the rest of the assignment is left as it is.
+    package func unassign(_ partitions: [TopicPartition]) {
+        guard !partitions.isEmpty else { return }
+        let list = Self.list(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        report(rd_kafka_incremental_unassign(client.handle, list), while: "unassign")
+    }
+
+    /// Reads a partition again from `offset` (what was fetched past it is dropped).
+    package func seek(_ partition: TopicPartition, to offset: Int64) {
+        let list = Self.list([partition])
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        list.pointee.elems[0].offset = offset
+        report(rd_kafka_seek_partitions(client.handle, list, 0), while: "seek")
+    }
+
+    private func report(_ error: OpaquePointer?, while action: String) {
+        guard let error else { return }
+        defer { rd_kafka_error_destroy(error) }
+        client.logger.error("\(action): \(client.settings.redacted(String(cString: rd_kafka_error_string(error))))")
+    }
+
+    private func report(code: rd_kafka_resp_err_t, while action: String) {
+        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        client.logger.error("\(action): \(String(cString: rd_kafka_err2str(code)))")
+    }
+
+    private static func list(_ partitions: [TopicPartition]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        let list = rd_kafka_topic_partition_list_new(Int32(max(1, partitions.count)))!
+        for partition in partitions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)
+        }
+        return list
+    }
+
+    /// Marks everything before `offset` as handled; committed with the next
+    /// automatic commit. Thread-safe and never blocks.
+    package func store(_ partition: TopicPartition, next offset: Int64) {
+        let list = Self.list([partition])
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        list.pointee.elems[0].offset = offset
+        // Fails for a partition unassigned meanwhile: it is read again from the committed offset.
+        _ = rd_kafka_offsets_store(client.handle, list)
+    }
+
+    /// Stops or restarts fetching some partitions (backpressure from slow handlers).
+    package func setPaused(_ paused: Bool, _ partitions: [TopicPartition]) {
+        guard !partitions.isEmpty else { return }
+        let list = Self.list(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        _ = paused ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
+    }
+
+    /// Commits the stored offsets, waiting at most the Kafka timeout for the
+    /// answer, or not at all (the answer is then an event `poll` handles); a
+    /// failed commit is logged (its events may come again).
+    package func commitStored(wait: Bool = true) {
+        guard wait else {
+            let code = rd_kafka_commit(client.handle, nil, 1)
+            if code != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: code, while: "commit") }
+            return
+        }
+        let answers = rd_kafka_queue_new(client.handle)!
+        defer { rd_kafka_queue_destroy(answers) }
+        let code = rd_kafka_commit_queue(client.handle, nil, answers, nil, nil)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if code != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: code, while: "commit") }
+            return
+        }
+        guard let answer = rd_kafka_queue_poll(answers, client.settings.timeoutMilliseconds) else {
+            client.logger.warning(
+                "commit: no answer within \(client.settings.timeout); the events since the last commit may come again")
+            return
+        }
+        defer { rd_kafka_event_destroy(answer) }
+        let result = rd_kafka_event_error(answer)
+        if result != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: result, while: "commit") }
+    }
+
+    /// Commits what was stored and lets every partition go, serving the queue
+    /// meanwhile, for at most the Kafka timeout.
+    package func close(_ listener: Listener) {
+        commitStored()
+        if let error = rd_kafka_consumer_close_queue(client.handle, queue) {
+            report(error, while: "close")
+            return
+        }
+        let deadline = ContinuousClock.now + client.settings.timeout
+        while rd_kafka_consumer_closed(client.handle) == 0 && ContinuousClock.now < deadline {
+            poll(timeoutMilliseconds: 100, listener)
+        }
+    }
+}
