@@ -235,8 +235,8 @@ public final class KafkaEventBus: Sendable {
             defer { state.fatalWaiters.removeAll() }
             return Array(state.fatalWaiters.values)
         }
-        for waiter in waiters { waiter.resume(returning: failure) }
         endStreams(with: failure)
+        for waiter in waiters { waiter.resume(returning: failure) }
     }
 
     /// Waits for a fatal error of this run (nil: the wait was cancelled).
@@ -269,6 +269,11 @@ public final class KafkaEventBus: Sendable {
         await connection.handles.awaitTasks()
         await connection.tracker.close()
         await Blocking.release(connection.handles)
+    }
+
+    /// Makes the running bus's consumer meet a fatal error (tests only).
+    package func raiseConsumerFatalErrorForTesting(_ reason: String) {
+        _ = state.withLock { $0.running?.consumer }?.borrow { $0.client.raiseFatalErrorForTesting(reason) }
     }
 
     // MARK: - Handlers
@@ -384,12 +389,13 @@ public final class KafkaEventBus: Sendable {
             try Task.checkCancellation()
             try await loop?.awaitAssigned(topic, timeout: configuration.kafka.timeout)
         } catch {
-            state.withLock { state in
+            let fatal = state.withLock { state in
                 _ = state.registry.remove(.kafka, event, id: id)
                 state.streams[id] = nil
                 resubscribe(state)
+                return state.fatal
             }
-            throw error
+            throw fatal ?? error
         }
         return id
     }

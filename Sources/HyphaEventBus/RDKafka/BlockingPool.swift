@@ -24,8 +24,16 @@ package final class BlockingPool: Sendable {
         var peakThreads = 0
     }
 
-    package init(width: Int) {
+    private let threadStarter: @Sendable (@escaping @Sendable () -> Void) -> Bool
+
+    /// A pool of at most `width` threads; `threadStarter` starts one (tests
+    /// give one that fails), false when the system refused.
+    package init(
+        width: Int,
+        threadStarter: @escaping @Sendable (@escaping @Sendable () -> Void) -> Bool = BlockingPool.startThread
+    ) {
         self.width = max(1, width)
+        self.threadStarter = threadStarter
     }
 
     /// The most threads the pool has had at once.
@@ -51,7 +59,7 @@ package final class BlockingPool: Sendable {
         case .signal: wakeUp.signal()
         case .queued: break
         case .startThread:
-            guard !startThread() else { return }
+            guard !threadStarter({ [self] in work() }) else { return }
             let alone = state.withLock { state -> Bool in
                 state.threads -= 1
                 return state.threads == 0
@@ -87,15 +95,14 @@ package final class BlockingPool: Sendable {
         }
     }
 
-    /// False when the system refused a thread.
-    private func startThread() -> Bool {
-        let box = Unmanaged.passRetained(WorkerStart(self))
+    /// Starts a detached thread running `body`; false when the system refused one.
+    package static func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let box = Unmanaged.passRetained(ThreadBody(body))
         var thread = pthread_t()
         let started = pthread_create(
             &thread, nil,
             { raw in
-                let start = Unmanaged<WorkerStart>.fromOpaque(raw!).takeRetainedValue()
-                start.pool.work()
+                Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue().body()
                 return nil
             }, box.toOpaque())
         guard started == 0 else {
@@ -106,8 +113,8 @@ package final class BlockingPool: Sendable {
         return true
     }
 
-    private final class WorkerStart {
-        let pool: BlockingPool
-        init(_ pool: BlockingPool) { self.pool = pool }
+    private final class ThreadBody {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }

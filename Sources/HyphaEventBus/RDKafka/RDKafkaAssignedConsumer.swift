@@ -85,6 +85,11 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             while let message = rd_kafka_event_message_next(event) {
                 let raw = message.pointee
                 guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR, let rkt = raw.rkt else {
+                    if raw.err == RD_KAFKA_RESP_ERR__FATAL {
+                        var reason = [CChar](repeating: 0, count: 512)
+                        _ = rd_kafka_fatal_error(client.handle, &reason, reason.count)
+                        listener.fatal(client.settings.redacted(reason.terminatedText))
+                    }
                     client.logger.debug("consume: \(String(cString: rd_kafka_err2str(raw.err)))")
                     continue
                 }

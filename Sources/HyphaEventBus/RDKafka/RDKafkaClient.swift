@@ -67,7 +67,27 @@ package final class RDKafkaClient: @unchecked Sendable {
         rd_kafka_set_log_queue(handle, nil)
         rd_kafka_queue_destroy(logQueue)
         rd_kafka_queue_destroy(mainQueue)
-        rd_kafka_destroy(handle)
+        if observedEvents.fatalError != nil {
+            // A consumer in a fatal state never finishes closing: destroying it
+            // with the close would wait for ever.
+            rd_kafka_destroy_flags(handle, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+        } else {
+            rd_kafka_destroy(handle)
+        }
+        Self.live.withLock { $0[settings.clientID, default: 1] -= 1 }
+    }
+
+    /// Handles alive now, per client id: tests check that a component destroys
+    /// what it made before it says it stopped.
+    private static let live = Mutex<[String: Int]>([:])
+
+    /// How many handles made with this client id are alive now.
+    package static func liveHandles(clientID: String) -> Int { live.withLock { $0[clientID] ?? 0 } }
+
+    /// Makes the handle fail as librdkafka's fatal errors do (for tests of what
+    /// follows one: there is no other way to cause one on purpose).
+    package func raiseFatalErrorForTesting(_ reason: String) {
+        _ = rd_kafka_test_fatal_error(handle, RD_KAFKA_RESP_ERR__FATAL, reason)
     }
 
     /// A new handle; `overrides` are our defaults for this role, applied before
@@ -113,6 +133,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         let logQueue = rd_kafka_queue_new(handle)!
         rd_kafka_set_log_queue(handle, logQueue)
         if forwardMainQueueToConsumer { rd_kafka_poll_set_consumer(handle) }
+        live.withLock { $0[settings.clientID, default: 0] += 1 }
         return RDKafkaClient(
             handle: handle, mainQueue: mainQueue, logQueue: logQueue, settings: settings, logger: settings.logger,
             mainQueueForwarded: forwardMainQueueToConsumer)
@@ -198,7 +219,9 @@ package final class RDKafkaClient: @unchecked Sendable {
     private func handleError(_ event: OpaquePointer) {
         let code = rd_kafka_event_error(event)
         let text = settings.redacted(String(cString: rd_kafka_event_error_string(event)))
-        let fatal = rd_kafka_event_error_is_fatal(event) != 0
+        // A consumer reports its fatal error as a consumer error whose code says
+        // so, not with the event's fatal flag.
+        let fatal = rd_kafka_event_error_is_fatal(event) != 0 || code == RD_KAFKA_RESP_ERR__FATAL
         noteTLSFailure(in: text)
         observed.withLock {
             if code == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN { $0.allBrokersDown = true }
