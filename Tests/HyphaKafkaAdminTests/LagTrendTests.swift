@@ -91,16 +91,19 @@ struct LagTrendTests {
         let chat = TopicPartition(topic: "hypha_event_chat", partition: 0)
         let ping = TopicPartition(topic: "hypha_event_ping", partition: 0)
         let health = TopicPartition(topic: "health_check_1", partition: 0)
-        func report(_ id: String, lag: Int64?, state: String? = "Stable") -> ServerReport {
+        func report(_ id: String, lag: Int64?, state: String? = "Stable", health: Int64? = 0) -> ServerReport {
             ServerReport(
-                serverID: id, state: state, members: 1, totalLag: lag, lastHealthCheckMillis: 0,
+                serverID: id, state: state, members: 1, totalLag: lag, lastHealthCheckMillis: health,
                 committed: lag == nil ? [:] : [chat: 3], nowMillis: 0, limits: ServerLimits())
         }
         var last: (servers: [WatchedServer], rates: [EventRate]?) = ([], nil)
         for (index, lag) in [Int64(1), 4, 9].enumerated() {
             let ends = [chat: 4 + Int64(index) * 10, ping: 4 + Int64(index) * 20, health: Int64(index) * 100]
             last = watch.servers(
-                [report("1", lag: lag), report("2", lag: lag, state: "Empty"), report("3", lag: nil, state: nil)],
+                [
+                    report("1", lag: lag), report("2", lag: lag, state: "Empty", health: nil),
+                    report("3", lag: nil, state: nil),
+                ],
                 ends: ends,
                 atMillis: Int64(index) * 1000)
             if index == 0 {

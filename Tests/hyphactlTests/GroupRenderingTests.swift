@@ -80,7 +80,9 @@ struct GroupRenderingTests {
         #expect(GroupRendering.describe([Self.group, Self.group], as: .json, single: false).hasPrefix("["))
     }
 
-    @Test("server statuses: gone, then silent, then lagging, then ok")
+    @Test(
+        "server statuses: gone, then silent, then lagging, then ok; an empty group with fresh health checks is a Swift server"
+    )
     func statuses() {
         let limits = ServerLimits(silenceMillis: 15_000, maxLag: 10)
         func status(state: String?, lag: Int64?, health: Int64?) -> ServerReport.Status {
@@ -90,7 +92,10 @@ struct GroupRenderingTests {
             ).status
         }
         #expect(status(state: nil, lag: nil, health: 99_000) == .gone)
-        #expect(status(state: "Empty", lag: 0, health: 99_000) == .gone)
+        #expect(status(state: "Empty", lag: 0, health: 80_000) == .gone)
+        // A Swift server reads without joining its group: empty, but its health checks are fresh.
+        #expect(status(state: "Empty", lag: 0, health: 99_000) == .ok)
+        #expect(status(state: "Empty", lag: 11, health: 99_000) == .lagging)
         #expect(status(state: "Dead", lag: 0, health: 99_000) == .gone)
         #expect(status(state: "Stable", lag: 0, health: nil) == .silent)
         #expect(status(state: "Stable", lag: 0, health: 84_000) == .silent)

@@ -6,7 +6,9 @@ import HyphaWire
 package struct ServerReport: Sendable, Equatable {
     /// Whether the server is keeping up, from worst to best: gone, silent, stalled, lagging, ok.
     package enum Status: String, Sendable, Equatable {
-        /// Its group is missing, empty or dead: no process is reading for it.
+        /// Its group is missing or dead, or empty with no recent health check:
+        /// no process is reading for it. (A Swift server's group is always
+        /// empty: it reads without joining; its health checks tell it is there.)
         case gone
         /// No health check for longer than the silence limit.
         case silent
@@ -46,9 +48,10 @@ package struct ServerReport: Sendable, Equatable {
         self.lastHealthCheckMillis = lastHealthCheckMillis
         self.committed = committed
         let silentFor = lastHealthCheckMillis.map { nowMillis - $0 }
-        if state == nil || state == "Empty" || state == "Dead" {
+        let silent = silentFor.map { $0 > limits.silenceMillis } ?? true
+        if state == nil || state == "Dead" || (state == "Empty" && silent) {
             status = .gone
-        } else if silentFor.map({ $0 > limits.silenceMillis }) ?? true {
+        } else if silent {
             status = .silent
         } else if (totalLag ?? 0) > limits.maxLag {
             status = .lagging
