@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "HyphaKafkaAdmin", targets: ["HyphaKafkaAdmin"]),
         .executable(name: "hyphactl", targets: ["hyphactl"]),
         .executable(name: "event-bus-soak", targets: ["EventBusSoak"]),
+        .executable(name: "event-bus-churn", targets: ["EventBusChurn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -105,6 +106,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/Soak"
+        ),
+        // bench/churn: how fast the bus subscribes to new events beside busy handlers.
+        .executableTarget(
+            name: "EventBusChurn",
+            dependencies: [
+                "HyphaEventBus",
+                "HyphaWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Churn"
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
         .testTarget(name: "HyphaEventBusTests", dependencies: ["HyphaEventBus", "HyphaWire"]),

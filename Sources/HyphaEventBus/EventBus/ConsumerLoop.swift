@@ -51,6 +51,8 @@ final class ConsumerLoop: Sendable {
     }
 
     private let lent: LentHandle<RDKafkaAssignedConsumer>
+    /// The client that looks up metadata and log ends (see `startPositions`).
+    private let lookups: LentHandle<RDKafkaProducer>
     private let context: Context
     private let shared = Mutex(Shared())
     private let confined = Confined()
@@ -88,8 +90,11 @@ final class ConsumerLoop: Sendable {
     /// How often topics whose lookup failed are looked up again.
     static let retryPeriod: Duration = .seconds(1)
 
-    init(consumer: LentHandle<RDKafkaAssignedConsumer>, context: Context) {
+    init(
+        consumer: LentHandle<RDKafkaAssignedConsumer>, lookups: LentHandle<RDKafkaProducer>, context: Context
+    ) {
         lent = consumer
+        self.lookups = lookups
         self.context = context
     }
 
@@ -103,6 +108,15 @@ final class ConsumerLoop: Sendable {
     /// Starts the thread.
     func start() {
         Thread.detachNewThread { [self] in run() }
+    }
+
+    /// Reads `topic` from now on, or stops reading it.
+    func set(_ topic: String, wanted: Bool) {
+        let actions = shared.withLock { shared -> [TopicAssignments<Waiter>.Action] in
+            guard !shared.stopping else { return [] }
+            return shared.table.set(topic, wanted: wanted)
+        }
+        perform(actions)
     }
 
     /// Reads exactly these topics from now on; the latest call wins.
@@ -185,7 +199,10 @@ final class ConsumerLoop: Sendable {
             switch action {
             case .resolve(let topics):
                 BlockingPool.shared.submit { [self] in
-                    let results = lent.borrow { $0.startPositions(topics) } ?? [:]
+                    let looked = lent.borrow { consumer in
+                        lookups.borrow { producer in consumer.startPositions(topics, lookups: producer.client) }
+                    }
+                    let results = (looked ?? nil) ?? [:]
                     let missing = KafkaFailure(.unreachable, "its partitions could not be looked up")
                     let next = shared.withLock { $0.table.resolved(results, asked: topics, missing: missing) }
                     perform(next)

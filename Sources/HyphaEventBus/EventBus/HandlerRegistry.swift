@@ -24,6 +24,17 @@ struct HandlerRegistry {
     private var running: [HandlerID: Int] = [:]
     /// `off` calls waiting for a removed handler's running calls to end.
     private var offWaiters: [HandlerID: [CheckedContinuation<Void, Never>]] = [:]
+    /// Kafka handlers and waiters per event, kept as they come and go, so that
+    /// a change costs the same with one event or thousands.
+    private var interest: [String: Int] = [:]
+
+    private mutating func note(_ event: String, _ change: Int) {
+        let count = (interest[event] ?? 0) + change
+        interest[event] = count > 0 ? count : nil
+    }
+
+    /// Whether the bus must read `event` from Kafka: it has a Kafka handler or a waiter.
+    func isWanted(_ event: String) -> Bool { interest[event] != nil }
 
     mutating func makeID() -> HandlerID {
         nextID += 1
@@ -36,7 +47,9 @@ struct HandlerRegistry {
     ) {
         let entry = Entry(id: id, once: once, bounded: bounded, handler: handler)
         switch side {
-        case .kafka: kafka[event, default: []].append(entry)
+        case .kafka:
+            kafka[event, default: []].append(entry)
+            note(event, 1)
         case .local: local[event, default: []].append(entry)
         }
     }
@@ -52,7 +65,10 @@ struct HandlerRegistry {
             return removed.map(\.id)
         }
         switch side {
-        case .kafka: return prune(&kafka)
+        case .kafka:
+            let removed = prune(&kafka)
+            note(event, -removed.count)
+            return removed
         case .local: return prune(&local)
         }
     }
@@ -79,7 +95,9 @@ struct HandlerRegistry {
         }
         let claimed: Bool
         switch side {
-        case .kafka: claimed = take(&kafka)
+        case .kafka:
+            claimed = take(&kafka)
+            if claimed && entry.once { note(event, -1) }
         case .local: claimed = take(&local)
         }
         if claimed { running[entry.id, default: 0] += 1 }
@@ -106,11 +124,16 @@ struct HandlerRegistry {
     mutating func addWaiter(_ waiter: EventWaiter) -> UInt64 {
         nextID += 1
         waiters[nextID] = waiter
+        note(waiter.event, 1)
         return nextID
     }
 
-    mutating func removeWaiter(_ key: UInt64) {
-        waiters[key] = nil
+    /// Removes a waiter; returns its event when it was still there.
+    @discardableResult
+    mutating func removeWaiter(_ key: UInt64) -> String? {
+        guard let waiter = waiters.removeValue(forKey: key) else { return nil }
+        note(waiter.event, -1)
+        return waiter.event
     }
 
     /// The waiters for one event name (their predicates are run outside the lock).
@@ -121,11 +144,10 @@ struct HandlerRegistry {
     /// Every waiter, removed (the bus is stopping).
     mutating func takeAllWaiters() -> [EventWaiter] {
         defer { waiters.removeAll() }
+        for waiter in waiters.values { note(waiter.event, -1) }
         return Array(waiters.values)
     }
 
     /// Events the bus must read from Kafka: those with a Kafka handler or a waiter.
-    var kafkaInterest: Set<String> {
-        Set(kafka.keys).union(waiters.values.map(\.event))
-    }
+    var kafkaInterest: Set<String> { Set(interest.keys) }
 }

@@ -154,7 +154,7 @@ public final class KafkaEventBus: Sendable {
                 }?.get()
             }
             let loop = ConsumerLoop(
-                consumer: consumer,
+                consumer: consumer, lookups: producer,
                 context: .init(
                     serverID: serverID, healthTopic: healthTopic, backlog: configuration.partitionBacklog,
                     settleBound: configuration.handlerTimeout + .seconds(1), logger: logger, metrics: metrics,
@@ -345,7 +345,7 @@ public final class KafkaEventBus: Sendable {
         state.withLock { state in
             _ = state.registry.remove(.kafka, event, id: id)
             state.streams[id] = nil
-            resubscribe(state)
+            refresh(event, state)
         }
     }
 
@@ -361,7 +361,7 @@ public final class KafkaEventBus: Sendable {
 
     private func remove(_ side: HandlerRegistry.Side, _ event: String, _ id: HandlerID?) async {
         let removed = state.withLock { state in
-            defer { resubscribe(state) }
+            defer { refresh(event, state) }
             return state.registry.remove(side, event, id: id)
         }
         let current = HandlerCall.current
@@ -382,7 +382,7 @@ public final class KafkaEventBus: Sendable {
             let id = state.registry.makeID()
             state.registry.add(.kafka, event, once: once, bounded: bounded, id: id, handler)
             registered(id, &state)
-            resubscribe(state)
+            refresh(event, state)
             return (id, state.running?.loop)
         }
         do {
@@ -392,7 +392,7 @@ public final class KafkaEventBus: Sendable {
             let fatal = state.withLock { state in
                 _ = state.registry.remove(.kafka, event, id: id)
                 state.streams[id] = nil
-                resubscribe(state)
+                refresh(event, state)
                 return state.fatal
             }
             throw fatal ?? error
@@ -463,7 +463,7 @@ public final class KafkaEventBus: Sendable {
         let waiter = EventWaiter(event: event, matches: matches)
         let key = state.withLock { state -> UInt64? in
             guard state.running != nil else { return nil }
-            defer { resubscribe(state) }
+            defer { refresh(event, state) }
             return state.registry.addWaiter(waiter)
         }
         guard let key else {
@@ -472,7 +472,7 @@ public final class KafkaEventBus: Sendable {
         defer {
             state.withLock { state in
                 state.registry.removeWaiter(key)
-                resubscribe(state)
+                refresh(event, state)
             }
         }
         // The waiter exists before the timer can settle it.
@@ -503,7 +503,7 @@ public final class KafkaEventBus: Sendable {
             guard owned() else { return .abandoned }
             let claimed = state.withLock { state in
                 let claimed = state.registry.claim(side, event.name, entry)
-                if claimed && entry.once && side == .kafka { resubscribe(state) }
+                if claimed && entry.once && side == .kafka { refresh(event.name, state) }
                 return claimed
             }
             guard claimed else { continue }
@@ -542,10 +542,11 @@ public final class KafkaEventBus: Sendable {
         Set(registry.kafkaInterest.map(HyphaTopic.forEvent)).union([healthTopic])
     }
 
-    /// Hands the consumer the topics the registry wants now. Called under the
-    /// lock right after each change, so that the latest change always wins.
-    private func resubscribe(_ state: borrowing BusState) {
-        state.running?.loop.want(wantedTopics(state.registry))
+    /// Tells the consumer whether the registry still wants `event`'s topic.
+    /// Called under the lock right after each change, so that the latest change
+    /// always wins; it costs the same with one event or thousands.
+    private func refresh(_ event: String, _ state: borrowing BusState) {
+        state.running?.loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event))
     }
 
     // MARK: - Health and the circuit breaker

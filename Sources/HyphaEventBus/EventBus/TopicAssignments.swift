@@ -56,30 +56,39 @@ struct TopicAssignments<Waiter> {
         var actions: [Action] = []
         var toResolve: [String] = []
         for topic in wanted.sorted() {
-            guard var entry = topics[topic] else {
-                topics[topic] = Topic(phase: .resolving, wanted: true)
-                toResolve.append(topic)
+            guard topics[topic] == nil else {
+                topics[topic]?.wanted = true
                 continue
             }
-            entry.wanted = true
-            topics[topic] = entry
+            topics[topic] = Topic(phase: .resolving, wanted: true)
+            toResolve.append(topic)
         }
-        for (topic, entry) in topics.sorted(by: { $0.key < $1.key }) where !wanted.contains(topic) && entry.wanted {
-            topics[topic]?.wanted = false
-            switch entry.phase {
-            case .assigned:
-                topics[topic]?.phase = .releasing
-                actions.append(.release(topic))
-            case .failed:
-                let waiters = entry.waiters
-                topics[topic] = nil
-                if !waiters.isEmpty { actions.append(.ready(waiters)) }
-            case .resolving, .releasing:
-                break
-            }
+        for topic in topics.keys.sorted() where !wanted.contains(topic) {
+            actions += set(topic, wanted: false)
         }
-        actions += lookup(toResolve)
-        return actions
+        return actions + lookup(toResolve)
+    }
+
+    /// Reads `topic`, or stops reading it; the other topics are left as they are.
+    mutating func set(_ topic: String, wanted: Bool) -> [Action] {
+        guard let entry = topics[topic] else {
+            guard wanted else { return [] }
+            topics[topic] = Topic(phase: .resolving, wanted: true)
+            return lookup([topic])
+        }
+        guard entry.wanted != wanted else { return [] }
+        topics[topic]?.wanted = wanted
+        guard !wanted else { return [] }
+        switch entry.phase {
+        case .assigned:
+            topics[topic]?.phase = .releasing
+            return [.release(topic)]
+        case .failed:
+            topics[topic] = nil
+            return entry.waiters.isEmpty ? [] : [.ready(entry.waiters)]
+        case .resolving, .releasing:
+            return []
+        }
     }
 
     /// Answers `waiter` once `topic` is read (at once when it is); a topic not

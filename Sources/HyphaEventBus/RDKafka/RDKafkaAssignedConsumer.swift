@@ -121,24 +121,37 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     /// committed at once (Hypha's auto.offset.reset=latest, made explicit), so
     /// that an event sent after this returns is never skipped. A topic that does
     /// not exist yet is created by the broker's auto-create, as the Python
-    /// server's first use does. All topics are looked up together: one request
-    /// of each kind, whatever their number.
+    /// server's first use does, and read from its start: its log end was 0 a
+    /// moment ago. All topics are looked up together: their metadata at once,
+    /// then one request of each kind, whatever their number.
+    ///
+    /// Metadata and log ends are asked through `lookups`, another client (the
+    /// bus's producer): on the consumer's own connection each answer would wait
+    /// behind the Fetch the broker holds for `fetch.wait.max.ms` (100 ms a request).
     ///
     /// When the committed-offset lookup keeps failing (the coordinator moving,
     /// say), the partitions are left for librdkafka to place at the committed
     /// offset it fetches itself, and nothing is committed: a failed lookup must
     /// never read as "never committed" (should the group have none after all,
     /// librdkafka then starts at the earliest offset: duplicates, not gaps).
-    package func startPositions(_ topics: [String]) -> [String: Result<[PartitionStart], KafkaFailure>] {
+    package func startPositions(_ topics: [String], lookups: RDKafkaClient) -> [String: Result<
+        [PartitionStart], KafkaFailure
+    >] {
         let deadline = ContinuousClock.now + client.settings.timeout
         var results: [String: Result<[PartitionStart], KafkaFailure>] = [:]
         var partitions: [TopicPartition] = []
-        for topic in topics {
-            do throws(KafkaFailure) {
-                let ids = try client.partitionIDs(ofTopic: topic, until: deadline)
+        var created: Set<String> = []
+        let found =
+            (try? Blocking.map(topics, width: 8) { topic throws(KafkaFailure) in
+                Result { () throws(KafkaFailure) in try lookups.topicPartitions(topic, until: deadline) }
+            }) ?? []
+        for (topic, answer) in zip(topics, found) {
+            switch answer {
+            case .success(let (ids, new)):
                 partitions += ids.map { TopicPartition(topic: topic, partition: $0) }
-            } catch {
-                results[topic] = .failure(error)
+                if new { created.insert(topic) }
+            case .failure(let failure):
+                results[topic] = .failure(failure)
             }
         }
         guard !partitions.isEmpty else { return results }
@@ -146,7 +159,8 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         var starts: [TopicPartition: Int64?] = [:]
         if let committed {
             let fresh = partitions.filter { committed[$0] == nil }
-            let ends = logEnds(fresh, until: deadline)
+            var ends = logEnds(fresh.filter { !created.contains($0.topic) }, via: lookups, until: deadline)
+            for partition in fresh where created.contains(partition.topic) { ends[partition] = 0 }
             for partition in partitions {
                 // A log end that could not be read: from the earliest offset (duplicates, not gaps).
                 starts[partition] = committed[partition] ?? ends[partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
@@ -196,16 +210,16 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
 
     /// The log ends, asked again while a leader does not answer; partitions
     /// still without one at `deadline` are left out.
-    private func logEnds(_ partitions: [TopicPartition], until deadline: ContinuousClock.Instant)
-        -> [TopicPartition: Int64]
-    {
+    private func logEnds(
+        _ partitions: [TopicPartition], via lookups: RDKafkaClient, until deadline: ContinuousClock.Instant
+    ) -> [TopicPartition: Int64] {
         var ends: [TopicPartition: Int64] = [:]
         var missing = partitions
         while !missing.isEmpty {
             let list = Self.list(missing)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for index in 0..<Int(list.pointee.cnt) { list.pointee.elems[index].offset = -1 }
-            let code = rd_kafka_offsets_for_times(client.handle, list, max(1, (deadline - .now).wholeMilliseconds))
+            let code = rd_kafka_offsets_for_times(lookups.handle, list, max(1, (deadline - .now).wholeMilliseconds))
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
                 for index in 0..<Int(list.pointee.cnt) {
                     let end = list.pointee.elems[index]

@@ -85,9 +85,19 @@ extension RDKafkaClient {
 
     /// The partitions of a topic, made by the broker's auto-create where it does
     /// not exist yet; asked again until `deadline` while the broker has none.
+    /// `created`: the first answer had no partitions for it (it was being made).
     package func partitionIDs(ofTopic name: String, until deadline: ContinuousClock.Instant) throws(KafkaFailure)
         -> [Int32]
     {
+        try topicPartitions(name, until: deadline).ids
+    }
+
+    /// A topic's partitions, and whether the first answer had none (it was being made).
+    package func topicPartitions(_ name: String, until deadline: ContinuousClock.Instant) throws(KafkaFailure)
+        -> (ids: [Int32], created: Bool)
+    {
+        var created = false
+        var pause = 0.005
         guard let topic = rd_kafka_topic_new(handle, name, nil) else {
             throw KafkaFailure(.invalidInput, "\(name) is not a topic name librdkafka accepts")
         }
@@ -104,13 +114,16 @@ extension RDKafkaClient {
                     && raw.topics[0].partition_cnt > 0
                 {
                     let found = raw.topics[0]
-                    return (0..<Int(found.partition_cnt)).map { found.partitions[$0].id }.sorted()
+                    return ((0..<Int(found.partition_cnt)).map { found.partitions[$0].id }.sorted(), created)
                 }
                 lastCode = raw.topic_cnt > 0 ? raw.topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+                created = true
             } else {
                 lastCode = code
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            // A topic being made is ready within milliseconds; a broker away takes longer.
+            Thread.sleep(forTimeInterval: pause)
+            pause = min(pause * 2, 0.1)
         } while ContinuousClock.now < deadline
         if lastCode == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
             throw KafkaFailure(
