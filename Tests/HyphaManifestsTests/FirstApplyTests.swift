@@ -120,7 +120,8 @@ struct FirstApplyTests {
             let first = try #require(objects.first)
             #expect(first["kind"]?.scalarText == "Namespace" && first["metadata"]?["name"]?.scalarText == namespace)
             #expect(first["metadata"]?["namespace"] == nil)
-            #expect(header.contains("kubectl create namespace \(namespace) --save-config"))
+            #expect(header.contains("kubectl create namespace \(namespace) --save-config") == !secrets.isEmpty)
+            #expect(header.contains("kubectl delete -f <this file> deletes the Namespace \(namespace)"))
             for secret in secrets {
                 #expect(header.contains("kubectl create secret generic \(secret) -n \(namespace) "))
             }

@@ -19,22 +19,28 @@ enum FirstApply {
     static func envFile(_ secret: String) -> String { "\(secret).env" }
 
     static func kubernetesSteps(_ deployment: HyphaDeployment) -> String {
-        let namespace = deployment.namespace.map { " -n \($0)" } ?? ""
+        let secrets = secrets(deployment.hypha)
         var lines: [String] = []
-        if let name = deployment.namespace {
+        switch (deployment.namespace, secrets.isEmpty) {
+        case (let name?, true):
+            lines.append("The Namespace \(name) is this file's first object: a first kubectl apply creates it.")
+        case (let name?, false):
             lines += [
                 "First apply: the Namespace \(name) is this file's first object, and the Secrets",
                 "the servers read must be in it before they can start:",
                 "  kubectl create namespace \(name) --save-config",
             ]
-        } else {
+        case (nil, false):
             lines.append("First apply: the Secrets the servers read must exist in the namespace you apply to:")
+        case (nil, true):
+            break
         }
-        for (secret, entries) in secrets(deployment.hypha) {
+        let namespace = deployment.namespace.map { " -n \($0)" } ?? ""
+        for (secret, entries) in secrets {
             let keys = entries.map { "--from-literal=\($0.key)=..." }.joined(separator: " ")
             lines.append("  kubectl create secret generic \(secret)\(namespace) \(keys)")
         }
-        lines.append("  kubectl apply -f <this file>")
+        if !secrets.isEmpty { lines.append("  kubectl apply -f <this file>") }
         if let name = deployment.namespace {
             lines.append(
                 "(kubectl delete -f <this file> deletes the Namespace \(name), with every claim and Secret in it.)")
