@@ -117,6 +117,31 @@ struct GenerateCommandTests {
         #expect(drifted.stderr.contains("differs"))
     }
 
+    @Test("what would not come up at a first apply: every problem at once, with its rule, exit 65")
+    func firstApplyProblems() throws {
+        let input = try temporary(
+            "first-apply.yaml",
+            Data(
+                Self.valid.replacingOccurrences(
+                    of: "hypha:kafka-pr767", with: "hypha:kafka-pr767\n  port: 9093\n  args: [--enable-server-apps]"
+                ).replacingOccurrences(
+                    of: "mode: bundled", with: "mode: bundled\n  brokers: 3\n  image: confluentinc/cp-kafka:7.4.0"
+                ).utf8))
+        let result = try Subprocess.run(try Hyphactl.binary(), ["generate", "compose", "-f", input])
+        #expect(result.status == 65)
+        #expect(result.output.isEmpty)
+        #expect(
+            result.stderr.contains(
+                "hypha.args[0]: --enable-server-apps needs S3 (Hypha asserts \"Server apps require S3 to be enabled\"")
+        )
+        #expect(result.stderr.contains("at line 7, column 9"))
+        #expect(result.stderr.contains("kafka.image: flavor kraft runs apache/kafka"))
+        #expect(result.stderr.contains("at line 11, column 10"))
+        #expect(result.stderr.contains("hypha.port: Compose publishes the Hypha servers on host ports 9093"))
+        #expect(result.stderr.contains("at line 6, column 9"))
+        #expect(result.stderr.contains("3 problems; nothing was generated"), "\(result.stderr)")
+    }
+
     static let valid = """
         apiVersion: hyphactl/v1
         kind: HyphaDeployment

@@ -88,12 +88,22 @@ struct ExampleManifestTests {
         let schema = try Validators.run(
             "check-jsonschema", ["--builtin-schema", "vendor.compose-spec", Self.outputPath(input, "compose")])
         #expect(schema.status == 0, "\(schema.output)")
-        // Every secret the file refuses to start without (${NAME:?…}), set for the check.
-        let text = try String(contentsOfFile: Self.outputPath(input, "compose"), encoding: .utf8)
+        // Beside its env files, as a user keeps it, and with no secret in the environment:
+        // what `docker compose down` or `logs` sees in a fresh shell.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("docker-compose.yaml")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.outputPath(input, "compose")), to: file)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for match in text.matches(of: /\n    - ([a-z0-9.-]+\.env)\n/) {
+            try Data("ONLY_FOR_THE_CHECK=1\n".utf8).write(to: directory.appendingPathComponent(String(match.output.1)))
+        }
+        // Each variable the file names with :? set empty, which :? refuses like an unset one.
         let secrets = text.matches(of: /\$\{([A-Z0-9_]+):\?/).map { String($0.output.1) }
         let compose = try Validators.run(
-            "/usr/bin/docker-compose", ["-f", Self.outputPath(input, "compose"), "config", "-q"],
-            environment: Dictionary(secrets.map { ($0, "only-for-the-check") }, uniquingKeysWith: { $1 }))
+            "/usr/bin/docker-compose", ["-f", file.path, "config", "-q"],
+            environment: Dictionary(secrets.map { ($0, "") }, uniquingKeysWith: { $1 }))
         #expect(compose.status == 0, "\(compose.output)")
     }
 

@@ -16,18 +16,19 @@ let validSpec = """
       mode: bundled
     """
 
+/// Every problem reading `text` finds, one line each; none for a valid file.
+func problems(_ text: String) -> [String] {
+    do {
+        _ = try DeploymentReader.read(text, file: "hypha.yaml")
+        return []
+    } catch {
+        return error.problems.map(\.description)
+    }
+}
+
 /// Bad inputs: each gives its message with the key path and position, all at once.
 @Suite("reading hypha.yaml")
 struct SpecReaderTests {
-    private func problems(_ text: String) -> [String] {
-        do {
-            _ = try DeploymentReader.read(text, file: "hypha.yaml")
-            return []
-        } catch {
-            return error.problems.map(\.description)
-        }
-    }
-
     @Test("a valid file reads, with defaults filled in")
     func valid() throws {
         let (deployment, warnings) = try DeploymentReader.read(validSpec, file: "hypha.yaml")

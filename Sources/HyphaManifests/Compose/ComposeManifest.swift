@@ -7,7 +7,7 @@ import HyphaYAML
 public enum ComposeManifest {
     /// The Compose file.
     public static func render(_ deployment: HyphaDeployment) -> String {
-        HyphaProbe.composeComment + YAMLWriter.document(document(deployment))
+        HyphaProbe.composeComment + FirstApply.composeSteps(deployment) + YAMLWriter.document(document(deployment))
     }
 
     static func document(_ deployment: HyphaDeployment) -> YAMLValue {
@@ -48,22 +48,13 @@ public enum ComposeManifest {
         _ deployment: HyphaDeployment, service: String, replica: Int, bootstrap: String, dependsOn: [String]
     ) -> YAMLValue {
         let hypha = deployment.hypha
-        // Compose has no secret store: each secret comes from the environment of
-        // `docker compose up`, and it refuses to start without it.
-        let secrets = Dictionary(
-            hypha.secretEnv.map { ($0.name, "${\($0.name):?set \($0.name) (\($0.secret)/\($0.key))}") },
-            uniquingKeysWith: { first, _ in first })
         var environment: [(String, YAMLValue)] = [("HYPHA_SERVER_ID", .string(service))]
         environment += hypha.env.map { ($0.name, .string(literal($0.value))) }
-        environment += hypha.secretEnv.map { ($0.name, .string(secrets[$0.name] ?? "")) }
-        // Interpolation reads the environment of `docker compose up`, not the
-        // service's: a plain value goes into the flag as it is, a secret as ${VAR:?}.
-        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap) { name, value in
-            value.map(literal) ?? secrets[name] ?? ""
-        }
+        // A plain value goes into its flag as it is; a secret is not in this file at all.
+        let command = HyphaCommand.arguments(hypha, bootstrap: bootstrap) { _, value in value.map(literal) }
         var fields: [(String, YAMLValue)] = [
             ("image", .string(hypha.image)),
-            ("command", .sequence(command.map(YAMLValue.string))),
+            ("command", .sequence(secretCommand(hypha, command).map(YAMLValue.string))),
             ("environment", .mapping(environment)),
             ("ports", .sequence([.string("127.0.0.1:\(hypha.port + replica - 1):\(hypha.port)")])),
             (
@@ -83,11 +74,29 @@ public enum ComposeManifest {
             ),
             ("restart", "unless-stopped"),
         ]
+        let secrets = FirstApply.secrets(hypha)
+        if !secrets.isEmpty {
+            fields.insert(("env_file", .sequence(secrets.map { .string(FirstApply.envFile($0.secret)) })), at: 3)
+        }
         if !dependsOn.isEmpty {
             fields.insert(
                 ("depends_on", .mapping(dependsOn.map { ($0, .mapping([("condition", "service_healthy")])) })), at: 1)
         }
         return .mapping(fields)
+    }
+
+    /// Compose has no secret store: each secret comes from an env file (one per
+    /// Secret), read at `up` only, so that `down` and `logs` need nothing exported.
+    /// A shell checks that each is set, then passes those that are options as flags
+    /// (`$` doubled: Compose must leave them to the shell).
+    private static func secretCommand(_ hypha: HyphaServers, _ command: [String]) -> [String] {
+        guard !hypha.secretEnv.isEmpty else { return command }
+        let checks = hypha.secretEnv.map { entry in
+            ": \"$${\(entry.name):?set \(entry.name) in \(FirstApply.envFile(entry.secret)) (the Secret \(entry.secret), key \(entry.key))}\""
+        }
+        let flags = HyphaCommand.optionVariables(hypha).filter { $0.value == nil }.map { "\($0.flag)=\"$$\($0.name)\"" }
+        let script = (checks + ["exec \"$$@\"" + flags.map { " \($0)" }.joined()]).joined(separator: "; ")
+        return ["sh", "-c", script, "hypha"] + command
     }
 
     /// A value as Compose must see it to pass it unchanged: `$` doubled, so it is not interpolated.
@@ -98,6 +107,10 @@ public enum ComposeManifest {
 
 /// The bundled brokers of a Compose file.
 private struct BundledCompose {
+    /// As long as Kubernetes gives a broker (60 s): time to hand over its partitions
+    /// and close its logs cleanly, where Compose's 10 s default kills it mid-way.
+    static let stopGracePeriod = "60s"
+
     var services: [(String, YAMLValue)] = []
     var volumes: [(String, YAMLValue)] = []
     var brokerServices: [String] = []
@@ -112,7 +125,7 @@ private struct BundledCompose {
                 (
                     zookeeper,
                     .mapping([
-                        ("image", .string(kafka.zookeeperImage)),
+                        ("image", .string(kafka.zookeeperImage ?? "")),
                         (
                             "environment",
                             .mapping([("ZOOKEEPER_CLIENT_PORT", "2181"), ("ZOOKEEPER_TICK_TIME", "2000")])
@@ -162,6 +175,7 @@ private struct BundledCompose {
                             ("environment", .mapping(environment)),
                             ("ports", .sequence([.string("127.0.0.1:\(hostPort):9092")])),
                             ("volumes", .sequence([.string("\(name)-data:/var/lib/kafka/data")])),
+                            ("stop_grace_period", .string(Self.stopGracePeriod)),
                             (
                                 "healthcheck",
                                 .mapping([
@@ -202,6 +216,7 @@ private struct BundledCompose {
                             ("environment", .mapping(environment)),
                             ("ports", .sequence([.string("127.0.0.1:\(hostPort):9092")])),
                             ("volumes", .sequence([.string("\(name)-data:/var/lib/kafka/data")])),
+                            ("stop_grace_period", .string(Self.stopGracePeriod)),
                             (
                                 "healthcheck",
                                 .mapping([

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaYAML
 
-/// Kubernetes objects for a deployment, one YAML document each: Kafka (bundled:
-/// a StatefulSet with its node id from the pod ordinal, a headless and a client
-/// Service, a PodDisruptionBudget), then the Hypha StatefulSet, its Services and PDB.
+/// Kubernetes objects for a deployment, one YAML document each: the Namespace (when
+/// the file names one), Kafka (bundled: a StatefulSet with its node id from the pod
+/// ordinal, a headless and a client Service, a PodDisruptionBudget), then the Hypha
+/// StatefulSet, its Services and PDB.
 public enum KubernetesManifest {
     /// Every object, as a multi-document YAML file.
     public static func render(_ deployment: HyphaDeployment) -> String {
-        HyphaProbe.kubernetesComment + YAMLWriter.documents(objects(deployment))
+        HyphaProbe.kubernetesComment + FirstApply.kubernetesSteps(deployment)
+            + YAMLWriter.documents(objects(deployment))
     }
 
     static func objects(_ deployment: HyphaDeployment) -> [YAMLValue] {
         let objects = ObjectFactory(deployment)
-        var documents: [YAMLValue] = []
+        // First: `kubectl apply` creates nothing in a namespace that does not exist yet.
+        var documents: [YAMLValue] = deployment.namespace.map { [objects.namespace($0)] } ?? []
         let bootstrap: String
         switch deployment.kafka {
         case .external(let servers):
@@ -70,6 +73,27 @@ struct ObjectFactory {
         ])
     }
 
+    /// The Namespace itself: cluster-scoped, so no `metadata.namespace`.
+    func namespace(_ name: String) -> YAMLValue {
+        .mapping([
+            ("apiVersion", "v1"), ("kind", "Namespace"),
+            (
+                "metadata",
+                .mapping([
+                    ("name", .string(name)),
+                    (
+                        "labels",
+                        .mapping([
+                            ("app.kubernetes.io/instance", .string(names.deployment)),
+                            ("app.kubernetes.io/part-of", "hypha"),
+                            ("app.kubernetes.io/managed-by", "hyphactl"),
+                        ])
+                    ),
+                ])
+            ),
+        ])
+    }
+
     func disruptionBudget(_ name: String, app: String, component: String, maxUnavailable: Int) -> YAMLValue {
         object(
             "policy/v1", "PodDisruptionBudget", name, app: app, component: component,
@@ -91,14 +115,17 @@ struct ObjectFactory {
             ]))
     }
 
-    func clientService(_ name: String, app: String, component: String, ports: [(String, Int)]) -> YAMLValue {
-        object(
-            "v1", "Service", name, app: app, component: component,
-            spec: .mapping([
-                ("type", "ClusterIP"),
-                ("selector", selector(app)),
-                ("ports", .sequence(ports.map(Self.port))),
-            ]))
+    /// `sessionAffinity` keeps each client IP on one pod (for servers that keep sessions to themselves).
+    func clientService(
+        _ name: String, app: String, component: String, ports: [(String, Int)], sessionAffinity: Bool = false
+    ) -> YAMLValue {
+        var spec: [(String, YAMLValue)] = [
+            ("type", "ClusterIP"),
+            ("selector", selector(app)),
+            ("ports", .sequence(ports.map(Self.port))),
+        ]
+        if sessionAffinity { spec.insert(("sessionAffinity", "ClientIP"), at: 1) }
+        return object("v1", "Service", name, app: app, component: component, spec: .mapping(spec))
     }
 
     private static func port(_ port: (String, Int)) -> YAMLValue {
@@ -107,10 +134,12 @@ struct ObjectFactory {
         ])
     }
 
-    /// Pod security for a numeric non-root user.
+    /// Pod security for a numeric non-root user. Volumes change owner only when their
+    /// root does not match: no recursive chown of a whole broker volume at every start.
     static func podSecurity(user: Int) -> YAMLValue {
         .mapping([
             ("runAsNonRoot", true), ("runAsUser", .int(user)), ("runAsGroup", .int(user)), ("fsGroup", .int(user)),
+            ("fsGroupChangePolicy", "OnRootMismatch"),
             ("seccompProfile", .mapping([("type", "RuntimeDefault")])),
         ])
     }
@@ -143,17 +172,13 @@ struct ObjectFactory {
         ])
     }
 
-    static func claim(_ name: String, _ storage: String) -> YAMLValue {
-        .mapping([
-            ("metadata", .mapping([("name", .string(name))])),
-            (
-                "spec",
-                .mapping([
-                    ("accessModes", .sequence(["ReadWriteOnce"])),
-                    ("resources", .mapping([("requests", .mapping([("storage", .string(storage))]))])),
-                ])
-            ),
-        ])
+    static func claim(_ name: String, _ storage: String, storageClassName: String?) -> YAMLValue {
+        var spec: [(String, YAMLValue)] = [
+            ("accessModes", .sequence(["ReadWriteOnce"])),
+            ("resources", .mapping([("requests", .mapping([("storage", .string(storage))]))])),
+        ]
+        if let storageClassName { spec.append(("storageClassName", .string(storageClassName))) }
+        return .mapping([("metadata", .mapping([("name", .string(name))])), ("spec", .mapping(spec))])
     }
 }
 
@@ -206,8 +231,12 @@ private struct KafkaObjects {
             ("command", .sequence(["sh", "-c", .string(start)])),
             ("env", .sequence(environment)),
             ("ports", ObjectFactory.containerPorts(ports)),
-            ("readinessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 10, period: 10, failures: 6)),
-            ("livenessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 60, period: 20, failures: 6)),
+            // A broker's start can take minutes (recovering its logs after an unclean stop,
+            // catching up with the quorum): the startup probe gives it 10 minutes before
+            // the liveness probe may restart it.
+            ("startupProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 10, period: 10, failures: 60)),
+            ("readinessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 0, period: 10, failures: 6)),
+            ("livenessProbe", ObjectFactory.tcpProbe("kafka", initialDelay: 0, period: 20, failures: 6)),
             (
                 "resources",
                 .mapping([
@@ -247,7 +276,11 @@ private struct KafkaObjects {
                             ),
                         ])
                     ),
-                    ("volumeClaimTemplates", .sequence([ObjectFactory.claim("data", kafka.storage)])),
+                    (
+                        "volumeClaimTemplates",
+                        .sequence([ObjectFactory.claim("data", kafka.storage, storageClassName: kafka.storageClassName)]
+                        )
+                    ),
                 ])),
             objects.disruptionBudget(names.kafkaBase, app: "kafka", component: "broker", maxUnavailable: 1),
         ]
@@ -274,7 +307,7 @@ private struct ZooKeeperObjects {
             """
         let container: YAMLValue = .mapping([
             ("name", "zookeeper"),
-            ("image", .string(kafka.zookeeperImage)),
+            ("image", .string(kafka.zookeeperImage ?? "")),
             ("command", .sequence(["sh", "-c", .string(start)])),
             (
                 "env",
@@ -328,7 +361,10 @@ private struct ZooKeeperObjects {
                     ),
                     (
                         "volumeClaimTemplates",
-                        .sequence([ObjectFactory.claim("data", "1Gi"), ObjectFactory.claim("log", "1Gi")])
+                        .sequence([
+                            ObjectFactory.claim("data", "1Gi", storageClassName: kafka.storageClassName),
+                            ObjectFactory.claim("log", "1Gi", storageClassName: kafka.storageClassName),
+                        ])
                     ),
                 ])),
             objects.disruptionBudget(names.zookeeper, app: "zookeeper", component: "coordinator", maxUnavailable: 1),
@@ -406,6 +442,9 @@ private struct HyphaObjects {
             // The image's user hypha is not numeric: say 8877 so runAsNonRoot can be checked.
             ("securityContext", ObjectFactory.podSecurity(user: 8877)),
             ("terminationGracePeriodSeconds", 40),
+            // aiokafka gives up when no broker answers at start-up, and a crash loop's
+            // backoff then delays the first rollout long after Kafka is up.
+            ("initContainers", .sequence([Self.waitForKafka(hypha.image, bootstrap: bootstrap)])),
             ("containers", .sequence([.mapping(container)])),
         ]
         if !ownCache {
@@ -432,9 +471,24 @@ private struct HyphaObjects {
                         ])
                     ),
                 ])),
-            objects.clientService(names.hyphaBase, app: "hypha", component: "server", ports: [("http", hypha.port)]),
+            // Each server keeps its sessions and registry to itself (no Redis): a client's
+            // calls and reconnects must reach the server it first connected to.
+            objects.clientService(
+                names.hyphaBase, app: "hypha", component: "server", ports: [("http", hypha.port)], sessionAffinity: true
+            ),
             objects.disruptionBudget(names.hyphaBase, app: "hypha", component: "server", maxUnavailable: 1),
         ]
+    }
+
+    /// Waits until one of the bootstrap servers accepts a connection, with the
+    /// server's own image (Python, nothing more to pull).
+    private static func waitForKafka(_ image: String, bootstrap: String) -> YAMLValue {
+        .mapping([
+            ("name", "wait-for-kafka"),
+            ("image", .string(image)),
+            ("command", .sequence(["python", "-c", .string(KafkaWait.script), .string(bootstrap)])),
+            ("securityContext", ObjectFactory.containerSecurity),
+        ])
     }
 
     private static func httpProbe(_ path: String, period: Int, failures: Int) -> YAMLValue {

@@ -51,17 +51,20 @@ struct Names {
 /// `python -m hypha.server …` for one server.
 enum HyphaCommand {
     /// The command: our flags, `--public-base-url`, a flag for each `HYPHA_*` variable
-    /// that names a server option (`reference` gives its value: the server ignores
-    /// such variables without `--from-env`), the file's args, then `extra`.
+    /// that names a server option (`reference` gives its value, nil to leave the flag
+    /// out: the server ignores such variables without `--from-env`), the file's args,
+    /// then `extra`.
     static func arguments(
         _ hypha: HyphaServers, bootstrap: String, extra: [String] = [],
-        reference: (_ name: String, _ value: String?) -> String
+        reference: (_ name: String, _ value: String?) -> String?
     ) -> [String] {
         var arguments = [
             "python", "-m", "hypha.server", "--host=0.0.0.0", "--port=\(hypha.port)", "--kafka-uri=\(bootstrap)",
         ]
         if let url = hypha.publicBaseURL { arguments.append("--public-base-url=\(url)") }
-        arguments += optionVariables(hypha).map { "\($0.flag)=\(reference($0.name, $0.value))" }
+        arguments += optionVariables(hypha).compactMap { option in
+            reference(option.name, option.value).map { "\(option.flag)=\($0)" }
+        }
         return arguments + hypha.args + extra
     }
 

@@ -61,8 +61,9 @@ public enum DeploymentReader {
         }
 
         var servers: HyphaServers?
-        if let hypha = top.mapping("hypha", problems: &problems) {
-            servers = HyphaReader.read(hypha, problems: &problems)
+        let hyphaFields = top.mapping("hypha", problems: &problems)
+        if let hyphaFields {
+            servers = HyphaReader.read(hyphaFields, problems: &problems)
         } else if top["hypha"] == nil {
             top.missing("hypha", "at least hypha.image", problems: &problems)
         }
@@ -73,7 +74,30 @@ public enum DeploymentReader {
             top.missing("kafka", "kafka.mode: bundled or external", problems: &problems)
         }
         guard let name, let servers, let kafka else { return nil }
+        if case .bundled(let bundled) = kafka {
+            checkHostPorts(servers, bundled, at: hyphaFields?["port"]?.position, problems: &problems)
+        }
         return HyphaDeployment(name: name, namespace: namespace, hypha: servers, kafka: kafka)
+    }
+
+    /// Compose publishes the brokers on host ports 9092 up (one each) and the Hypha
+    /// servers on hypha.port up (one each): a port taken twice fails at `up` with
+    /// "port is already allocated".
+    private static func checkHostPorts(
+        _ hypha: HyphaServers, _ kafka: BundledKafka, at position: YAMLPosition?, problems: inout ProblemList
+    ) {
+        guard hypha.replicas >= 1 else { return } // reported as hypha.replicas
+        let servers = hypha.port...(hypha.port + hypha.replicas - 1)
+        let brokers = 9092...(9091 + kafka.brokers)
+        guard servers.overlaps(brokers) else { return }
+        problems.add(
+            "hypha.port",
+            "Compose publishes the Hypha servers on host ports \(text(servers)) (hypha.port up, one per replica) and the brokers on \(text(brokers)) (9092 up, one per broker): choose a hypha.port whose range misses the brokers', e.g. 9527",
+            at: position)
+    }
+
+    private static func text(_ ports: ClosedRange<Int>) -> String {
+        ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound)-\(ports.upperBound)"
     }
 
     static func checkLabel(
@@ -137,7 +161,19 @@ public enum DeploymentReader {
                     description: """
                         hypha.replicas is \(deployment.hypha.replicas): with --kafka-uri and no Redis each Hypha server keeps \
                         sessions and the service registry in its own process, so they are not shared between replicas; \
-                        clients must stay with one server, and HYPHA_DATABASE_URI should point at a shared database
+                        clients must stay with one server (the Kubernetes Service keeps each client IP on one pod: \
+                        sessionAffinity ClientIP; an Ingress in front needs affinity of its own, e.g. a cookie), \
+                        and HYPHA_DATABASE_URI should point at a shared database
+                        """))
+        }
+        if case .external = deployment.kafka {
+            warnings.append(
+                Warning(
+                    description: """
+                        kafka.mode is external: Hypha creates its topics on first use (hypha_event_<event> and \
+                        health_check_<server id>) through the broker's auto.create.topics.enable, which managed Kafka \
+                        (MSK, Confluent Cloud) usually has off; turn it on and allow Hypha's user to create, read and \
+                        write topics with those prefixes (README, "External Kafka")
                         """))
         }
         if !deployment.hypha.secretEnv.contains(where: { $0.name == "HYPHA_JWT_SECRET" }) {
@@ -171,9 +207,10 @@ private enum HyphaReader {
             problems.add("hypha.replicas", "expected 1 to 50, found \(replicas)", at: fields["replicas"]?.position)
         }
         let port = fields.int("port", problems: &problems) ?? 9527
-        if !(1...65535).contains(port) || port == 9092 {
+        if !(1...65535).contains(port) || port > 65536 - replicas {
             problems.add(
-                "hypha.port", "expected a port from 1 to 65535 other than Kafka's 9092, found \(port)",
+                "hypha.port",
+                "expected a port from 1 to \(65536 - replicas) (Compose publishes one per replica, from hypha.port up), found \(port)",
                 at: fields["port"]?.position)
         }
         let publicBaseURL = fields.string("publicBaseUrl", problems: &problems)
@@ -247,6 +284,9 @@ private enum HyphaReader {
                 if let secret, let key { secretEnv.append((name, secret, key)) }
             }
         }
+        checkServerApps(
+            args: args, variables: env.map(\.name) + secretEnv.map(\.name), at: fields["args"]?.position,
+            problems: &problems)
         var resources: [(String, [(String, String)])] = []
         if let mapping = fields.mapping("resources", problems: &problems) {
             mapping.rejectUnknown(["requests", "limits"], problems: &problems)
@@ -274,6 +314,39 @@ private enum HyphaReader {
             env: env, secretEnv: secretEnv, resources: resources)
     }
 
+    /// `--enable-server-apps` needs S3: `create_application()` asserts `args.enable_s3`
+    /// ("Server apps require S3 to be enabled") before uvicorn starts, so without it
+    /// every server exits at start-up. S3 is `--enable-s3` with its endpoint and keys,
+    /// or `--start-minio-server`, which Hypha refuses beside those settings.
+    private static func checkServerApps(
+        args: [String], variables: [String], at position: YAMLPosition?, problems: inout ProblemList
+    ) {
+        let given = Set(
+            args.map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }
+                + variables.compactMap(HyphaServerOptions.flag(forEnvironmentName:)))
+        let s3Settings = ["--endpoint-url", "--access-key-id", "--secret-access-key"]
+        if given.contains("--start-minio-server") {
+            let clashing = s3Settings.filter(given.contains)
+            if !clashing.isEmpty {
+                problems.add(
+                    "hypha.args",
+                    "Hypha refuses --start-minio-server with S3 settings (\(clashing.joined(separator: ", "))): use its own MinIO or your S3, not both",
+                    at: position)
+            }
+            return
+        }
+        guard let index = args.firstIndex(where: { $0 == "--enable-server-apps" }) else { return }
+        let missing = (["--enable-s3"] + s3Settings).filter { !given.contains($0) }
+        guard !missing.isEmpty else { return }
+        let hint =
+            missing.contains(where: s3Settings.contains)
+            ? " (HYPHA_ENDPOINT_URL in hypha.env, the keys in hypha.secretEnv)" : ""
+        problems.add(
+            "hypha.args[\(index)]",
+            "--enable-server-apps needs S3 (Hypha asserts \"Server apps require S3 to be enabled\" and every server exits at start-up): add \(missing.joined(separator: ", "))\(hint), or --start-minio-server",
+            at: position)
+    }
+
     /// Why a server option cannot be used in a generated deployment, nil when it can.
     private static func refusedOption(_ flag: String) -> String? {
         switch flag {
@@ -289,7 +362,8 @@ private enum HyphaReader {
 /// `kafka:`.
 private enum KafkaReader {
     static let bundledKeys = [
-        "flavor", "image", "brokers", "storage", "partitions", "replicationFactor", "minInsyncReplicas", "compression",
+        "flavor", "image", "zookeeperImage", "brokers", "storage", "storageClassName", "partitions",
+        "replicationFactor", "minInsyncReplicas", "compression",
     ]
 
     static func read(_ fields: MappingFields, problems: inout ProblemList) -> KafkaCluster? {
@@ -333,6 +407,21 @@ private enum KafkaReader {
             fields.string("image", problems: &problems)
             ?? (flavor == .kraft ? "apache/kafka:3.9.1" : "confluentinc/cp-kafka:7.4.0")
         DeploymentReader.checkImage(image, path: "kafka.image", at: fields["image"]?.position, problems: &problems)
+        checkFamily(image, flavor: flavor, at: fields["image"]?.position, problems: &problems)
+        let zookeeperImage = zookeeperImage(fields, flavor: flavor, kafkaImage: image, problems: &problems)
+        let storageClassName = fields.string("storageClassName", problems: &problems)
+        if let storageClassName,
+            storageClassName.count > 253
+                || storageClassName.range(
+                    of: #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#,
+                    options: .regularExpression)
+                    == nil
+        {
+            problems.add(
+                "kafka.storageClassName",
+                "expected the name of a StorageClass (a DNS-1123 subdomain), found '\(storageClassName)'",
+                at: fields["storageClassName"]?.position)
+        }
         let brokers = fields.int("brokers", problems: &problems) ?? 1
         if ![1, 3, 5].contains(brokers) {
             problems.add(
@@ -384,6 +473,81 @@ private enum KafkaReader {
         return .bundled(
             BundledKafka(
                 flavor: flavor, image: image, brokers: brokers, storage: storage, partitions: partitions,
-                replicationFactor: replication, minInsyncReplicas: minISR, compression: compression))
+                replicationFactor: replication, minInsyncReplicas: minISR, compression: compression,
+                zookeeperImage: zookeeperImage, storageClassName: storageClassName))
+    }
+
+    /// The start commands and healthchecks are written for one image family per flavour:
+    /// KRaft runs apache/kafka (`/etc/kafka/docker/run`, `/opt/kafka/bin`), ZooKeeper
+    /// mode confluentinc/cp-kafka 7 (`/etc/confluent/docker/run`, `cub`).
+    private static func checkFamily(
+        _ image: String, flavor: BundledKafka.Flavor, at position: YAMLPosition?, problems: inout ProblemList
+    ) {
+        let reference = ImageReference(image)
+        let family = KafkaImageFamily(reference)
+        switch (flavor, family) {
+        case (.kraft, .apache?):
+            break
+        case (.kraft, .apacheNative?):
+            problems.add(
+                "kafka.image",
+                "apache/kafka-native is refused: it has no /opt/kafka/bin for the broker healthcheck, and no /var/lib/kafka/data, so a Compose volume there is root's and its user cannot write it; use apache/kafka of the same version",
+                at: position)
+        case (.kraft, .confluent?):
+            problems.add(
+                "kafka.image",
+                "flavor kraft runs apache/kafka (started by /etc/kafka/docker/run, checked with /opt/kafka/bin), found \(image): confluentinc/cp-kafka goes with flavor zookeeper",
+                at: position)
+        case (.kraft, nil):
+            problems.add(
+                "kafka.image",
+                "flavor kraft runs apache/kafka (started by /etc/kafka/docker/run, checked with /opt/kafka/bin), found \(image): name it by its path, e.g. registry.example.org/apache/kafka:3.9.1",
+                at: position)
+        case (.zookeeper, .confluent?):
+            if let major = reference.majorVersion, major >= 8 {
+                problems.add(
+                    "kafka.image",
+                    "Confluent Platform \(major) has no ZooKeeper mode: flavor zookeeper needs confluentinc/cp-kafka 7.x (e.g. 7.4.0), or use flavor kraft with apache/kafka",
+                    at: position)
+            }
+        case (.zookeeper, _):
+            problems.add(
+                "kafka.image",
+                "flavor zookeeper runs confluentinc/cp-kafka 7.x (started by /etc/confluent/docker/run, checked with cub), found \(image): apache/kafka goes with flavor kraft",
+                at: position)
+        }
+    }
+
+    /// `kafka.zookeeperImage`, or cp-zookeeper from the Kafka image's registry, path and tag.
+    private static func zookeeperImage(
+        _ fields: MappingFields, flavor: BundledKafka.Flavor, kafkaImage: String, problems: inout ProblemList
+    ) -> String? {
+        let position = fields["zookeeperImage"]?.position
+        guard flavor == .zookeeper else {
+            if fields["zookeeperImage"] != nil {
+                problems.add(
+                    "kafka.zookeeperImage", "only for flavor zookeeper (KRaft needs no ZooKeeper)", at: position)
+            }
+            return nil
+        }
+        if let image = fields.string("zookeeperImage", problems: &problems) {
+            DeploymentReader.checkImage(image, path: "kafka.zookeeperImage", at: position, problems: &problems)
+            if ImageReference(image).repository != "confluentinc/cp-zookeeper" {
+                problems.add(
+                    "kafka.zookeeperImage",
+                    "expected confluentinc/cp-zookeeper (started by /etc/confluent/docker/run, checked with cub), found \(image)",
+                    at: position)
+            }
+            return image
+        }
+        let kafka = ImageReference(kafkaImage)
+        guard kafka.digest == nil else {
+            problems.add(
+                "kafka.image",
+                "a digest names no ZooKeeper image of the same version: set kafka.zookeeperImage (confluentinc/cp-zookeeper, pinned the same way)",
+                at: fields["image"]?.position)
+            return nil
+        }
+        return kafka.renamed("cp-zookeeper")
     }
 }

@@ -67,12 +67,11 @@ public struct BundledKafka: Sendable, Equatable {
     public var minInsyncReplicas: Int
     /// `compression.type`.
     public var compression: String
-
-    /// The ZooKeeper image that goes with a cp-kafka image (same Confluent version).
-    public var zookeeperImage: String {
-        let tag = image.split(separator: ":").last.map(String.init) ?? "7.4.0"
-        return "confluentinc/cp-zookeeper:\(tag)"
-    }
+    /// The ZooKeeper image (flavour zookeeper only): `kafka.zookeeperImage`, or the
+    /// Kafka image's own registry, path and tag with `cp-zookeeper` for `cp-kafka`.
+    public var zookeeperImage: String?
+    /// The StorageClass of every claim; nil: the cluster's default.
+    public var storageClassName: String?
 }
 
 /// Reserved by the generator: these are set per replica.
