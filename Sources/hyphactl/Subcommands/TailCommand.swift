@@ -76,7 +76,7 @@ struct TailCommand: AsyncParsableCommand {
         let consumer = try TailConsumer(settings: settings)
         var tailPrinter = TailPrinter(
             format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc)
-        if Terminal.columns != nil { tailPrinter.valueLimit = Self.terminalValueLimit }
+        if isatty(STDOUT_FILENO) == 1 { tailPrinter.valueLimit = Self.terminalValueLimit }
         let printer = SharedTailPrinter(tailPrinter)
         let stop = TailStopSignal()
         let signals = SignalWatch(stop)
