@@ -164,7 +164,12 @@ struct OperatorTests {
     func doctor() throws {
         let healthy = try Hyphactl.run(["doctor"])
         #expect(healthy.status == 0, "\(healthy.output)")
-        #expect(healthy.lines.allSatisfy { $0.hasPrefix("ok") || $0.hasPrefix("warn") || $0.hasPrefix("      →") })
+        // skip: a check doctor could not make (Tansu reports no topic configs), never shown as ok.
+        #expect(
+            healthy.lines.allSatisfy {
+                $0.hasPrefix("ok") || $0.hasPrefix("skip") || $0.hasPrefix("warn") || $0.hasPrefix("      →")
+            })
+        #expect(!healthy.output.contains("ok    min.insync.replicas: the broker does not report"))
         #expect(healthy.output.contains("reach "))
         #expect(healthy.output.contains("librdkafka: 2."))
         #expect(healthy.output.contains("broker API versions: ") && healthy.output.contains("ApiVersions v0-"))

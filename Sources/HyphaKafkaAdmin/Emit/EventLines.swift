@@ -126,9 +126,9 @@ extension EventProducer {
     /// connects while the first lines are queued, as kcat's do. If none answers
     /// within the timeout, reading stops and this throws `.unreachable`.
     ///
-    /// With `loopCheck`, the first record of each topic is looked up before it
-    /// is sent; one read from this same cluster stops the sending with
-    /// `.refused` (the events of other topics before it were sent).
+    /// With `loopCheck`, the first record that says where it was read is looked
+    /// up before it is sent; one read from this same cluster stops the sending
+    /// with `.refused`.
     package func send(
         lines input: InputSource, as format: LineFormat, repeat count: Int = 1,
         loopCheck: MirrorLoopCheck? = nil,

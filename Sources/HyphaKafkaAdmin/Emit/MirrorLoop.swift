@@ -7,16 +7,18 @@ import HyphaWire
 /// cluster sends each event back to the topic it was read from, where tail
 /// reads it again (2 events became 160 in 10 s).
 ///
-/// The first record of each topic is looked up where it says it was read:
-/// when this cluster holds a message at that topic, partition and offset with
-/// the same key and timestamp, the record was read from this cluster. A
-/// record renamed to another event, or read from another cluster, is not one
-/// (another cluster's message at the same offset has another timestamp).
+/// The first record is looked up where it says it was read, when it is sent
+/// back to that same topic: when this cluster holds a message at that topic,
+/// partition and offset with the same key and timestamp, the records come from
+/// this cluster. A record renamed to another event, or read from another
+/// cluster, is not one (another cluster's message at the same offset has
+/// another timestamp). One lookup decides: the lines after it are not parsed
+/// twice.
 package final class MirrorLoopCheck: @unchecked Sendable {
     // @unchecked Sendable: handed to the one blocking loop that reads the
     // input, and used only there.
     private let settings: KafkaClientSettings
-    private var checked: Set<String> = []
+    private var decided = false
 
     /// A check against the cluster of `settings`, where the events are written.
     package init(settings: KafkaClientSettings) {
@@ -25,16 +27,19 @@ package final class MirrorLoopCheck: @unchecked Sendable {
         self.settings = settings
     }
 
-    /// Why sending `line` would loop, or nil; only the first record of each
-    /// topic is looked up (a loop feeds every topic back).
+    /// Why sending `line` would loop, or nil; nil at once after the first lookup.
     func echo(_ line: UnsafeRawBufferPointer) -> String? {
+        guard !decided else { return nil }
         guard case .object(let fields)? = try? JSONValue.parse(line) else { return nil }
         func field(_ name: String) -> JSONValue? { fields.first { $0.0 == name }?.1 }
         guard case .string(let topic)? = field("topic"), case .number(let partitionText)? = field("partition"),
             case .number(let offsetText)? = field("offset"), let partition = Int32(partitionText),
-            let offset = Int64(offsetText), case .string(let timestamp)? = field("timestamp"),
-            checked.insert(topic).inserted
-        else { return nil }
+            let offset = Int64(offsetText), case .string(let timestamp)? = field("timestamp")
+        else {
+            decided = true // not a record of tail: nothing says where it was read
+            return nil
+        }
+        decided = true
         // The topic the record's event is sent to: a renamed record goes elsewhere.
         if case .string(let event)? = field("event"), HyphaTopic.forEvent(event) != topic { return nil }
         let key: String? = if case .string(let key)? = field("key") { key } else { nil }
