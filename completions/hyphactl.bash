@@ -163,10 +163,27 @@ _hyphactl() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--version -h --help)
-    local -a repeating_options=()
-    local -a non_repeating_options=()
+    local -a non_repeating_flags=(-v --verbose --no-color --version -h --help)
+    local -a repeating_options=(-X --property)
+    local -a non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout)
     __hyphactl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-b'|'--bootstrap-servers'|'--kafka-uri')
+        return
+        ;;
+    '-X'|'--property')
+        return
+        ;;
+    '--context')
+        __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion -- --context "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
 
     # Offer subcommand / subcommand argument completions
     local -r subcommand="${unparsed_words[0]}"
@@ -211,7 +228,7 @@ _hyphactl_topics_list() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --all --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
@@ -229,8 +246,8 @@ _hyphactl_topics_list() {
     '--timeout')
         return
         ;;
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     esac
@@ -240,7 +257,7 @@ _hyphactl_topics_describe() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
@@ -258,8 +275,8 @@ _hyphactl_topics_describe() {
     '--timeout')
         return
         ;;
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     esac
@@ -367,7 +384,7 @@ _hyphactl_groups_list() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --all --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
@@ -385,8 +402,8 @@ _hyphactl_groups_list() {
     '--timeout')
         return
         ;;
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     esac
@@ -396,7 +413,7 @@ _hyphactl_groups_describe() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --all --watch --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag --interval --count)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output --max-lag --interval --count)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
@@ -414,8 +431,8 @@ _hyphactl_groups_describe() {
     '--timeout')
         return
         ;;
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     '--max-lag')
@@ -442,7 +459,7 @@ _hyphactl_groups_reset-offsets() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --to-earliest --to-latest --execute --version -h --help)
     repeating_options=(-X --property --event)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --to-datetime --to-offset --shift-by -o)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --to-datetime --to-offset --shift-by -o --output)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
@@ -473,8 +490,8 @@ _hyphactl_groups_reset-offsets() {
         __hyphactl_add_completions -W "$(__hyphactl_custom_complete ---completion groups reset-offsets -- --event "${COMP_CWORD}" "$(__hyphactl_cursor_index_in_current_word)")"
         return
         ;;
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     esac
@@ -525,7 +542,7 @@ _hyphactl_servers() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --check --watch --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --max-lag --silence --interval --count)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output --max-lag --silence --interval --count)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
@@ -543,8 +560,8 @@ _hyphactl_servers() {
     '--timeout')
         return
         ;;
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     '--max-lag')
@@ -601,9 +618,9 @@ _hyphactl_exporter() {
 
 _hyphactl_emit() {
     repeating_flags=()
-    non_repeating_flags=(-v --verbose --no-color --json --string --binary --lines --jsonl --check-first --version -h --help)
+    non_repeating_flags=(-v --verbose --no-color --json --string --text --binary --lines --jsonl --check-first --allow-loop --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --file --repeat -o)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -f --file --repeat -o --output)
     __hyphactl_offer_flags_options 2
 
     # Offer option value completions
@@ -621,13 +638,14 @@ _hyphactl_emit() {
     '--timeout')
         return
         ;;
-    '--file')
+    '-f'|'--file')
+        __hyphactl_add_completions -f
         return
         ;;
     '--repeat')
         return
         ;;
-    '-o')
+    '-o'|'--output')
         __hyphactl_add_completions -W 'text'$'\n''json'
         return
         ;;
@@ -646,7 +664,7 @@ _hyphactl_tail() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --all --from-beginning -e --utc --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --offset --since -n -p -f --decode)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --offset --since -n -p --partition -f --format -o --output --decode)
     __hyphactl_offer_flags_options -1
 
     # Offer option value completions
@@ -673,10 +691,10 @@ _hyphactl_tail() {
     '-n')
         return
         ;;
-    '-p')
+    '-p'|'--partition')
         return
         ;;
-    '-f')
+    '-f'|'--format'|'-o'|'--output')
         __hyphactl_add_completions -W 'pretty'$'\n''jsonl'$'\n''raw'
         return
         ;;
@@ -699,7 +717,7 @@ _hyphactl_probe() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --metrics --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --count -o)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --count -o --output)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
@@ -720,7 +738,7 @@ _hyphactl_probe() {
     '--count')
         return
         ;;
-    '-o')
+    '-o'|'--output')
         __hyphactl_add_completions -W 'text'$'\n''json'
         return
         ;;
@@ -731,18 +749,21 @@ _hyphactl_generate() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-f -o --check)
+    non_repeating_options=(-f --file -o --output --check)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '-f')
+    '-f'|'--file')
+        __hyphactl_add_completions -o plusdirs -fX '!*.@(yaml|yml)'
         return
         ;;
-    '-o')
+    '-o'|'--output')
+        __hyphactl_add_completions -f
         return
         ;;
     '--check')
+        __hyphactl_add_completions -f
         return
         ;;
     esac
@@ -783,13 +804,13 @@ _hyphactl_config_get-contexts() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-o)
+    non_repeating_options=(-o --output)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '-o')
-        __hyphactl_add_completions -W 'table'$'\n''json'
+    '-o'|'--output')
+        __hyphactl_add_completions -W 'table'$'\n''wide'$'\n''json'
         return
         ;;
     esac

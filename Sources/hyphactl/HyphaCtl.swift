@@ -32,13 +32,20 @@ struct HyphaCtl: AsyncParsableCommand {
         ]
     )
 
+    /// The global options, declared here too so that shell completion knows
+    /// them before the command (`hyphactl --context <TAB>`, `hyphactl -b host
+    /// tail <TAB>`); `LeadingGlobalOptions` hands them to the command itself.
+    @OptionGroup(title: "Global options (before the command, or after it)") var global: GlobalOptions
+
     /// Parses the command line, runs the command, and is the one place where a
     /// failure becomes an exit code: hyphactl's own failures print one line on
     /// stderr and exit with their code (`ExitCodes.report(for:)`); the rest
     /// (help, --version, usage errors: 64) exit as ArgumentParser has them.
     static func main() async {
         do {
-            let arguments = try LeadingGlobalOptions.rearranged(Array(CommandLine.arguments.dropFirst()), root: self)
+            let words = AttachedValues.separated(Array(CommandLine.arguments.dropFirst()))
+            try HelpRequest.check(words, root: self)
+            let arguments = try LeadingGlobalOptions.rearranged(words, root: self)
             let command = try await asyncParseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

@@ -173,7 +173,7 @@ private final class EventEmitter: @unchecked Sendable {
 
 /// hyphactl on a pseudo-terminal (Python's pty module): everything it wrote,
 /// and its exit status after `signal`.
-private enum OnTerminal {
+enum OnTerminal {
     static let script = """
         import base64, json, os, pty, select, signal, sys, time
         marker, times, number, argv = sys.argv[1].encode(), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
@@ -201,13 +201,17 @@ private enum OnTerminal {
         print(json.dumps({"output": base64.b64encode(out).decode(), "exit": os.waitstatus_to_exitcode(status)}))
         """
 
-    static func run(_ arguments: [String], until marker: String, times: Int, signal: Int32) throws
-        -> (output: String, exit: Int)
-    {
+    /// Runs `hyphactl ARGS` until `marker` was written `times` times, then sends
+    /// `signal`; `environment` changes the test's own (nil: unset).
+    static func run(
+        _ arguments: [String], until marker: String, times: Int, signal: Int32, environment: [String: String?] = [:]
+    ) throws -> (output: String, exit: Int) {
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
         let python = try TestEnvironment.require("HYPHA_TEST_PYTHON")
         let result = try Subprocess.run(
             python, ["-c", script, marker, String(times), String(signal), try Hyphactl.binary()] + arguments,
-            timeout: 60)
+            environment: variables, timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])
         let output = try #require(Data(base64Encoded: document["output"] as? String ?? ""))

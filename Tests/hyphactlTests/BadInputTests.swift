@@ -58,13 +58,13 @@ struct BadInputTests {
         #expect(usageMessage(["topics", "list", "-b", list]) == nil)
     }
 
-    @Test("a malformed HYPHA_KAFKA_URI is bad input data (65), naming the variable")
+    @Test("a malformed $HYPHA_KAFKA_URI is bad input data (65), naming the variable")
     func malformedEnvironment() throws {
         let command = try #require(try HyphaCtl.parseAsRoot(["topics", "list"]) as? TopicsList)
         let failure = #expect(throws: KafkaFailure.self) {
             try command.global.clientSettings(environment: ["HYPHA_KAFKA_URI": "bad host"])
         }
-        #expect(failure?.reason.hasPrefix("HYPHA_KAFKA_URI: ") == true)
+        #expect(failure?.reason.hasPrefix("$HYPHA_KAFKA_URI: ") == true)
         #expect(failure.map(ExitCodes.code(for:)) == 65)
     }
 
@@ -77,13 +77,16 @@ struct BadInputTests {
             (["tail", "x", "-p", "-1"], "-p must be a partition number"),
             (["emit", "x", "y", "--repeat", "-2"], "--repeat must be at least 1"),
             (["probe", "--count", "-1"], "--count must be at least 1"),
-            (["topics", "list", "--timeout", "-1"], "--timeout must be a positive number"),
+            (["topics", "list", "--timeout", "-1"], "'--timeout <duration>': expected a duration like 30s"),
             (["servers", "--max-lag", "-1"], "--max-lag must be 0 or more"),
-            (["servers", "--silence", "-5"], "--silence must be a positive number"),
+            (
+                ["servers", "--silence", "-5"],
+                "expected a duration like 30s, 500ms, 10m, 1h30m, 2d, or plain seconds, not negative"
+            ),
             (["groups", "describe", "s1", "--max-lag", "-3"], "--max-lag must be 0 or more"),
             (["groups", "reset-offsets", "s1", "--to-offset", "-1"], "--to-offset must be 0 or more"),
             (["exporter", "--max-lag", "-1"], "--max-lag must be 0 or more"),
-            (["exporter", "--silence", "-1"], "--silence must be a positive number"),
+            (["exporter", "--silence", "-1"], "'--silence <duration>': expected a duration"),
         ])
     func negativeNumbers(_ arguments: [String], _ expected: String) throws {
         let message = try #require(usageMessage(arguments))

@@ -135,16 +135,19 @@ struct CommandLineTests {
         #expect(throws: (any Error).self) { try HyphaCtl.parseAsRoot(["emit", "x", "d", "-o", "table"]) }
     }
 
-    @Test("-o keeps its help: value name o, the format's own line")
+    @Test("-o/--output: value name format, the format's own line")
     func outputHelp() {
         let list = HyphaCtl.helpMessage(for: TopicsList.self, columns: 200)
-        #expect(list.contains("[--all] [-o <o>]"))
-        #expect(list.contains("-o <o>                  Output format. (values: table, json; default: table)"))
+        #expect(list.contains("[--all] [--output <format>]"), "\(list)")
+        #expect(
+            list.contains(
+                "-o, --output <format>   Output format; wide: the table whole, never fitted to the terminal. (values: table, wide, json; default: table)"
+            ), "\(list)")
         let emit = HyphaCtl.helpMessage(for: EmitCommand.self, columns: 200)
         #expect(
             emit.contains(
-                "-o <o>                  Output: a summary line, or one JSON line per event. (values: text, json; default: text)"
-            ))
+                "-o, --output <format>   Output: a summary line, or one JSON line per event. (values: text, json; default: text)"
+            ), "\(emit)")
     }
 
     @Test("tail's flags")
@@ -187,18 +190,22 @@ struct CommandLineTests {
         #expect(try #require(try HyphaCtl.parseAsRoot(["groups", "delete", "x"]) as? GroupsDelete).yes == false)
     }
 
-    @Test("--since takes ISO-8601 times, Unix seconds and ages")
+    @Test("--since takes ISO-8601 times, tail's own printed times, Unix seconds and ages")
     func sinceValues() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(TailTime.millis("2026-11-27T09:00:00Z", now: now) == 1_795_770_000_000)
-        #expect(TailTime.millis("2026-11-27T09:00:00.250Z", now: now) == 1_795_770_000_250)
-        #expect(TailTime.millis("1795770000", now: now) == 1_795_770_000_000)
-        #expect(TailTime.millis("1795770000123", now: now) == 1_795_770_000_123)
-        #expect(TailTime.millis("10m", now: now) == Int64(1_800_000_000_000 - 600_000))
-        #expect(TailTime.millis("2h", now: now) == Int64(1_800_000_000_000 - 7_200_000))
-        #expect(TailTime.millis("1d", now: now) == Int64(1_800_000_000_000 - 86_400_000))
-        #expect(TailTime.millis("soon", now: now) == nil)
-        #expect(TailTime.millis("-5m", now: now) == nil)
+        #expect(PointInTime.millis("2026-11-27T09:00:00Z", now: now) == 1_795_770_000_000)
+        #expect(PointInTime.millis("2026-11-27T09:00:00.250Z", now: now) == 1_795_770_000_250)
+        #expect(PointInTime.millis("2026-11-27T10:00:00+01:00", now: now) == 1_795_770_000_000)
+        #expect(PointInTime.millis("1795770000", now: now) == 1_795_770_000_000)
+        #expect(PointInTime.millis("1795770000123", now: now) == 1_795_770_000_123)
+        #expect(PointInTime.millis("10m", now: now) == Int64(1_800_000_000_000 - 600_000))
+        #expect(PointInTime.millis("-10m", now: now) == Int64(1_800_000_000_000 - 600_000))
+        #expect(PointInTime.millis("1h30m", now: now) == Int64(1_800_000_000_000 - 5_400_000))
+        #expect(PointInTime.millis("2h", now: now) == Int64(1_800_000_000_000 - 7_200_000))
+        #expect(PointInTime.millis("1d", now: now) == Int64(1_800_000_000_000 - 86_400_000))
+        #expect(PointInTime.millis("soon", now: now) == nil)
+        #expect(PointInTime.millis("2026-13-01 00:00:00", now: now) == nil)
+        #expect(PointInTime.millis("2026-02-30", now: now) == nil)
     }
 
     @Test("exporter's options: --listen kept as given, --min-interval as a duration, their defaults")
@@ -243,14 +250,25 @@ struct CommandLineTests {
         #expect(table.rendered(width: nil) == "A          LONGER\nwide-cell  x\n")
     }
 
-    @Test("on a narrow terminal the widest column is cut with an ellipsis")
+    @Test("on a narrow terminal free text is cut first, then columns dropped in order; identifiers never cut")
     func narrowTable() {
-        var table = Table("EVENT", "TOPIC", "MESSAGES")
-        table.add(["a-very-long-event-name-indeed", "hypha_event_a-very-long-event-name-indeed", "12"])
-        let text = table.rendered(width: 40)
-        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 40 }, "\(text)")
-        #expect(text.contains("…"))
-        #expect(text.contains("12"))
+        var table = Table("EVENT", "TOPIC", "NOTE", "MESSAGES")
+        table.cuttable = ["NOTE"]
+        table.droppable = ["TOPIC"]
+        table.add([
+            "a-very-long-event-name-indeed", "hypha_event_a-very-long-event-name-indeed", "a long note here", "12",
+        ])
+        let wide = table.rendered(width: nil)
+        #expect(wide.contains("hypha_event_a-very-long-event-name-indeed  a long note here  12"))
+        let cut = table.rendered(width: 96)
+        #expect(cut.contains("a long note…") && cut.contains("hypha_event_a-very-long-event-name-indeed"), "\(cut)")
+        #expect(cut.split(separator: "\n").allSatisfy { $0.count <= 96 }, "\(cut)")
+        let dropped = table.rendered(width: 60)
+        #expect(!dropped.contains("TOPIC") && dropped.contains("a-very-long-event-name-indeed"), "\(dropped)")
+        #expect(dropped.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(dropped)")
+        // Too narrow even then: the identifier overflows whole rather than being cut.
+        let overflow = table.rendered(width: 20)
+        #expect(overflow.contains("a-very-long-event-name-indeed") && overflow.contains("12"), "\(overflow)")
     }
 }
 

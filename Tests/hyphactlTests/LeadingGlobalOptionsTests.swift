@@ -21,7 +21,7 @@ struct LeadingGlobalOptionsTests {
         #expect(command.global.bootstrapServers == "k1:9092")
         #expect(command.global.properties == ["acks=1"])
         #expect(command.global.context == "prod")
-        #expect(command.global.timeout == 5)
+        #expect(command.global.timeout.duration == .seconds(5))
         #expect(command.global.verbose)
         #expect(command.global.noColor)
         #expect(command.all)
@@ -38,7 +38,7 @@ struct LeadingGlobalOptionsTests {
                 "-X", "acks=all",
             ]) as? GroupsDescribe)
         #expect(command.global.bootstrapServers == "after:2")
-        #expect(command.global.timeout == 3)
+        #expect(command.global.timeout.duration == .seconds(3))
         #expect(command.global.properties == ["acks=1", "acks=all"])
         let settings = try command.global.clientSettings(environment: [:])
         #expect(settings.properties.last! == ("acks", "all"))

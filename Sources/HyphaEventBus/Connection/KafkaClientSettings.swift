@@ -17,6 +17,9 @@ public struct KafkaClientSettings: Sendable {
     public var clientID: String
     /// Properties whose values are secrets: never shown in output, logs or errors.
     public var secretKeys: Set<String> = []
+    /// Where `bootstrapServers` came from, for failures that name it (`-b`,
+    /// `$HYPHA_KAFKA_URI`, `context prod`); nil when the caller does not say.
+    public var bootstrapSource: String?
 
     /// librdkafka properties that hold secrets whatever their source (`-X` too).
     public static let sensitiveProperties: Set<String> = [
@@ -47,6 +50,28 @@ public struct KafkaClientSettings: Sendable {
         self.timeout = timeout
         self.logger = logger
         self.clientID = clientID
+    }
+
+    /// `bootstrapServers`, with where they came from when that is known: `kafka-1:9092 (from -b)`.
+    public var bootstrapDescription: String {
+        bootstrapSource.map { "\(bootstrapServers) (from \($0))" } ?? bootstrapServers
+    }
+
+    /// Each bootstrap server as host and port, without a `protocol://` prefix or
+    /// IPv6 brackets; the port is 9092 when none is given, as librdkafka takes it.
+    public var bootstrapAddresses: [(host: String, port: UInt16)] {
+        bootstrapServers.split(separator: ",").compactMap { entry in
+            var address = Substring(entry.trimmingCharacters(in: .whitespaces))
+            if let scheme = address.range(of: "://") { address = address[scheme.upperBound...] }
+            if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+                let host = String(address[address.index(after: address.startIndex)..<close])
+                let rest = address[address.index(after: close)...]
+                return (host, rest.hasPrefix(":") ? UInt16(rest.dropFirst()) ?? 9092 : 9092)
+            }
+            guard let colon = address.lastIndex(of: ":") else { return (String(address), 9092) }
+            guard let port = UInt16(address[address.index(after: colon)...]) else { return nil }
+            return (String(address[..<colon]), port)
+        }
     }
 
     /// `timeout` in whole milliseconds, as librdkafka takes it.

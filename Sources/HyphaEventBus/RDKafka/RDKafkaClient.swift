@@ -313,7 +313,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         }
         return KafkaFailure(
             .unreachable,
-            "\(action): no answer from Kafka at \(settings.bootstrapServers) within \(seconds.formatted1) s",
+            "\(action): no answer from Kafka at \(settings.bootstrapDescription) within \(seconds.formatted1) s",
             code: code ?? .timedOut, file: file, line: line)
     }
 

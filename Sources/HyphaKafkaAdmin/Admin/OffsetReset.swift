@@ -156,8 +156,16 @@ extension KafkaAdmin {
         return try groups.map { group throws(KafkaFailure) in
             let state = descriptions.first { $0.id == group }?.state ?? "Unknown"
             guard state == "Empty" || state == "Dead" else {
+                let why =
+                    switch state {
+                    case "Stable": "members are reading through it and would commit over the new offsets"
+                    case "PreparingRebalance", "CompletingRebalance":
+                        "a member is joining or leaving, and would commit over the new offsets "
+                            + "(groups list counts members only once a rebalance is done, so it may show 0)"
+                    default: "only an Empty or Dead group's offsets can be moved safely"
+                    }
                 throw KafkaFailure(
-                    .refused, "consumer group \(group) has live members (state \(state))",
+                    .refused, "consumer group \(group) is \(state), not Empty: \(why)",
                     hint: "stop the server or consumer that reads through it first", code: .nonEmptyGroup,
                     subject: .group(group), isRetriable: false)
             }

@@ -125,21 +125,26 @@ extension EventProducer {
     /// Whether a broker answers is asked alongside, not first: librdkafka
     /// connects while the first lines are queued, as kcat's do. If none answers
     /// within the timeout, reading stops and this throws `.unreachable`.
+    ///
+    /// With `loopCheck`, the first record that says where it was read is looked
+    /// up before it is sent; one read from this same cluster stops the sending
+    /// with `.refused`.
     package func send(
         lines input: InputSource, as format: LineFormat, repeat count: Int = 1,
+        loopCheck: MirrorLoopCheck? = nil,
         onDelivered: (@Sendable ([DeliveredEvent]) -> Void)? = nil
     ) async throws(KafkaFailure) -> EmitReport {
         let reachability = Reachability()
         async let reachabilityChecked: Void = reachability.check(self)
         let report = try await stream(
-            input, as: format, repeat: count, onDelivered: onDelivered, stopping: reachability)
+            input, as: format, repeat: count, loopCheck: loopCheck, onDelivered: onDelivered, stopping: reachability)
         await reachabilityChecked
         if let failure = reachability.failure { throw failure }
         return report
     }
 
     private func stream(
-        _ input: InputSource, as format: LineFormat, repeat count: Int,
+        _ input: InputSource, as format: LineFormat, repeat count: Int, loopCheck: MirrorLoopCheck?,
         onDelivered: (@Sendable ([DeliveredEvent]) -> Void)?, stopping reachability: Reachability
     ) async throws(KafkaFailure) -> EmitReport {
         let producer = producer
@@ -150,6 +155,7 @@ extension EventProducer {
             var ledger = onDelivered.map { DeliveryLedger(handingOverTo: $0) } ?? DeliveryLedger(keep: false)
             let sender = LineSender(producer: producer, format: format, repeat: count)
             var inputError: String?
+            var loop: String?
             reading: while true {
                 // Nothing to read yet: acknowledgements are read meanwhile, every
                 // 5 ms while some are awaited (-o json prints each soon after it).
@@ -166,7 +172,12 @@ extension EventProducer {
                         switch line {
                         case .text(let number, let bytes):
                             switch format.parse(bytes) {
-                            case .success(let parsed): sender.send(parsed, value: bytes, &ledger)
+                            case .success(let parsed):
+                                if let loopCheck, let echo = loopCheck.echo(bytes) {
+                                    loop = "line \(number): \(echo)"
+                                    return false
+                                }
+                                sender.send(parsed, value: bytes, &ledger)
                             case .failure(let reason):
                                 inputError = "line \(number): \(reason)"
                                 return false
@@ -184,6 +195,15 @@ extension EventProducer {
                 }
             }
             EventProducer.awaitDeliveries(&ledger, producer: producer, timeout: timeout)
+            if let loop {
+                let sent = ledger.report()
+                let before =
+                    sent.total == 0 ? "nothing was sent" : "\(sent.deliveredCount) events before it were delivered"
+                throw KafkaFailure(
+                    .refused, "emit --jsonl would mirror into itself: \(loop) (\(before))",
+                    hint: "write to another cluster with -b or --context, rename the events, or pass --allow-loop",
+                    isRetriable: false)
+            }
             var report = ledger.report()
             report.inputError = inputError
             return report

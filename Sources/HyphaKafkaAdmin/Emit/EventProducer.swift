@@ -148,7 +148,10 @@ public final class EventProducer: Sendable {
                 }
             }
         } catch {
-            ledger.refuseLast(because: error.reason)
+            let size = key.count + (value?.count ?? 0)
+            ledger.refuseLast(
+                because: error.code == .messageSizeTooLarge
+                    ? "\(error.reason); this event is \(size) bytes" : error.reason)
             return true
         }
         // Reports are read now and then, not after every message.

@@ -6,10 +6,10 @@ import HyphaWire
 
 /// One finding of `doctor`.
 struct DoctorFinding: Sendable, Equatable {
-    /// How bad it is.
-    enum Status: String, Sendable { case ok, warn, fail }
+    /// How bad it is; skip: not checked, and why.
+    enum Status: String, Sendable { case ok, skip, warn, fail }
 
-    /// ok, warn or fail.
+    /// ok, skip, warn or fail.
     let status: Status
     /// What was checked, e.g. `reach kafka-1:9092`.
     let check: String
@@ -112,7 +112,7 @@ enum Doctor {
     static func apiVersions(_ settings: KafkaClientSettings) -> DoctorFinding {
         guard !usesTLS(settings) else {
             return DoctorFinding(
-                .ok, "broker API versions",
+                .skip, "broker API versions",
                 "not asked: this check speaks plaintext, the brokers TLS (see the tls check)")
         }
         for entry in settings.bootstrapServers.split(separator: ",") {
@@ -160,8 +160,8 @@ enum Doctor {
                 return DoctorFinding(.fail, "reach \(server)", "not host:port", fix: "use -b host:port[,host:port…]")
             }
             let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            switch TCPProbe.connect(host: host, port: port, timeout: min(settings.timeout, .seconds(5))) {
-            case .connected(let ip):
+            switch BootstrapReachability.probe(host: host, port: port, bound: min(settings.timeout, .seconds(5))) {
+            case .open(let ip):
                 return DoctorFinding(.ok, "reach \(server)", "resolved to \(ip), port open")
             case .unresolved(let reason):
                 return DoctorFinding(
@@ -170,6 +170,10 @@ enum Doctor {
                 return DoctorFinding(
                     .fail, "reach \(server)", "\(ip): \(reason)",
                     fix: "is the broker up, and is this its advertised port?")
+            case .silent(let ip):
+                return DoctorFinding(
+                    .fail, "reach \(server)", "\(ip): no answer within the timeout",
+                    fix: "is a firewall in the way, or the broker's host down?")
             }
         }
     }
@@ -212,7 +216,8 @@ enum Doctor {
                             ? nil : "set min.insync.replicas=2 so an acknowledged event survives one broker's loss"))
             } else {
                 findings.append(
-                    DoctorFinding(.ok, "min.insync.replicas", "the broker does not report topic configs; not checked"))
+                    DoctorFinding(.skip, "min.insync.replicas", "the broker does not report topic configs; not checked")
+                )
             }
         }
         return findings
@@ -305,40 +310,5 @@ enum TCPProbe {
             }
         }
         return .connected(socket)
-    }
-
-    enum Outcome {
-        case connected(String)
-        case unresolved(String)
-        case refused(String, String)
-    }
-
-    static func connect(host: String, port: UInt16, timeout: Duration) -> Outcome {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            return .unresolved(String(cString: gai_strerror(status)))
-        }
-        defer { freeaddrinfo(list) }
-        var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-        getnameinfo(
-            first.pointee.ai_addr, first.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
-        let ip = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let socket = Foundation.socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { return .refused(ip, String(cString: strerror(errno))) }
-        defer { close(socket) }
-        _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
-        if Foundation.connect(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 { return .connected(ip) }
-        guard errno == EINPROGRESS else { return .refused(ip, String(cString: strerror(errno))) }
-        var poller = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-        guard poll(&poller, 1, timeout.wholeMilliseconds) == 1 else {
-            return .refused(ip, "no answer within the timeout")
-        }
-        var error: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
-        return error == 0 ? .connected(ip) : .refused(ip, String(cString: strerror(error)))
     }
 }

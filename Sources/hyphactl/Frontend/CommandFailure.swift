@@ -14,6 +14,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func usage(_ message: String) -> CommandFailure { CommandFailure(exitCode: 64, description: message) }
     /// DATA or a file that is not valid for its type: exit 65.
     static func badInput(_ message: String) -> CommandFailure { CommandFailure(exitCode: 65, description: message) }
+    /// An input file that cannot be opened (missing, not readable): exit 66.
+    static func noInput(_ message: String) -> CommandFailure { CommandFailure(exitCode: 66, description: message) }
     /// The operation failed: exit 1.
     static func failed(_ message: String) -> CommandFailure { CommandFailure(exitCode: 1, description: message) }
     /// `--max-lag` and other thresholds exceeded: exit 3.
@@ -37,7 +39,11 @@ enum ExitCodes {
         switch (failure.kind, failure.subject) {
         // A TLS failure's own hint names the setting to change; the broker is up.
         case (.unreachable, _) where failure.code == .ssl: nil
-        case (.unreachable, _): "check -b/--bootstrap-servers and that the broker is up, or raise --timeout"
+        // Refused or not resolved: its hint says where the address came from; more time cannot help.
+        case (.unreachable, _) where failure.hint != nil: nil
+        case (.unreachable, _):
+            "check the address (-b, --context, $HYPHA_KAFKA_URI; -v says which was used) and that the broker is up; "
+                + "a slow network may need a longer --timeout"
         case (.incompatibleClient, _):
             "put a librdkafka.so.1 of 2.2.0 or newer first on LD_LIBRARY_PATH; scripts/setup makes one in .venv/rdkafka"
         case (.notFound, .topic?): "see `hyphactl topics list --all`"

@@ -41,10 +41,11 @@ enum Completions {
         }
         let environment = ProcessInfo.processInfo.environment
         let config = (try? ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))) ?? nil
-        let context: ConfigFile.Context? = (try? config?.context(named: value(after: ["--context"]))) ?? nil
-        let bootstrap =
-            value(after: ["-b", "--bootstrap-servers", "--kafka-uri"])
-            ?? environment["HYPHA_KAFKA_URI"] ?? context?.bootstrapServers ?? "localhost:9092"
+        let named = value(after: ["--context"])
+        let context: ConfigFile.Context? = (try? config?.context(named: named)) ?? nil
+        let (bootstrap, _) = GlobalOptions.bootstrap(
+            flag: value(after: ["-b", "--bootstrap-servers", "--kafka-uri"]), named: named == nil ? nil : context,
+            current: named == nil ? context : nil, environment: environment)
         var logger = Logger(label: "hyphactl.completion") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let properties = (try? context?.resolvedProperties(environment: environment)) ?? nil

@@ -11,7 +11,11 @@ struct GlobalOptions: ParsableArguments {
         name: [.customShort("b"), .customLong("bootstrap-servers"), .customLong("kafka-uri")],
         help: ArgumentHelp(
             "Kafka bootstrap servers, host:port[,host:port…].",
-            discussion: "Default: $HYPHA_KAFKA_URI, then the current context, then localhost:9092.",
+            discussion: """
+                The cluster is the first of: -b; --context NAME's bootstrap-servers; \
+                $HYPHA_KAFKA_URI; the config file's current context; localhost:9092. \
+                -v says which, and where it came from.
+                """,
             valueName: "list"))
     var bootstrapServers: String?
 
@@ -25,8 +29,11 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Bound on connecting and on every admin call.", valueName: "seconds"))
-    var timeout: Double = 10
+        help: ArgumentHelp(
+            "Bound on connecting and on every admin call: 10s, 500ms, 1m, or plain seconds; default 10s.",
+            valueName: "duration"),
+        transform: DurationArgument.parse)
+    var timeout = DurationArgument(argument: "10s")!
 
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "librdkafka's log lines and debug lines on stderr.")
     var verbose = false
@@ -35,21 +42,43 @@ struct GlobalOptions: ParsableArguments {
     var noColor = false
 
     func validate() throws {
-        guard timeout > 0, timeout.isFinite else {
-            throw ValidationError("--timeout must be a positive number of seconds")
-        }
+        guard timeout.duration > .zero else { throw ValidationError("--timeout must be longer than 0") }
         _ = try KeyValue.pairs(properties, option: "-X", example: "acks=all")
         if let bootstrapServers, let problem = KafkaClientSettings.problem(inBootstrapServers: bootstrapServers) {
             throw ValidationError("-b: \(problem)")
         }
     }
 
-    /// The settings a Kafka client of this invocation uses: `-b`, else
-    /// `$HYPHA_KAFKA_URI`, else the context's servers, else localhost:9092;
-    /// the context's properties and secrets, then `-X`.
-    func clientSettings(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KafkaFailure)
-        -> KafkaClientSettings
-    {
+    /// The settings a Kafka client of this invocation uses, once the bootstrap
+    /// servers are known to be worth waiting for: when every one of them refuses
+    /// a connection or does not resolve, this fails at once (exit 69) instead of
+    /// letting librdkafka retry until `--timeout` runs out.
+    func clientSettings() throws(KafkaFailure) -> KafkaClientSettings {
+        let settings = try clientSettings(environment: ProcessInfo.processInfo.environment)
+        if let failure = BootstrapReachability.failure(for: settings) { throw failure }
+        return settings
+    }
+
+    /// The cluster and where it came from: `-b`, then `--context NAME`, then
+    /// `$HYPHA_KAFKA_URI`, then the config file's current context, then
+    /// localhost:9092. An explicit choice on the command line wins over the
+    /// environment; a context named with `--context` brings its properties and
+    /// secrets whichever address is used.
+    static func bootstrap(
+        flag: String?, named: ConfigFile.Context?, current: ConfigFile.Context?, environment: [String: String]
+    ) -> (servers: String, source: String) {
+        if let flag { return (flag, "-b") }
+        if let named, let servers = named.bootstrapServers { return (servers, "--context \(named.name)") }
+        if let fromEnvironment = environment["HYPHA_KAFKA_URI"], !fromEnvironment.isEmpty {
+            return (fromEnvironment, "$HYPHA_KAFKA_URI")
+        }
+        if let current, let servers = current.bootstrapServers { return (servers, "current context \(current.name)") }
+        return ("localhost:9092", "the default")
+    }
+
+    /// The settings a Kafka client of this invocation uses (`bootstrap(…)` says
+    /// which cluster); the context's properties and secrets, then `-X`.
+    func clientSettings(environment: [String: String]) throws(KafkaFailure) -> KafkaClientSettings {
         let config = try ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))
         if let context, context.isEmpty { throw KafkaFailure(.invalidInput, "--context needs a name") }
         if config == nil, let context {
@@ -58,11 +87,10 @@ struct GlobalOptions: ParsableArguments {
                 "--context \(context): there is no config file at \(ConfigFile.defaultPath(environment: environment))")
         }
         let chosen = try config?.context(named: context)
-        let fromEnvironment = environment["HYPHA_KAFKA_URI"].flatMap { $0.isEmpty ? nil : $0 }
-        let bootstrap = bootstrapServers ?? fromEnvironment ?? chosen?.bootstrapServers ?? "localhost:9092"
+        let (bootstrap, source) = Self.bootstrap(
+            flag: bootstrapServers, named: context == nil ? nil : chosen, current: context == nil ? chosen : nil,
+            environment: environment)
         if bootstrapServers == nil, let problem = KafkaClientSettings.problem(inBootstrapServers: bootstrap) {
-            let source =
-                fromEnvironment != nil ? "HYPHA_KAFKA_URI" : "context \(chosen?.name ?? "")'s bootstrap-servers"
             throw KafkaFailure(.invalidInput, "\(source): \(problem)")
         }
         let pairs = properties.compactMap(KeyValue.split)
@@ -71,11 +99,15 @@ struct GlobalOptions: ParsableArguments {
         // default) before connecting to one: a command that lives for one or two
         // round trips waits that long for nothing. The context and -X may say otherwise.
         let commandDefaults = [("reconnect.backoff.ms", "10")]
+        let logger = logger()
         var settings = KafkaClientSettings(
             bootstrapServers: bootstrap,
             properties: try commandDefaults + (chosen?.resolvedProperties(environment: environment) ?? []) + pairs,
-            timeout: .milliseconds(Int64(timeout * 1000)), logger: logger(), clientID: "hyphactl")
+            timeout: timeout.duration, logger: logger, clientID: "hyphactl")
         settings.secretKeys = Set(chosen?.secrets.map(\.0) ?? []).union(KafkaClientSettings.sensitiveProperties)
+        settings.bootstrapSource = source
+        let properties = chosen.map { " with context \($0.name)'s properties" } ?? ""
+        logger.debug("cluster \(bootstrap) (from \(source))\(properties)")
         return settings
     }
 

@@ -9,8 +9,9 @@ struct WatchOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Time between refreshes with --watch: 2s, 500ms, 1m or plain seconds; 500ms to 1h (default 2s).",
-            valueName: "duration"))
+            "Time between refreshes with --watch: 2s, 500ms, 1m30s or plain seconds; 500ms to 1h (default 2s).",
+            valueName: "duration"),
+        transform: DurationArgument.parse)
     var interval: DurationArgument?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("With --watch, stop after N refreshes.", valueName: "n"))

@@ -16,14 +16,15 @@ enum ConfigRendering {
                             ("bootstrap_servers", JSONDocument.string(context.bootstrapServers)),
                         ])
                     }))
-        case .table:
+        case .table, .wide:
             var table = Table("CURRENT", "NAME", "BOOTSTRAP-SERVERS")
+            table.cuttable = ["BOOTSTRAP-SERVERS"]
             for context in config.contexts {
                 table.add([
                     context.name == config.currentContext ? "*" : "", context.name, context.bootstrapServers ?? "-",
                 ])
             }
-            return table.rendered()
+            return table.rendered(wide: format == .wide)
         }
     }
 

@@ -6,6 +6,7 @@ enum DoctorRendering {
             let status =
                 switch finding.status {
                 case .ok: style.green("ok  ")
+                case .skip: style.dim("skip")
                 case .warn: style.yellow("warn")
                 case .fail: style.red("fail")
                 }

@@ -18,12 +18,13 @@ enum GroupRendering {
                             ("members", JSONDocument.number(group.members)),
                         ])
                     }))
-        case .table:
+        case .table, .wide:
             var table = Table("GROUP", "SERVER-ID", "STATE", "MEMBERS")
+            table.droppable = ["MEMBERS", "STATE"]
             for group in groups {
                 table.add([group.group, group.serverID ?? "-", group.state, String(group.members)])
             }
-            return table.rendered()
+            return table.rendered(wide: format == .wide)
         }
     }
 
@@ -32,8 +33,8 @@ enum GroupRendering {
         case .json:
             let documents = groups.map(document)
             return JSONDocument.line(single && documents.count == 1 ? documents[0] : .array(documents))
-        case .table:
-            return groups.map(table).joined(separator: "\n")
+        case .table, .wide:
+            return groups.map { table($0, wide: format == .wide) }.joined(separator: "\n")
         }
     }
 
@@ -87,21 +88,24 @@ enum GroupRendering {
     }
 
     /// A group's state, members and partitions, for people.
-    static func table(_ group: GroupLag) -> String {
+    static func table(_ group: GroupLag, wide: Bool = false) -> String {
         var text = "GROUP        \(group.group)\n"
         text += "STATE        \(group.state)\n"
         text += "COORDINATOR  \(group.coordinator ?? "-")\n"
         text += "MEMBERS      \(group.members.count)\n\n"
         if !group.members.isEmpty {
             var members = Table("MEMBER-ID", "CLIENT-ID", "HOST", "ASSIGNED")
+            members.cuttable = ["ASSIGNED"]
+            members.droppable = ["HOST", "CLIENT-ID"]
             for member in group.members {
                 let assigned = member.assignments.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
                 members.add([member.memberID, member.clientID, member.host, assigned.isEmpty ? "-" : assigned])
             }
-            text += members.rendered() + "\n"
+            text += members.rendered(wide: wide) + "\n"
         }
         var partitions = Table(
             "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID")
+        partitions.droppable = ["CLIENT-ID", "HOST", "CONSUMER-ID", "LOG-END-OFFSET"]
         for partition in group.partitions {
             partitions.add([
                 partition.topic, String(partition.partition),
@@ -110,7 +114,7 @@ enum GroupRendering {
                 partition.owner?.memberID ?? "-", partition.owner?.host ?? "-", partition.owner?.clientID ?? "-",
             ])
         }
-        text += partitions.rendered()
+        text += partitions.rendered(wide: wide)
         text += "\nTOTAL LAG    \(group.totalLag)\n"
         return text
     }
@@ -139,12 +143,12 @@ enum GroupRendering {
                             })
                     ),
                 ]))
-        case .table:
+        case .table, .wide:
             var table = Table("TOPIC", "PARTITION", "CURRENT", "NEW")
             for reset in plan.partitions {
                 table.add([reset.topic, String(reset.partition), String(reset.current), String(reset.new)])
             }
-            return table.rendered()
+            return table.rendered(wide: format == .wide)
         }
     }
 
@@ -152,8 +156,9 @@ enum GroupRendering {
         switch format {
         case .json:
             return JSONDocument.line(.array(reports.map { .object(fields(of: $0, nowMillis: nowMillis)) }))
-        case .table:
+        case .table, .wide:
             var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "LAST-HEALTH-CHECK", "STATUS")
+            table.droppable = Self.serverColumnsDropped
             for report in reports {
                 table.add([
                     report.serverID, report.state ?? "-", String(report.members),
@@ -161,9 +166,12 @@ enum GroupRendering {
                     status(report.status, style: style),
                 ])
             }
-            return table.rendered()
+            return table.rendered(wide: format == .wide)
         }
     }
+
+    /// The columns of the servers tables left out on a narrow terminal, the first first.
+    static let serverColumnsDropped = ["LAST-HEALTH-CHECK", "MEMBERS", "STATE"]
 
     /// The fields of a server's JSON object, in order.
     static func fields(of report: ServerReport, nowMillis: Int64) -> [(String, JSONValue)] {

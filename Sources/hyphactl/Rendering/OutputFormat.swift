@@ -2,12 +2,13 @@
 import ArgumentParser
 import HyphaWire
 
-/// `-o table|json` for listing commands.
+/// `-o table|wide|json` for listing commands.
 enum OutputFormat: String, OutputChoice {
-    case table, json
+    case table, wide, json
 
     static let standard = table
-    static let help = ArgumentHelp("Output format.")
+    static let help = ArgumentHelp(
+        "Output format; wide: the table whole, never fitted to the terminal.", valueName: "format")
 }
 
 /// `emit -o text|json`.
@@ -15,7 +16,7 @@ enum EmitOutput: String, OutputChoice {
     case text, json
 
     static let standard = text
-    static let help = ArgumentHelp("Output: a summary line, or one JSON line per event.")
+    static let help = ArgumentHelp("Output: a summary line, or one JSON line per event.", valueName: "format")
 }
 
 /// `probe -o text|json`.
@@ -23,7 +24,7 @@ enum ProbeOutput: String, OutputChoice {
     case text, json
 
     static let standard = text
-    static let help = ArgumentHelp("Output format.")
+    static let help = ArgumentHelp("Output format.", valueName: "format")
 }
 
 /// `tail -f pretty|jsonl|raw`.

@@ -13,6 +13,8 @@ struct TailPrinter {
     let decodesMsgpack: Bool
     /// Pretty times in UTC rather than local time.
     let utc: Bool
+    /// Pretty values longer than this many characters are cut, with their size (on a terminal); nil: never.
+    var valueLimit: Int?
     private var buffer: [UInt8] = []
     private var records = JSONLRecordWriter()
 
@@ -91,9 +93,16 @@ struct TailPrinter {
             case .invalid(let reason, let raw):
                 style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Data(raw).base64EncodedString()
             }
+        var shown = data
+        if let valueLimit, data.count > valueLimit {
+            let size = ByteCountFormatter.string(fromByteCount: Int64(message.value?.count ?? 0), countStyle: .binary)
+            shown =
+                String(data.prefix(valueLimit))
+                + style.dim("… (a \(size) value, cut on a terminal; -f raw or -f jsonl shows it whole)")
+        }
         return [
             style.dim(time), style.bold(style.cyan(TerminalText.safe(decoded.event))),
-            style.dim("\(message.partition)@\(message.offset)"), style.yellow(type), data,
+            style.dim("\(message.partition)@\(message.offset)"), style.yellow(type), shown,
         ].joined(separator: "  ") + "\n"
     }
 }

@@ -19,15 +19,16 @@ enum TopicRendering {
                             ("messages", JSONDocument.number(topic.messages)),
                         ])
                     }))
-        case .table:
+        case .table, .wide:
             var table = Table("EVENT", "TOPIC", "PARTITIONS", "REPLICAS", "MESSAGES")
+            table.droppable = ["REPLICAS", "PARTITIONS"]
             for topic in topics {
                 table.add([
                     topic.event ?? "-", topic.topic, String(topic.partitions), String(topic.replicas),
                     String(topic.messages),
                 ])
             }
-            return table.rendered()
+            return table.rendered(wide: format == .wide)
         }
     }
 
@@ -65,11 +66,12 @@ enum TopicRendering {
                             })
                     ),
                 ]))
-        case .table:
-            var text = "Topic: \(topic.topic)\n"
+        case .table, .wide:
+            var text = "Topic:  \(topic.topic)\n"
             if let event = topic.event { text += "Event: \(event)\n" }
             text += "\n"
             var table = Table("PARTITION", "LEADER", "REPLICAS", "ISR", "LOW", "HIGH", "MESSAGES")
+            table.cuttable = ["REPLICAS", "ISR"]
             for partition in topic.partitions {
                 table.add([
                     String(partition.partition), String(partition.leader),
@@ -78,15 +80,17 @@ enum TopicRendering {
                     String(partition.low), String(partition.high), String(partition.messages),
                 ])
             }
-            text += table.rendered()
+            text += table.rendered(wide: format == .wide)
             if topic.configs.isEmpty {
                 text += "\n(the broker returned no configs for this topic)\n"
             } else {
                 var configs = Table("CONFIG", "VALUE", "SOURCE")
+                configs.cuttable = ["VALUE"]
+                configs.droppable = ["SOURCE"]
                 for config in topic.configs {
                     configs.add([config.name, config.value ?? "-", config.isDefault ? "default" : "set"])
                 }
-                text += "\n" + configs.rendered()
+                text += "\n" + configs.rendered(wide: format == .wide)
             }
             return text
         }

@@ -29,8 +29,9 @@ enum WatchRendering {
                     ("servers", .array(documents)),
                     ("event_rates", rateDocuments(moving)),
                 ]))
-        case .table:
+        case .table, .wide:
             var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "TREND", "LAST-HEALTH-CHECK", "STATUS")
+            table.droppable = GroupRendering.serverColumnsDropped
             for server in servers {
                 let report = server.report
                 table.add([
@@ -40,14 +41,15 @@ enum WatchRendering {
                     GroupRendering.status(report.status, style: style),
                 ])
             }
-            var text = table.rendered() + "\n"
+            var text = table.rendered(wide: format == .wide) + "\n"
             guard let moving else { return text + "EVENTS/S from the next refresh on\n" }
             guard !moving.isEmpty else { return text + "no events since the last refresh\n" }
             var busiest = Table("EVENT", "EVENTS/S", "TOPIC")
+            busiest.droppable = ["TOPIC"]
             for rate in moving.prefix(Self.busiest) {
                 busiest.add([TerminalText.safe(rate.event), perSecond(rate.perSecond), rate.topic])
             }
-            text += busiest.rendered()
+            text += busiest.rendered(wide: format == .wide)
             if moving.count > Self.busiest { text += "and \(moving.count - Self.busiest) more event topics\n" }
             return text
         }
@@ -75,16 +77,17 @@ enum WatchRendering {
                     ("timestamp", .string(WireTimestamp.iso8601(millis: nowMillis))),
                     ("groups", .array(documents)),
                 ]))
-        case .table:
+        case .table, .wide:
             return groups.map { watched in
-                var text = GroupRendering.table(watched.lag)
+                var text = GroupRendering.table(watched.lag, wide: format == .wide)
                 text += "TREND        \(trend(watched.reading))\(watched.reading.stalled ? ", stalled" : "")\n"
                 guard let rates = ratesRead(by: watched.lag) else {
                     return text + "EVENTS/S     from the next refresh on\n"
                 }
                 var table = Table("EVENT", "EVENTS/S", "TOPIC")
+                table.droppable = ["TOPIC"]
                 for rate in rates { table.add([TerminalText.safe(rate.event), perSecond(rate.perSecond), rate.topic]) }
-                return text + "\n" + table.rendered()
+                return text + "\n" + table.rendered(wide: format == .wide)
             }.joined(separator: "\n")
         }
     }

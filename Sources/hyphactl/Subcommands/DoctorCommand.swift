@@ -19,14 +19,15 @@ struct DoctorCommand: AsyncParsableCommand {
         let path = ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)
         let settings: KafkaClientSettings
         do throws(KafkaFailure) {
-            settings = try global.clientSettings()
+            // Doctor checks each address itself, refused or not.
+            settings = try global.clientSettings(environment: ProcessInfo.processInfo.environment)
             let context = global.context ?? (try? ConfigFile.load(path: path))??.currentContext
             findings.append(
                 DoctorFinding(
                     .ok, "config",
                     FileManager.default.fileExists(atPath: path)
-                        ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapServers)"
-                        : "no config file; bootstrap \(settings.bootstrapServers)"))
+                        ? "\(path)\(context.map { ", context \($0)" } ?? ""); bootstrap \(settings.bootstrapDescription)"
+                        : "no config file; bootstrap \(settings.bootstrapDescription)"))
         } catch {
             findings.append(DoctorFinding(.fail, "config", error.reason, fix: error.hint ?? "fix the file, or pass -b"))
             Terminal.write(DoctorRendering.render(findings, style: style))

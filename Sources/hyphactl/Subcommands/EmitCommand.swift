@@ -25,6 +25,12 @@ struct EmitCommand: AsyncParsableCommand {
             needs DATA or a file (--file PATH, or stdin redirected from a file), not a pipe \
             (exit 64). A line larger than message.max.bytes fails alone, as an event the \
             broker refuses does (exit 1, the others are sent).
+
+            DATA that starts with { or [ but is not JSON is sent as text with a warning \
+            (--text: no warning; --json: refused). Read from a pipe, --jsonl refuses \
+            records of the events it would write read from this same cluster (a \
+            mirror into itself sends every event again and again; exit 1) unless \
+            --allow-loop.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -35,19 +41,34 @@ struct EmitCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The event's data.", valueName: "data")) var data: String?
     @Flag(help: "Payload type (default: a JSON object is d:, anything else s:).") var type: ForcedType?
     @Option(
-        name: .customLong("file"), help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"))
+        name: [.customShort("f"), .customLong("file")],
+        help: ArgumentHelp("Read the data from this file ('-': stdin).", valueName: "path"), completion: .file())
     var file: String?
     @Flag(help: "Each input line is one event, sent as soon as it is read.") var lines = false
     @Flag(help: "Each input line is a record of `tail -f jsonl`: replay a recorded stream, or mirror a live one.")
     var jsonl = false
     @Flag(help: "With --lines or --jsonl: check every line before sending any (a file, not a pipe).")
     var checkFirst = false
+    @Flag(help: "With --jsonl: send records read from this same cluster too (a mirror into itself).")
+    var allowLoop = false
     @Option(parsing: .unconditional, help: ArgumentHelp("Send each event this many times.", valueName: "n"))
     var `repeat`: Int = 1
     @OptionGroup var output: OutputOptions<EmitOutput>
 
     enum ForcedType: String, EnumerableFlag {
         case json, string, binary
+
+        static func name(for value: ForcedType) -> NameSpecification {
+            value == .string ? [.customLong("string"), .customLong("text")] : .long
+        }
+
+        static func help(for value: ForcedType) -> ArgumentHelp? {
+            switch value {
+            case .json: "Send DATA as d: (JSON); not JSON: exit 65."
+            case .string: "Send DATA as s: (text), even when it looks like JSON."
+            case .binary: "Send DATA as b: (bytes), as they are."
+            }
+        }
 
         var payloadType: PayloadType {
             switch self {
@@ -68,6 +89,7 @@ struct EmitCommand: AsyncParsableCommand {
         try EventNameArgument.check(event.map { [$0] } ?? [])
         if data != nil && file != nil { throw ValidationError("give DATA or --file, not both") }
         if `repeat` < 1 { throw ValidationError("--repeat must be at least 1") }
+        if allowLoop && !jsonl { throw ValidationError("--allow-loop goes with --jsonl") }
         if checkFirst {
             guard lines || jsonl else {
                 throw ValidationError("--check-first goes with --lines or --jsonl (one event is always checked first)")
@@ -84,6 +106,7 @@ struct EmitCommand: AsyncParsableCommand {
         if lines || jsonl { return try await sendLines() }
         let forced = type?.payloadType
         let bytes = try readInput()
+        if forced == nil, let warning = Self.notJSONWarning(bytes) { Terminal.printError(warning) }
         let payload: EventPayload
         do {
             payload = try PayloadInput.payload(PayloadInput.single(bytes, as: forced), as: forced)
@@ -100,15 +123,13 @@ struct EmitCommand: AsyncParsableCommand {
     /// `--lines` and `--jsonl`: each line sent as it is read (every line checked
     /// first with --check-first).
     private func sendLines() async throws {
-        let source: InputSource
-        do {
-            source = try input.open()
-        } catch {
-            throw CommandFailure.badInput(error.description)
-        }
+        let source = try open(input)
         // Made first, so librdkafka connects while the lines are checked.
-        let producer = try EventProducer(settings: global.clientSettings())
+        let settings = try global.clientSettings()
+        let producer = try EventProducer(settings: settings)
         let format: LineFormat = jsonl ? .records : .values(event: event ?? "", type: type?.payloadType)
+        // Only a pipe can feed back what is written; a file ends.
+        let loopCheck = jsonl && !allowLoop && !source.isSeekable ? MirrorLoopCheck(settings: settings) : nil
         if checkFirst, let problem = try await producer.check(lines: source, as: format) {
             throw CommandFailure.badInput("\(problem) (nothing was sent)")
         }
@@ -118,7 +139,7 @@ struct EmitCommand: AsyncParsableCommand {
             printDeliveries = { delivered in Terminal.write(EmitRendering.jsonLines(delivered)) }
         }
         let report = try await producer.send(
-            lines: source, as: format, repeat: `repeat`, onDelivered: printDeliveries)
+            lines: source, as: format, repeat: `repeat`, loopCheck: loopCheck, onDelivered: printDeliveries)
         try finish(report)
     }
 
@@ -134,10 +155,20 @@ struct EmitCommand: AsyncParsableCommand {
             throw CommandFailure.badInput("\(inputError) (\(before))")
         }
         if report.undelivered > 0 {
+            let reason = report.firstError ?? "no acknowledgement"
             throw CommandFailure.failed(
-                "\(report.undelivered) of \(report.total) events were not delivered: \(report.firstError ?? "no acknowledgement") (check the broker, or raise --timeout)"
+                "\(report.undelivered) of \(report.total) events were not delivered: \(reason) (\(Self.advice(for: reason)))"
             )
         }
+    }
+
+    /// What to try when events were not delivered, by the first one's reason.
+    static func advice(for reason: String) -> String {
+        if reason.contains("message.max.bytes") || reason.localizedCaseInsensitiveContains("message size too large") {
+            return "-X message.max.bytes=BYTES raises hyphactl's limit; the broker's is the topic's max.message.bytes "
+                + "(hyphactl topics describe shows it)"
+        }
+        return "see whether the brokers are up with hyphactl doctor; each event waits --timeout for its acknowledgement"
     }
 
     /// DATA, else --file, else standard input.
@@ -149,10 +180,38 @@ struct EmitCommand: AsyncParsableCommand {
 
     /// The whole input, for one event.
     private func readInput() throws -> [UInt8] {
+        let source = try open(input)
         do {
-            return try input.open().readAll()
+            return try source.readAll()
         } catch {
             throw CommandFailure.badInput(error.description)
         }
+    }
+
+    /// The input opened; one that cannot be opened exits 66. On a terminal, a
+    /// line on stderr says that it waits for typed data.
+    private func open(_ input: EmitInput) throws -> InputSource {
+        let source: InputSource
+        do {
+            source = try input.open()
+        } catch {
+            throw CommandFailure.noInput(error.description)
+        }
+        if case .standardInput = input, Terminal.inputIsInteractive {
+            Terminal.printError("reading DATA from stdin, Ctrl-D to end (or give DATA, or --file PATH)")
+        }
+        return source
+    }
+
+    /// A warning for DATA sent as text although it looks like JSON that does
+    /// not parse (`{bad json`); nil for anything else.
+    static func notJSONWarning(_ bytes: [UInt8]) -> String? {
+        guard let first = bytes.first(where: { !" \t\r\n".utf8.contains($0) }),
+            first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+        else { return nil }
+        let problem = bytes.withUnsafeBytes { buffer in JSONValidator.validate(buffer) }
+        guard let problem else { return nil }
+        return "warning: DATA starts with '\(Character(Unicode.Scalar(first)))' but is not JSON (\(problem)); "
+            + "sent as text (s:). --text sends text without this warning, --json refuses it"
     }
 }

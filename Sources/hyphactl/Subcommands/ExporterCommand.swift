@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import Foundation
 import HyphaExporter
 import HyphaKafkaAdmin
 
@@ -26,20 +27,20 @@ struct ExporterCommand: AsyncParsableCommand {
     var listen = ListenAddress.default.description
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Scrapes closer together than this get the last answer.", valueName: "duration"))
+        help: ArgumentHelp("Scrapes closer together than this get the last answer; default 5s.", valueName: "duration"),
+        transform: DurationArgument.parse)
     var minInterval = DurationArgument(argument: "5s")!
     @Option(parsing: .unconditional, help: ArgumentHelp("A total lag over N makes a server lagging.", valueName: "n"))
     var maxLag: Int64 = 100
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("No health check for this long makes a server silent.", valueName: "seconds"))
-    var silence: Double = 15
+        help: ArgumentHelp("No health check for this long makes a server silent; default 15s.", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var silence = DurationArgument(argument: "15s")!
 
     func validate() throws {
         if maxLag < 0 { throw ValidationError("--max-lag must be 0 or more") }
-        if !(silence > 0) || !silence.isFinite {
-            throw ValidationError("--silence must be a positive number of seconds")
-        }
+        if silence.duration <= .zero { throw ValidationError("--silence must be longer than 0") }
     }
 
     func run() async throws {
@@ -49,8 +50,8 @@ struct ExporterCommand: AsyncParsableCommand {
                 "--listen \(listen): expected HOST:PORT, [IPv6]:PORT or :PORT (e.g. 0.0.0.0:9308 or 127.0.0.1:9308)")
         }
         let configuration = MetricsExporter.Configuration(
-            settings: try global.clientSettings(),
-            limits: ServerLimits(silenceMillis: Int64(silence * 1000), maxLag: maxLag),
+            settings: try global.clientSettings(environment: ProcessInfo.processInfo.environment),
+            limits: ServerLimits(silenceMillis: Int64(silence.seconds * 1000), maxLag: maxLag),
             minInterval: minInterval.duration)
         let exporter: MetricsExporter
         do {

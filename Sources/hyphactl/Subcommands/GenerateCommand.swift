@@ -18,15 +18,22 @@ struct GenerateCommand: AsyncParsableCommand {
     enum Target: String, ExpressibleByArgument, CaseIterable { case compose, k8s }
 
     @Argument(help: "What to generate: compose or k8s.") var target: Target
-    @Option(name: .customShort("f"), help: ArgumentHelp("The deployment description.", valueName: "path"))
+    @Option(
+        name: [.customShort("f"), .customLong("file")],
+        help: ArgumentHelp("The deployment description.", valueName: "path"),
+        completion: .file(extensions: ["yaml", "yml"]))
     var file: String = "hypha.yaml"
     @Option(
-        name: .short,
-        help: ArgumentHelp("Write here instead of stdout (replaced whole, never half-written).", valueName: "path"))
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Write here instead of stdout (replaced whole, never half-written); unlike other commands' -o, a file.",
+            valueName: "path"),
+        completion: .file())
     var output: String?
     @Option(
         help: ArgumentHelp(
-            "Compare with this file instead of writing: exit 1 and a diff when it differs.", valueName: "path"))
+            "Compare with this file instead of writing: exit 1 and a diff when it differs.", valueName: "path"),
+        completion: .file())
     var check: String?
 
     func validate() throws {
@@ -35,7 +42,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw CommandFailure.badInput("cannot read \(file): no such file or not readable (see examples/)")
+            throw CommandFailure.noInput("cannot read \(file): no such file or not readable (see examples/)")
         }
         guard let text = String(validating: data, as: UTF8.self), !data.contains(0) else {
             throw CommandFailure.badInput("\(file): not UTF-8 text")

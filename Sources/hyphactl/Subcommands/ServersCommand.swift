@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import Foundation
 import HyphaKafkaAdmin
 
 /// `hyphactl servers`: each Hypha server seen on the bus.
@@ -8,14 +9,18 @@ struct ServersCommand: AsyncParsableCommand {
         commandName: "servers",
         abstract: "Each Hypha server on the bus: its group, lag and last health check.",
         discussion: """
-            STATUS is gone (group missing, empty or dead), silent (no health check for over \
-            --silence seconds), lagging (total lag over --max-lag) or ok. --check exits 3 \
+            STATUS is gone (group missing, empty or dead), silent (no health check for longer than \
+            --silence, 15s by default), lagging (total lag over --max-lag) or ok. --check exits 3 \
             when any server is not ok. --watch refreshes every --interval: in place on a \
             terminal, one snapshot per interval when piped (-o json: one JSON line each), \
             with each server's lag trend and the busiest event topics' events per second; \
             a server whose lag grew at 3 refreshes while its group committed nothing for \
             10 s or more is stalled. Ctrl-C ends it with exit 0.
-            """)
+
+            On a narrow terminal the table drops LAST-HEALTH-CHECK, then MEMBERS, then \
+            STATE; server ids are never cut. -o wide shows every column.
+            """,
+        aliases: ["server"])
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions<OutputFormat>
@@ -23,18 +28,20 @@ struct ServersCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("A total lag over N is lagging.", valueName: "n"))
     var maxLag: Int64 = 100
     @Option(
-        parsing: .unconditional, help: ArgumentHelp("No health check for this long is silent.", valueName: "seconds"))
-    var silence: Double = 15
+        parsing: .unconditional,
+        help: ArgumentHelp("No health check for this long is silent; default 15s.", valueName: "duration"),
+        transform: DurationArgument.parse)
+    var silence = DurationArgument(argument: "15s")!
     @OptionGroup var watching: WatchOptions
 
     func validate() throws {
         if maxLag < 0 { throw ValidationError("--max-lag must be 0 or more") }
-        if !(silence > 0) { throw ValidationError("--silence must be a positive number of seconds") }
+        if silence.duration <= .zero { throw ValidationError("--silence must be longer than 0") }
         if watching.watch && check { throw ValidationError("--check judges one survey: it does not go with --watch") }
     }
 
     func run() async throws {
-        let limits = ServerLimits(silenceMillis: Int64(silence * 1000), maxLag: maxLag)
+        let limits = ServerLimits(silenceMillis: Int64(silence.seconds * 1000), maxLag: maxLag)
         let now = WallClock.nowMillis
         if watching.watch { return try await watch(limits: limits) }
         let reports = try await ServerSurvey.run(settings: global.clientSettings(), limits: limits) { now() }
@@ -50,7 +57,8 @@ struct ServersCommand: AsyncParsableCommand {
 
     /// One survey per interval, with trends, stalls and event rates.
     private func watch(limits: ServerLimits) async throws {
-        let settings = try global.clientSettings()
+        // Watching goes on through failed refreshes, a refused connection included.
+        let settings = try global.clientSettings(environment: ProcessInfo.processInfo.environment)
         let style = Style(enabled: global.colorEnabled)
         let format = output.format
         var lags = LagWatch()

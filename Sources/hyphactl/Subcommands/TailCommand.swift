@@ -30,17 +30,23 @@ struct TailCommand: AsyncParsableCommand {
         help: ArgumentHelp("Start at this offset; negative: that many before the end (--offset -10).", valueName: "n"))
     var offset: Int64?
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "Start at a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.", valueName: "time"))
+            "Start at a time: as tail prints it (2026-12-06 06:11:39.597, local), ISO-8601, Unix seconds, or an age like 10m, 1h30m, 2d.",
+            valueName: "time"))
     var since: String?
     @Option(
         name: .customShort("n"), parsing: .unconditional,
         help: ArgumentHelp("Stop after this many events.", valueName: "n"))
     var count: Int?
     @Flag(name: .short, help: "Stop at the end offsets as they were at start.") var exitAtEnd = false
-    @Option(name: .short, parsing: .unconditional, help: ArgumentHelp("Only this partition.", valueName: "n"))
+    @Option(
+        name: [.short, .long], parsing: .unconditional, help: ArgumentHelp("Only this partition.", valueName: "n"))
     var partition: Int32?
-    @Option(name: .short, help: "Output format.") var format: TailFormat = .pretty
+    @Option(
+        name: [.customShort("f"), .customLong("format"), .customShort("o"), .customLong("output")],
+        help: ArgumentHelp("Output format; -o is the same option, as in the other commands.", valueName: "format"))
+    var format: TailFormat = .pretty
     @Option(
         help: ArgumentHelp(
             "Show b: payloads that are msgpack (Hypha's RPC messages) as JSON; others stay base64.",
@@ -56,9 +62,8 @@ struct TailCommand: AsyncParsableCommand {
         }
         if let count, count < 1 { throw ValidationError("-n must be at least 1") }
         if let partition, partition < 0 { throw ValidationError("-p must be a partition number (0 or more)") }
-        if let since, TailTime.millis(since, now: Date()) == nil {
-            throw ValidationError(
-                "--since \(since): expected an ISO-8601 time, Unix seconds, or an age like 10m, 2h, 1d")
+        if let since, PointInTime.millis(since, now: Date()) == nil {
+            throw ValidationError("--since \(since): expected \(PointInTime.syntax)")
         }
     }
 
@@ -69,10 +74,10 @@ struct TailCommand: AsyncParsableCommand {
             topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
         if !exitAtEnd { request.discovers = discovery(waiting: waiting) }
         let consumer = try TailConsumer(settings: settings)
-        let printer = SharedTailPrinter(
-            TailPrinter(
-                format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc
-            ))
+        var tailPrinter = TailPrinter(
+            format: format, style: Style(enabled: global.colorEnabled), decodesMsgpack: decode == .msgpack, utc: utc)
+        if isatty(STDOUT_FILENO) == 1 { tailPrinter.valueLimit = Self.terminalValueLimit }
+        let printer = SharedTailPrinter(tailPrinter)
         let stop = TailStopSignal()
         let signals = SignalWatch(stop)
         defer { signals.cancel() }
@@ -83,10 +88,13 @@ struct TailCommand: AsyncParsableCommand {
         printer.flush()
     }
 
+    /// The most of one value pretty output writes to a terminal: a screenful or so.
+    static let terminalValueLimit = 2048
+
     private func start() -> TailStart {
         if fromBeginning { return .beginning }
         if let offset { return .offset(offset) }
-        if let since, let millis = TailTime.millis(since, now: Date()) { return .time(millis) }
+        if let since, let millis = PointInTime.millis(since, now: Date()) { return .time(millis) }
         return .end
     }
 
@@ -151,34 +159,6 @@ enum TailDecoding: String, ExpressibleByArgument, CaseIterable { case msgpack }
 enum EventGlob {
     static func isGlob(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
     static func matches(_ pattern: String, _ name: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
-}
-
-/// `--since` values: ISO-8601, Unix seconds (or milliseconds), or an age.
-enum TailTime {
-    static func millis(_ text: String, now: Date) -> Int64? {
-        let nowMillis = Int64((now.timeIntervalSince1970 * 1000).rounded())
-        let ages: [(String, Double)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
-        for (unit, millis) in ages where text.hasSuffix(unit) {
-            if let amount = Double(text.dropLast(unit.count)), amount >= 0, amount.isFinite {
-                return nowMillis - Int64((amount * millis).rounded())
-            }
-        }
-        if text.allSatisfy(\.isASCIIDigitCharacter), let number = Int64(text) {
-            return text.count > 11 ? number : number * 1000
-        }
-        for options: ISO8601DateFormatter.Options in [
-            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
-        ] {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-        }
-        return nil
-    }
-}
-
-extension Character {
-    fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }
 
 /// SIGINT and SIGTERM raise the stop flag instead of killing the process.

@@ -5,5 +5,6 @@ import ArgumentParser
 struct GroupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groups", abstract: "Consumer groups of Hypha servers, their members and lag.",
-        subcommands: [GroupsList.self, GroupsDescribe.self, GroupsResetOffsets.self, GroupsDelete.self])
+        subcommands: [GroupsList.self, GroupsDescribe.self, GroupsResetOffsets.self, GroupsDelete.self],
+        aliases: ["group"])
 }

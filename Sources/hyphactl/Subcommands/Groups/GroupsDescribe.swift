@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
@@ -35,7 +36,10 @@ struct GroupsDescribe: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try global.clientSettings()
+        // Watching goes on through failed refreshes, a refused connection included.
+        let settings =
+            try watching.watch
+            ? global.clientSettings(environment: ProcessInfo.processInfo.environment) : global.clientSettings()
         let admin = try KafkaAdmin(settings: settings)
         if watching.watch {
             let format = output.format
@@ -53,10 +57,20 @@ struct GroupsDescribe: AsyncParsableCommand {
         }
         let lags = try await Self.describe(name, admin: admin)
         Terminal.write(GroupRendering.describe(lags, as: output.format, single: name != nil))
-        if let maxLag, let over = lags.first(where: { $0.totalLag > maxLag }) {
-            throw CommandFailure.thresholdExceeded(
-                "\(over.group): total lag \(over.totalLag) is over --max-lag \(maxLag)")
+        if let maxLag, let problem = Self.overLimit(lags, maxLag: maxLag) {
+            throw CommandFailure.thresholdExceeded(problem)
         }
+    }
+
+    /// What `--max-lag` found: every group over the limit (the first five by
+    /// name, then how many more); nil when none is.
+    static func overLimit(_ lags: [GroupLag], maxLag: Int64) -> String? {
+        let over = lags.filter { $0.totalLag > maxLag }
+        guard let first = over.first else { return nil }
+        if over.count == 1 { return "\(first.group): total lag \(first.totalLag) is over --max-lag \(maxLag)" }
+        let named = over.prefix(5).map { "\($0.group) (\($0.totalLag))" }.joined(separator: ", ")
+        let more = over.count > 5 ? " and \(over.count - 5) more" : ""
+        return "\(over.count) of \(lags.count) groups have a total lag over --max-lag \(maxLag): \(named)\(more)"
     }
 
     /// The named group (a server id resolved to its group), or every Hypha server group.

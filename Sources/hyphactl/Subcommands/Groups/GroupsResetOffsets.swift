@@ -26,8 +26,9 @@ struct GroupsResetOffsets: AsyncParsableCommand {
     @Flag(help: "To each partition's oldest stored message.") var toEarliest = false
     @Flag(help: "To each partition's end: skip what is not read yet.") var toLatest = false
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "To the first message at or after a time: 2026-11-27T09:00:00Z, Unix seconds, or an age like 10m, 2h, 1d.",
+            "To the first message at or after a time: as tail prints it (2026-12-06 06:11:39.597, local), ISO-8601, Unix seconds, or an age like 10m, 1h30m, 2d.",
             valueName: "time"))
     var toDatetime: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("To this offset in every partition.", valueName: "n"))
@@ -53,9 +54,8 @@ struct GroupsResetOffsets: AsyncParsableCommand {
         if let toOffset, toOffset < 0 {
             throw ValidationError("--to-offset must be 0 or more (--shift-by moves back from the committed offset)")
         }
-        if let toDatetime, TailTime.millis(toDatetime, now: Date()) == nil {
-            throw ValidationError(
-                "--to-datetime \(toDatetime): expected an ISO-8601 time, Unix seconds, or an age like 10m, 2h, 1d")
+        if let toDatetime, PointInTime.millis(toDatetime, now: Date()) == nil {
+            throw ValidationError("--to-datetime \(toDatetime): expected \(PointInTime.syntax)")
         }
     }
 
@@ -63,7 +63,7 @@ struct GroupsResetOffsets: AsyncParsableCommand {
     func target(now: Date) -> OffsetResetTarget {
         if toEarliest { return .earliest }
         if toLatest { return .latest }
-        if let toDatetime, let millis = TailTime.millis(toDatetime, now: now) { return .time(millis: millis) }
+        if let toDatetime, let millis = PointInTime.millis(toDatetime, now: now) { return .time(millis: millis) }
         if let toOffset { return .offset(toOffset) }
         return .shift(by: shiftBy ?? 0)
     }

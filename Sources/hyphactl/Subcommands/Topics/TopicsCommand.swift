@@ -5,5 +5,6 @@ import ArgumentParser
 struct TopicsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topics", abstract: "List, describe, create and delete the bus's topics.",
-        subcommands: [TopicsList.self, TopicsDescribe.self, TopicsCreate.self, TopicsDelete.self])
+        subcommands: [TopicsList.self, TopicsDescribe.self, TopicsCreate.self, TopicsDelete.self],
+        aliases: ["topic"])
 }

@@ -16,6 +16,10 @@ struct TopicsDelete: AsyncParsableCommand {
 
     func validate() throws {
         if names.isEmpty { throw ValidationError("name at least one event or topic to delete") }
+        if let glob = names.first(where: EventGlob.isGlob) {
+            throw ValidationError(
+                "'\(glob)': topics delete takes exact names, not globs; see the names with hyphactl topics list")
+        }
         try EventNameArgument.check(names, as: "an event or topic name")
     }
 
