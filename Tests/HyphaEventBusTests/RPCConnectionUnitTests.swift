@@ -64,7 +64,8 @@ struct RPCConnectionUnitTests {
         let sent = RPCMessage(header: ["to": "bob"]).encoded()
         let failure = await #expect(throws: KafkaFailure.self) { try await connection.emitMessage(sent) }
         #expect(failure?.kind == .invalidInput)
-        #expect(failure?.reason.contains("ws-1/alice has already been closed") == true, "\(failure.map(\.reason) ?? "")")
+        #expect(
+            failure?.reason.contains("ws-1/alice has already been closed") == true, "\(failure.map(\.reason) ?? "")")
         await #expect(throws: KafkaFailure.self) { try await connection.onMessage { _ in } }
     }
 

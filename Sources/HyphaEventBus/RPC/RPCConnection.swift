@@ -15,7 +15,7 @@ public typealias RPCMessageHandler = @Sendable (RPCMessage) async throws -> Void
 /// `<workspace>/<client id>` and those broadcast to `<workspace>/*` (events
 /// `<workspace>/<client id>:msg` and `<workspace>/*:msg`), and sends a message by
 /// emitting `<target>:msg`, after setting in its header who sent it and for whom
-/// (``RPCMessage/addressed(fromWorkspace:clientID:user:)``):
+/// (`RPCMessage.addressed(fromWorkspace:clientID:user:)`):
 ///
 /// ```swift
 /// let alice = try RPCConnection(bus: bus, workspace: "ws-1", clientID: "alice", userInfo: ["id": "alice"])
@@ -143,7 +143,7 @@ public final class RPCConnection: Sendable {
 
     /// Sends `bytes`, an RPC message (a msgpack map, the header, then the body),
     /// as Hypha's `emit_message` does: `to` is resolved
-    /// (``RPCMessage/target(_:fromWorkspace:)``), `ws`, `to`, `from` and `user` are
+    /// (`RPCMessage.target(_:fromWorkspace:)`), `ws`, `to`, `from` and `user` are
     /// set in the header, and the message goes out as event `<target>:msg` with
     /// the body unchanged. Returns after the broker's acknowledgement.
     ///
