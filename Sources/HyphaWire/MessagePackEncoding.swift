@@ -97,28 +97,27 @@ extension MessagePack {
 
     /// A length in the 8-, 16- or 32-bit form of `str`, `bin` or `ext`.
     private static func appendHead(_ count: Int, markers: (UInt8, UInt8, UInt8), to out: inout [UInt8]) {
-        switch count {
-        case 0...0xff: out += [markers.0, UInt8(count)]
-        case 0x100...0xffff:
-            out.append(markers.1)
-            appendBigEndian(UInt64(count), width: 2, to: &out)
-        default:
-            out.append(markers.2)
-            appendBigEndian(UInt64(count), width: 4, to: &out)
+        if count <= 0xff {
+            out += [markers.0, UInt8(count)]
+        } else {
+            appendWideHead(count, markers: (markers.1, markers.2), to: &out)
         }
     }
 
     /// An array's or a map's count: fix form below 16, else 16 or 32 bits.
     private static func appendContainerHead(_ count: Int, fix: UInt8, markers: (UInt8, UInt8), to out: inout [UInt8]) {
-        switch count {
-        case 0..<16: out.append(fix | UInt8(count))
-        case 16...0xffff:
-            out.append(markers.0)
-            appendBigEndian(UInt64(count), width: 2, to: &out)
-        default:
-            out.append(markers.1)
-            appendBigEndian(UInt64(count), width: 4, to: &out)
+        if count < 16 {
+            out.append(fix | UInt8(count))
+        } else {
+            appendWideHead(count, markers: markers, to: &out)
         }
+    }
+
+    /// A length in 16 bits when it fits, else 32.
+    private static func appendWideHead(_ count: Int, markers: (UInt8, UInt8), to out: inout [UInt8]) {
+        let wide = count > 0xffff
+        out.append(wide ? markers.1 : markers.0)
+        appendBigEndian(UInt64(count), width: wide ? 4 : 2, to: &out)
     }
 
     /// The low `width` bytes of `number`, most significant first.
