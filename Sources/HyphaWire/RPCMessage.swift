@@ -5,7 +5,7 @@
 /// Messages travel as `b:` events named `<target>:msg`, where the target is
 /// `<workspace>/<client id>` (`<workspace>/*` for everyone in a workspace,
 /// `*/<id>` for a workspace manager). The header names the receiver (`to`), the
-/// sender (`from`), the sender's workspace (`ws`) and user (`user`), and what the
+/// sender (`from`), the workspace it is sent in (`ws`), the sender's user (`user`), and what the
 /// message is (`type`, and `method` for a call).
 ///
 /// ``parse(_:)`` reads a header as Python's msgpack does with its defaults, so that
@@ -14,7 +14,7 @@ public struct RPCMessage: Sendable, Equatable {
     /// What ends the event name of every RPC message: `:msg`.
     public static let eventSuffix = ":msg"
 
-    /// The header: a ``MessagePackValue/map(_:)``, each key once.
+    /// The header: a ``MessagePackValue/map(_:)`` (each key once, when read by ``parse(_:)``).
     public private(set) var header: MessagePackValue
     /// What follows the header, unchanged.
     public var body: [UInt8]
@@ -56,7 +56,8 @@ public struct RPCMessage: Sendable, Equatable {
     public var to: String? { self["to"]?.stringValue }
     /// `from`: who sent it (`<workspace>/<client id>`), when it is a string.
     public var from: String? { self["from"]?.stringValue }
-    /// `ws`: the sender's workspace, when it is a string.
+    /// `ws`: the workspace the message is sent in (the sender's; the target's when
+    /// a workspace manager sends it), when it is a string.
     public var workspace: String? { self["ws"]?.stringValue }
     /// `type`: what kind of message it is (`method`, `log`, …), when it is a string.
     public var type: String? { self["type"]?.stringValue }
