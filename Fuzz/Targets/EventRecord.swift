@@ -74,6 +74,11 @@ private func checkRecord(
         expected.append(("error", .string(reason)))
         expected.append(("raw", .string(Data(raw).base64EncodedString())))
     }
+    if case .bytes(let bytes) = event.data, let message = RPCMessage.carried(byEvent: event.event, bytes) {
+        guard let header = MessagePack.json(message.header) else { fatalError("an RPC header without a JSON form") }
+        expected.append(("rpc", header))
+        expected.append(("body", .string(Data(message.body).base64EncodedString())))
+    }
     invariant(
         JSONValue.object(fields) == .object(expected),
         "the record \(String(decoding: record, as: UTF8.self)) does not say what the decoder says: \(expected)")
@@ -83,6 +88,8 @@ private func checkRecord(
 /// The record's fields, its `data` read on its own: a value as deep as the JSON
 /// reader allows is one level deeper inside the record. Nil when not JSON.
 private func recordFields(_ line: ArraySlice<UInt8>) -> [(String, JSONValue)]? {
+    // A b: record (the only kind with fields after data) is never that deep.
+    if case .object(let fields)? = parse(line) { return fields }
     // Quotes inside strings are escaped, so the first `,"data":` starts the field.
     let marker = Array(#","data":"#.utf8)
     let start = line.indices.first { line[$0...].starts(with: marker) }

@@ -12,6 +12,8 @@ public enum JSONLRecord {
     /// {"event":..,"topic":..,"partition":N,"offset":N,"timestamp":"2026-11-27T09:31:21.301Z" or null,"key":"d:test" or null,"type":"d"/"s"/"b"/null,"data":...}
     /// data: JSON value for d, string for s/no-prefix, standard padded base64 for b, null for no value;
     /// when the value is not what its key says: no "data" but "error":"<why>","raw":"<base64 of the value>".
+    /// A `b:` event whose name ends in `:msg` and whose value is an ``RPCMessage`` also gets, after
+    /// `data`, "rpc":<its header as JSON (as ``MessagePack/json(_:)-(MessagePackValue)`` shows it)>,"body":"<base64 of its body>".
     /// Keys that are not valid UTF-8 are written with U+FFFD replacements. Field order exactly as above.
     ///
     /// A stream of records is faster through one ``JSONLRecordWriter``, which reuses
@@ -64,12 +66,13 @@ public struct JSONLRecordWriter: Sendable {
     ) {
         let type = key.flatMap(EventKey.payloadType(of:))
         let data = RecordData(type: type, value: value)
+        let rpc = type == .bytes ? RPCFields(key: key, value: value) : nil
         if !identityMatches(topic: topic, key: key) { makeIdentity(topic: topic, key: key, type: type) }
         if let timestampMillis, timestampMillis >= 0, timestampMillis / 1000 != second {
             makeSecond(millis: timestampMillis)
         }
         let headCount = headCount
-        let bound = Self.fixedPartsBound + identityBytes.count + data.bound
+        let bound = Self.fixedPartsBound + identityBytes.count + data.bound + (rpc?.bound ?? 0)
         identityBytes.withUnsafeBytes { identity in
             secondBytes.withUnsafeBytes { secondText in
                 out.appendBytes(upTo: bound) { cursor in
@@ -93,6 +96,7 @@ public struct JSONLRecordWriter: Sendable {
                     }
                     cursor.put(UnsafeRawBufferPointer(rebasing: identity[headCount...]))
                     data.write(to: &cursor)
+                    rpc?.write(to: &cursor)
                     cursor.put("}\n")
                 }
             }
@@ -246,6 +250,33 @@ public struct JSONLRecordWriter: Sendable {
                 cursor.putBase64(raw)
                 cursor.put(UInt8(ascii: "\""))
             }
+        }
+    }
+
+    /// The `rpc` and `body` of a record whose message is an RPC message.
+    private struct RPCFields {
+        let header: [UInt8]
+        let body: [UInt8]
+
+        init?(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?) {
+            // A map's first byte is checked first: parsing would read a whole other value before refusing it.
+            guard let key, RPCMessage.isMessageEvent(key[2...]), let value, let first = value.first,
+                (0x80...0x8f).contains(first) || first == 0xde || first == 0xdf,
+                let message = try? RPCMessage.parse(Array(value)), let header = MessagePack.json(message.header)
+            else { return nil }
+            self.header = header.compactJSON()
+            body = message.body
+        }
+
+        /// The most bytes ``write(to:)`` writes.
+        var bound: Int { 32 + header.count + Base64.encodedLength(body.count) }
+
+        func write(to cursor: inout ByteCursor) {
+            cursor.put(",\"rpc\":")
+            cursor.put(header)
+            cursor.put(",\"body\":\"")
+            body.withUnsafeBytes { cursor.putBase64($0) }
+            cursor.put(UInt8(ascii: "\""))
         }
     }
 

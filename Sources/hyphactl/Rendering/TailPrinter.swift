@@ -61,14 +61,14 @@ struct TailPrinter {
         }
         let decoded = DecodedEvent.decode(topic: message.topic, key: message.key, value: nil)
         let key = message.key.map { String(decoding: $0, as: UTF8.self) }
-        let record: JSONValue = .object([
+        let record: [(String, JSONValue)] = [
             ("event", .string(decoded.event)), ("topic", .string(message.topic)),
             ("partition", .number(String(message.partition))), ("offset", .number(String(message.offset))),
             ("timestamp", message.timestampMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null),
             ("key", key.map(JSONValue.string) ?? .null), ("type", .string("b")), ("data", value),
             ("encoding", .string("msgpack")),
-        ])
-        buffer.append(contentsOf: record.compactJSON())
+        ]
+        buffer.append(contentsOf: JSONValue.object(record + Self.rpcFields(event: decoded.event, bytes)).compactJSON())
         buffer.append(0x0A)
     }
 
@@ -83,7 +83,9 @@ struct TailPrinter {
             case .json(let value): TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
             case .text(let text): TerminalText.safe(text)
             case .bytes(let bytes):
-                if decodesMsgpack, let value = MessagePack.json(bytes) {
+                if let message = RPCMessage.carried(byEvent: decoded.event, bytes) {
+                    rpcSummary(message)
+                } else if decodesMsgpack, let value = MessagePack.json(bytes) {
                     style.dim("(msgpack)") + " "
                         + TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
                 } else {
@@ -104,6 +106,23 @@ struct TailPrinter {
             style.dim(time), style.bold(style.cyan(TerminalText.safe(decoded.event))),
             style.dim("\(message.partition)@\(message.offset)"), style.yellow(type), shown,
         ].joined(separator: "  ") + "\n"
+    }
+}
+
+extension TailPrinter {
+    /// An RPC message in one line: `from → to  type method  (body N bytes)`.
+    fileprivate func rpcSummary(_ message: RPCMessage) -> String {
+        let route = "\(message.from ?? "?") → \(message.to ?? "?")"
+        let kind = [message.type, message.method].compactMap { $0 }.joined(separator: " ")
+        return style.bold(TerminalText.safe(route)) + "  " + style.yellow(TerminalText.safe(kind.isEmpty ? "-" : kind))
+            + "  " + style.dim("(body \(message.body.count) bytes)")
+    }
+
+    /// `rpc` (the header as JSON) and `body` (base64) when an event carries an RPC message.
+    fileprivate static func rpcFields(event: String, _ bytes: [UInt8]) -> [(String, JSONValue)] {
+        guard let message = RPCMessage.carried(byEvent: event, bytes), let header = MessagePack.json(message.header)
+        else { return [] }
+        return [("rpc", header), ("body", .string(Data(message.body).base64EncodedString()))]
     }
 }
 

@@ -155,10 +155,13 @@ struct TailCommand: AsyncParsableCommand {
 /// `--decode msgpack`.
 enum TailDecoding: String, ExpressibleByArgument, CaseIterable { case msgpack }
 
-/// Shell-style globs over event names.
+/// Shell-style globs over event names; a topic's mapped name (`ws-1/*` for
+/// `ws-1_alice_msg.<hash>`) as `HyphaTopic.mappedGlob` says.
 enum EventGlob {
     static func isGlob(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
-    static func matches(_ pattern: String, _ name: String) -> Bool { fnmatch(pattern, name, 0) == 0 }
+    static func matches(_ pattern: String, _ name: String) -> Bool {
+        fnmatch(pattern, name, 0) == 0 || fnmatch(HyphaTopic.mappedGlob(pattern), name, 0) == 0
+    }
 }
 
 /// SIGINT and SIGTERM raise the stop flag instead of killing the process.
