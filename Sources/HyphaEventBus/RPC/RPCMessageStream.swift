@@ -38,28 +38,37 @@ private final class MessageSubscription: Sendable {
         case none
         case subscribed(token: UInt64)
         case failed(any Error)
+        /// The connection was disconnected while the first step subscribed.
+        case ended
     }
 
     init(_ connection: RPCConnection) { self.connection = connection }
 
     func next() async throws -> RPCMessage? {
         try await subscribeOnce()
+        if case .ended = registration.withLock({ $0 }) { return nil }
         var messages = channel.makeAsyncIterator()
         return await messages.next()
     }
 
     private func subscribeOnce() async throws {
         switch registration.withLock({ $0 }) {
-        case .subscribed: return
+        case .subscribed, .ended: return
         case .failed(let failure): throw failure
         case .none: break
         }
         let channel = channel
+        let wasOpen = !connection.isClosed
         do {
             let token = try await connection.subscribe(
                 { message in await channel.send(message) }, finish: { channel.finish() })
             registration.withLock { $0 = .subscribed(token: token) }
         } catch {
+            // Disconnected meanwhile: the sequence ends, as it would have a moment later.
+            if wasOpen && connection.isClosed {
+                registration.withLock { $0 = .ended }
+                return
+            }
             registration.withLock { $0 = .failed(error) }
             throw error
         }
