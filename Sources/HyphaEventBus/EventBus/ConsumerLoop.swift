@@ -82,8 +82,8 @@ final class ConsumerLoop: Sendable {
         var generation: UInt64 = 0
         /// Each assigned topic's partitions.
         var owned: [String: [TopicPartition]] = [:]
-        /// Topics being let go, and the lanes each still waits for.
-        var releasing: [String: Set<TopicPartition>] = [:]
+        /// Topics being let go, and the closed lanes each still waits for.
+        var releasing: [String: [TopicPartition: PartitionLane]] = [:]
         var lastRetry = ContinuousClock.now
     }
 
@@ -278,8 +278,13 @@ final class ConsumerLoop: Sendable {
             }
             consumer.poll(timeoutMilliseconds: 100, listener)
         }
-        let lanes = Array(confined.lanes.values)
+        // Closing the consumer serves its queue: what it still hands over is dropped.
+        confined.generations.removeAll()
+        // Lanes of topics being let go are waited for too: their handler in hand
+        // must not run on after `stop` returned.
+        let lanes = Array(confined.lanes.values) + confined.releasing.values.flatMap(\.values)
         confined.lanes.removeAll()
+        confined.releasing.removeAll()
         for lane in lanes { lane.close() }
         let deadline = DispatchTime.now() + .nanoseconds(Int(context.settleBound.wholeMilliseconds) * 1_000_000)
         for lane in lanes { lane.awaitStop(until: deadline) }
@@ -294,6 +299,10 @@ final class ConsumerLoop: Sendable {
         var positions: [TopicPartition: Int64?] = [:]
         for start in starts { positions[TopicPartition(topic: topic, partition: start.partition)] = start.offset }
         consumer.assign(positions)
+        // librdkafka keeps a partition's pause across unassign and assign: one let go
+        // while paused (a release pauses, and so does a full lane) would never be read.
+        consumer.setPaused(false, partitions)
+        for partition in partitions { confined.paused.remove(partition) }
         context.logger.debug(
             "event bus \(context.serverID): reading \(topic), \(partitions.count) partitions (generation \(confined.generation))"
         )
@@ -304,7 +313,7 @@ final class ConsumerLoop: Sendable {
         for partition in partitions { confined.generations[partition] = nil }
         consumer.setPaused(true, partitions)
         let lanes = partitions.compactMap { confined.lanes.removeValue(forKey: $0) }
-        confined.releasing[topic] = Set(lanes.map(\.partition))
+        confined.releasing[topic] = Dictionary(uniqueKeysWithValues: lanes.map { ($0.partition, $0) })
         for lane in lanes { lane.close() }
         if lanes.isEmpty { finishRelease(topic) }
     }
@@ -322,7 +331,7 @@ final class ConsumerLoop: Sendable {
     }
 
     private func laneEnded(_ partition: TopicPartition, _ generation: UInt64, resumeAt: Int64?) {
-        if var waiting = confined.releasing[partition.topic], waiting.remove(partition) != nil {
+        if var waiting = confined.releasing[partition.topic], waiting.removeValue(forKey: partition) != nil {
             confined.releasing[partition.topic] = waiting
             if waiting.isEmpty { finishRelease(partition.topic) }
             return
