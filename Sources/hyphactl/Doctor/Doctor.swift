@@ -18,7 +18,6 @@ struct DoctorFinding: Sendable, Equatable {
     /// What to do about it, for warn and fail.
     let fix: String?
 
-    /// A finding.
     init(_ status: Status, _ check: String, _ detail: String, fix: String? = nil) {
         self.status = status
         self.check = check
