@@ -2,7 +2,7 @@
 import HyphaWire
 
 // An event name (the whole input, read as UTF-8 with ill-formed bytes replaced)
-// through wire-format.md's mapping to a topic and back, through the message key,
+// through docs/wire-format.md's mapping to a topic and back, through the message key,
 // and through the decoder and the jsonl record, which take the name from the key.
 
 @_cdecl("LLVMFuzzerTestOneInput")

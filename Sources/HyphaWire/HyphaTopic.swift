@@ -2,7 +2,7 @@
 /// Topic names of Hypha's bus.
 ///
 /// Events travel on `hypha_event_<name>`, health checks on `health_check_<server id>`
-/// (wire-format.md).
+/// (docs/wire-format.md).
 public enum HyphaTopic {
     /// The prefix of every event topic: `hypha_event_`.
     public static let eventPrefix: String = "hypha_event_"
@@ -16,7 +16,7 @@ public enum HyphaTopic {
     /// The length of the hash suffix's hexadecimal digits in a mapped topic.
     static let hashDigitCount = 16
 
-    /// Topic for an event name, with wire-format.md's rule for names that are not legal topic names
+    /// Topic for an event name, with docs/wire-format.md's rule for names that are not legal topic names
     /// (illegal chars -> "_", cut so whole topic <= 249, then "." + first 16 hex digits of SHA-256 of the name's UTF-8).
     ///
     /// A name made only of legal characters whose topic fits in 249 characters is used

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/// Writes `tail -f jsonl` records (cli.md) straight into a byte buffer, without building a JSON tree for d: values:
+/// Writes `tail -f jsonl` records (docs/cli.md) straight into a byte buffer, without building a JSON tree for d: values:
 /// valid d: values are validated with JSONValidator and copied through with surrounding whitespace trimmed; if they contain raw newlines / are multi-line,
 /// re-serialise compactly so each record is exactly one line.
 ///

@@ -6,7 +6,7 @@ public struct YAMLPosition: Sendable, Equatable, CustomStringConvertible {
     /// The column, from 1.
     public let column: Int
 
-    /// A position.
+    /// The place at `line` and `column`, both counted from 1.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
@@ -60,7 +60,7 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Where, when known.
     public let position: YAMLPosition?
 
-    /// An error.
+    /// `message`, at `position` when the error has one.
     public init(_ message: String, at position: YAMLPosition?) {
         self.message = message
         self.position = position

@@ -47,7 +47,7 @@ struct GroupsTests {
         #expect(try totalLag(server) == 0)
     }
 
-    @Test("describe -o json has cli.md's shape")
+    @Test("describe -o json has docs/cli.md's shape")
     func jsonShape() throws {
         let event = TestEnvironment.uniqueEvent()
         let server = "shape-\(event)"

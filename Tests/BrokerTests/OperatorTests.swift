@@ -304,7 +304,7 @@ struct OperatorTests {
         (["version"], 0),
     ]
 
-    @Test("exit codes follow cli.md", arguments: exitCases.indices)
+    @Test("exit codes follow docs/cli.md", arguments: exitCases.indices)
     func exitCodes(_ index: Int) throws {
         let (arguments, expected) = Self.exitCases[index]
         // Commands that name their own broker, or need none, run as they are.

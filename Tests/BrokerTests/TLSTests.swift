@@ -117,7 +117,7 @@ struct TLSTests {
             fix: "signed by a CA the broker trusts")
     }
 
-    /// A failure of the TLS handshake as cli.md promises it: exit 69 within
+    /// A failure of the TLS handshake as docs/cli.md promises it: exit 69 within
     /// --timeout + 2 s, one line naming the cause and the fix, no bare timeout.
     private func expectTLSFailure(
         _ result: ProcessResult, timeout: Double, naming cause: String, fix: String,

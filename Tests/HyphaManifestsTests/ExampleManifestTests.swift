@@ -5,7 +5,7 @@ import HyphaYAML
 import Testing
 
 /// Every example in examples/: its committed output is what it generates now, and
-/// that output passes the offline validators of deploy.md and our own cross-checks.
+/// that output passes the offline validators of docs/deploy.md and our own cross-checks.
 @Suite("the examples and their manifests")
 struct ExampleManifestTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -87,7 +87,7 @@ struct SpecReaderTests {
                 g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
                 """, "aliases expand to more than 100000 nodes (an alias bomb?)"
             ),
-            ("empty file", "", "the file is empty (start from examples/ or deploy.md)"),
+            ("empty file", "", "the file is empty (start from examples/ or docs/deploy.md)"),
             (
                 "reserved argument", validSpec.replacingOccurrences(of: "replicas: 1", with: "args: [--port=80]"),
                 "hypha.args[0]: --port is set by the generator and cannot be given here at line 6, column 9"

@@ -20,7 +20,7 @@ struct JSONLRecordTests {
     private let head =
         #"{"event":"test","topic":"hypha_event_test","partition":0,"offset":5,"timestamp":"2026-11-27T09:38:01.301Z","#
 
-    @Test("cli.md's example (1795772281301 ms is 09:38:01.301 per Python)")
+    @Test("docs/cli.md's example (1795772281301 ms is 09:38:01.301 per Python)")
     func cliExample() {
         #expect(
             line(key: utf8("d:test"), value: utf8(#"{"a":1}"#))

@@ -8,7 +8,7 @@ public struct TopicPartition: Hashable, Sendable, Comparable {
     /// The partition's id.
     public let partition: Int32
 
-    /// A topic partition.
+    /// Partition `partition` of `topic`.
     public init(topic: String, partition: Int32) {
         self.topic = topic
         self.partition = partition
@@ -31,7 +31,7 @@ public struct GroupMember: Sendable, Equatable {
     /// The partitions assigned to it.
     public let assignments: [TopicPartition]
 
-    /// A member.
+    /// A member as the coordinator describes it.
     public init(memberID: String, clientID: String, host: String, assignments: [TopicPartition]) {
         self.memberID = memberID
         self.clientID = clientID

@@ -163,11 +163,11 @@ package final class RDKafkaClient: @unchecked Sendable {
 
     /// Handles every event now on the main queue (and the log lines), waiting at
     /// most `timeoutMilliseconds` for the first one. Delivery reports go to
-    /// `onDelivery`: only a producer's owner, the one reader of its reports, calls
-    /// this; a client that produces nothing may leave it out.
+    /// `onDelivery`, which every caller names: a producer's owner, the one reader of
+    /// its reports, hands them on; a client that produces nothing has none to lose.
     package func serveMainQueue(
         timeoutMilliseconds: Int32 = 0,
-        onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void = { _ in }
+        onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void
     ) {
         serveLogs()
         guard !mainQueueForwarded else { return }

@@ -137,7 +137,8 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
         let count = batch.withUnsafeMutableBufferPointer { buffer in
             rd_kafka_consume_batch_queue(queue, timeoutMilliseconds, buffer.baseAddress, buffer.count)
         }
-        client.serveMainQueue()
+        // A reader produces nothing, so no delivery report can come.
+        client.serveMainQueue(onDelivery: { _ in })
         guard count > 0 else { return 0 }
         var answered = 0
         var failure: KafkaFailure?

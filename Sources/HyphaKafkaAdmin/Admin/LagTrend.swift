@@ -25,7 +25,6 @@ package struct LagSample: Sendable, Equatable {
     /// When it was taken, in milliseconds of a clock that only goes forward.
     package var atMillis: Int64
 
-    /// A sample.
     package init(totalLag: Int64, committed: [TopicPartition: Int64], atMillis: Int64) {
         self.totalLag = totalLag
         self.committed = committed
@@ -42,7 +41,6 @@ package struct LagReading: Sendable, Equatable {
     /// Burrow's stall rule holds: the group is not moving while its lag grows.
     package var stalled: Bool
 
-    /// A reading.
     package init(trend: LagTrend?, change: Int64?, stalled: Bool) {
         self.trend = trend
         self.change = change

@@ -4,14 +4,11 @@ import HyphaWire
 
 /// How many events an event topic received per second between two refreshes.
 package struct EventRate: Sendable, Equatable {
-    /// The event.
     package let event: String
-    /// Its topic.
     package let topic: String
     /// Events per second.
     package let perSecond: Double
 
-    /// A rate.
     package init(event: String, topic: String, perSecond: Double) {
         self.event = event
         self.topic = topic

@@ -69,7 +69,7 @@ public struct OffsetResetPlan: Sendable, Equatable {
     /// Whether the new offsets were committed; false for a dry run.
     public let executed: Bool
 
-    /// A plan.
+    /// The plan for `group`; `executed` false for a dry run.
     public init(group: String, state: String, partitions: [OffsetReset], executed: Bool) {
         self.group = group
         self.state = state

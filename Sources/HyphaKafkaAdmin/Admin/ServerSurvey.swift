@@ -21,7 +21,6 @@ package struct ServerReport: Sendable, Equatable {
         case ok
     }
 
-    /// The server id.
     package let serverID: String
     /// Its group's state; nil when it has no group.
     package let state: String?

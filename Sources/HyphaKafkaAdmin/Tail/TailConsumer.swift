@@ -35,7 +35,7 @@ public struct TailRequest: Sendable {
     /// How often to look for new topics and partitions.
     public var discoveryInterval: Duration = .seconds(2)
 
-    /// A request.
+    /// Tail `topics`, from the end and following unless told otherwise.
     public init(
         topics: [String], partition: Int32? = nil, start: TailStart = .end, stopAtEnd: Bool = false, limit: Int? = nil
     ) {
@@ -61,7 +61,7 @@ public enum TailOutcome: Sendable, Equatable {
 public final class TailStopSignal: Sendable {
     private let raised = Atomic<Bool>(false)
 
-    /// A lowered flag.
+    /// A flag not raised yet.
     public init() {}
 
     /// Asks the tail to end after the batch in hand.

@@ -24,7 +24,7 @@ public enum DeploymentReader {
                 file: file,
                 problems: [
                     SpecProblem(
-                        path: "", message: "the file is empty (start from examples/ or deploy.md)", position: nil)
+                        path: "", message: "the file is empty (start from examples/ or docs/deploy.md)", position: nil)
                 ])
         }
         var problems = ProblemList()

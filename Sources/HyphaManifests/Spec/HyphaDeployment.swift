@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/// A whole Hypha-on-Kafka deployment, as `hypha.yaml` describes it (deploy.md).
+/// A whole Hypha-on-Kafka deployment, as `hypha.yaml` describes it (docs/deploy.md).
 public struct HyphaDeployment: Sendable, Equatable {
     /// DNS-1123 label; prefixes every generated object.
     public var name: String

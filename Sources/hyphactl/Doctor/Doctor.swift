@@ -18,7 +18,6 @@ struct DoctorFinding: Sendable, Equatable {
     /// What to do about it, for warn and fail.
     let fix: String?
 
-    /// A finding.
     init(_ status: Status, _ check: String, _ detail: String, fix: String? = nil) {
         self.status = status
         self.check = check
@@ -31,7 +30,7 @@ struct DoctorFinding: Sendable, Equatable {
 /// bootstrap server's name and port, the brokers' answer, the loaded librdkafka
 /// against them, Hypha's topics against the recommended settings, stale servers.
 enum Doctor {
-    /// Recommended for Hypha's topics in production (deploy.md).
+    /// Recommended for Hypha's topics in production (docs/deploy.md).
     static let recommended = (partitions: 3, replicationFactor: 3, minInsyncReplicas: 2)
 
     /// Every finding, in the order checked; later checks are skipped when Kafka cannot be reached.

@@ -5,7 +5,7 @@ import HyphaKafkaAdmin
 
 /// A failure found by the CLI itself (bad input data, a refused confirmation).
 struct CommandFailure: Error, CustomStringConvertible {
-    /// The exit code cli.md assigns to this failure.
+    /// The exit code docs/cli.md assigns to this failure.
     let exitCode: Int32
     /// One line: what failed and what to try.
     let description: String
@@ -24,7 +24,7 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 }
 
-/// The one place where failures become exit codes (cli.md, "Exit codes").
+/// The one place where failures become exit codes (docs/cli.md, "Exit codes").
 enum ExitCodes {
     static func code(for failure: KafkaFailure) -> Int32 {
         switch failure.kind {

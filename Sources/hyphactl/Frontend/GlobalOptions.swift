@@ -5,7 +5,7 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import Logging
 
-/// The options every command takes (cli.md, "Global options").
+/// The options every command takes (docs/cli.md, "Global options").
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: [.customShort("b"), .customLong("bootstrap-servers"), .customLong("kafka-uri")],

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""A Python Hypha server's side of the Kafka event bus, for tests (docs: wire-format.md).
+"""A Python Hypha server's side of the Kafka event bus, for tests (docs/wire-format.md).
 
 Speaks through aiokafka, the client the Python Hypha server uses, and does on the wire
 what that server does. Results are JSON lines on stdout; diagnostics go to stderr.
@@ -48,7 +48,7 @@ log = logging.getLogger("hypha_peer")
 
 
 def topic_for(event: str) -> str:
-    """wire-format.md: legal names unchanged; else sanitised, cut, "." + sha256[:16]."""
+    """docs/wire-format.md: legal names unchanged; else sanitised, cut, "." + sha256[:16]."""
     if LEGAL_NAME.fullmatch(event) and len(EVENT_PREFIX) + len(event) <= MAX_TOPIC:
         return EVENT_PREFIX + event
     digest = hashlib.sha256(event.encode("utf-8")).hexdigest()[:16]
