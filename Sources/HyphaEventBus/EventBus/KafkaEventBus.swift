@@ -499,6 +499,7 @@ public final class KafkaEventBus: Sendable {
         for waiter in state.withLock({ $0.registry.waiters(for: event.name) }) where waiter.matches(event) {
             waiter.settle(.success(event))
         }
+        var claimedAny = false
         for entry in state.withLock({ $0.registry.entries(side, event.name) }) {
             guard owned() else { return .abandoned }
             let claimed = state.withLock { state in
@@ -507,10 +508,17 @@ public final class KafkaEventBus: Sendable {
                 return claimed
             }
             guard claimed else { continue }
+            claimedAny = true
             let handled = await runHandler(entry, event)
             let offWaiters = state.withLock { $0.registry.finish(entry.id) }
             for waiter in offWaiters { waiter.resume() }
             guard handled else { return .abandoned }
+        }
+        // Nobody reads the event any more (its last handler, or `events()` loop,
+        // has just gone, and its topic is being let go): it stays unhandled, for
+        // whoever reads the topic next starts at the first event nobody had.
+        if !claimedAny && side == .kafka && !state.withLock({ $0.registry.isWanted(event.name) }) {
+            return .abandoned
         }
         return .handled
     }
