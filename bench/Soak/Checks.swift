@@ -273,7 +273,11 @@ enum Checks {
         causes: [String: [(id: Int, requested: Double, removing: Double)]], used: inout Set<Int>
     ) -> String? {
         let instance = state.registrations[call.registration].instance
-        let onThisBus = earlier.filter { state.registrations[$0.registration].instance == instance }
+        // The same payload at another offset was sent twice (a producer retry), not read again.
+        let onThisBus = earlier.filter {
+            state.registrations[$0.registration].instance == instance && $0.partition == call.partition
+                && $0.offset == call.offset
+        }
         guard let previous = onThisBus.last else { return nil }
         if previous.partition == call.partition && previous.generation == call.generation {
             return "came twice within generation \(call.generation) (before at \(fixed(previous.at, 3)) s)"
