@@ -101,7 +101,7 @@ final class Fleet: Sendable {
             configuration: EventBusConfiguration(
                 kafka: settings, serverID: Plan.serverID(server), healthCheckInterval: SoakSettings.healthCheckInterval,
                 deliveryTimeout: SoakSettings.deliveryTimeout, handlerTimeout: SoakSettings.handlerTimeout))
-        let instance = ledger.newInstance(server: server)
+        let instance = ledger.newInstance(server: server, mode: mode)
         return (bus, instance, ledger.label(instance) + (mode == .service ? "s" : ""))
     }
 

@@ -69,6 +69,8 @@ final class Ledger: Sendable {
     struct Instance: Sendable {
         let number: Int
         let server: Int
+        /// `started` or `service`.
+        let mode: String
         let created: Double
         var started: Double?
         var stopped: Double?
@@ -147,10 +149,11 @@ final class Ledger: Sendable {
 
     // MARK: Buses and handlers
 
-    func newInstance(server: Int) -> Int {
+    func newInstance(server: Int, mode: RunMode) -> Int {
         let created = now()
         return state.withLock { state in
-            state.instances.append(Instance(number: state.instances.count, server: server, created: created))
+            state.instances.append(
+                Instance(number: state.instances.count, server: server, mode: mode.rawValue, created: created))
             return state.instances.count - 1
         }
     }
@@ -302,7 +305,7 @@ extension Ledger.State {
     var lines: [String] {
         func time(_ value: Double?) -> String { value.map { fixed($0, 3) } ?? "-" }
         var lines = instances.map { instance in
-            "bus \(instance.label) created \(time(instance.created)) started \(time(instance.started)) "
+            "bus \(instance.label) (\(instance.mode)) created \(time(instance.created)) started \(time(instance.started)) "
                 + "stopped \(time(instance.stopped)) dropped \(time(instance.dropped)) gone \(time(instance.gone))"
         }
         lines += registrations.map { r in
