@@ -25,6 +25,8 @@ struct FaultInjector: Sendable {
             cluster.bringUp()
         case .requestErrors(let request, let codes):
             cluster.failNext(request, with: codes)
+        case .refuseProduce(let codes):
+            cluster.failNext(.produce, with: codes)
         case .moveCoordinator(let server, let broker):
             cluster.moveGroupCoordinator(HyphaGroup.forServer(Plan.serverID(server)), to: broker)
         case .moveLeader(let event, let partition, let broker):

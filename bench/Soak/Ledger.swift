@@ -12,7 +12,7 @@ struct SoakClock: Sendable {
 /// Everything the run did that the checks need: acknowledged emits, handler
 /// registrations and removals, every handler call, bus instances.
 final class Ledger: Sendable {
-    enum Kind: String, Sendable { case persistent, transient, once }
+    enum Kind: String, Sendable { case persistent, transient, once, stream }
 
     /// An emit that returned success.
     struct Emit: Sendable {
@@ -31,10 +31,16 @@ final class Ledger: Sendable {
         let event: String
         let kind: Kind
         /// What deliveries are counted against: for a persistent handler the same on
-        /// every bus of its server (`P/<server>/<event>`), else the registration itself.
+        /// every bus of its server (`P/<server>/<event>`), for a client's loops the same
+        /// for every loop of it (`S/<server>/<name>`), else the registration itself.
         let logical: String
+        /// When its `on`/`once` was called (a loop: its first `next()`).
+        let requested: Double
         /// When its `on`/`once` returned.
         var added: Double?
+        /// When its removal began: `off` called, its loop decided to end, its bus's
+        /// `stop` called or the bus dropped.
+        var removing: Double?
         /// The first of: its `off` returned, its `on` threw, its bus's `stop` returned.
         var removed: Double?
         var removedBy: String?
@@ -63,9 +69,14 @@ final class Ledger: Sendable {
     struct Instance: Sendable {
         let number: Int
         let server: Int
+        /// `started` or `service`.
+        let mode: String
         let created: Double
         var started: Double?
         var stopped: Double?
+        /// When the soak let go of it without `stop()`, and when it was seen freed.
+        var dropped: Double?
+        var gone: Double?
         var label: String { "\(Plan.serverID(server))#\(number)" }
     }
 
@@ -80,6 +91,34 @@ final class Ledger: Sendable {
         var counters: [String: Int] = [:]
         /// Disorder seen as it happened (a `waitFor` answered with another event).
         var problems: [String] = []
+        /// Clients' loops by logical name (`S/<server>/<name>`).
+        var slots: [String: Slot] = [:]
+        var waits: [Wait] = []
+        /// Per `"<instance>|<event>"`: when something happened that may change how the
+        /// bus reads the event (a handler or loop removed, a loop left): a redelivery's cause.
+        var changes: [String: [Double]] = [:]
+        /// How long each `on`/`once` on a running bus took, in seconds.
+        var subscribeTimes: [Double] = []
+    }
+
+    /// A client's messages, read by a loop of its server's bus from `since` to the end.
+    struct Slot: Sendable {
+        let server: Int
+        let name: String
+        /// When its first loop was known to read (a later `on` of the name, made
+        /// while the loop was registered, returned): events emitted after it are due.
+        var since: Double?
+    }
+
+    /// One `waitFor` call.
+    struct Wait: Sendable {
+        enum Outcome: String, Sendable { case found, timedOut, cancelled, failed }
+        let instance: Int
+        let event: String
+        let started: Double
+        let timeout: Double
+        let outcome: Outcome
+        let ended: Double
     }
 
     let clock = SoakClock()
@@ -110,10 +149,11 @@ final class Ledger: Sendable {
 
     // MARK: Buses and handlers
 
-    func newInstance(server: Int) -> Int {
+    func newInstance(server: Int, mode: RunMode) -> Int {
         let created = now()
         return state.withLock { state in
-            state.instances.append(Instance(number: state.instances.count, server: server, created: created))
+            state.instances.append(
+                Instance(number: state.instances.count, server: server, mode: mode.rawValue, created: created))
             return state.instances.count - 1
         }
     }
@@ -123,30 +163,94 @@ final class Ledger: Sendable {
         state.withLock { $0.instances[instance].started = at }
     }
 
+    /// Its `stop` was called (or its group told to shut down), or, `dropped`, the
+    /// soak let go of it without `stop()`.
+    func instanceStopping(_ instance: Int, dropped: Bool = false) {
+        let at = now()
+        state.withLock { state in
+            if dropped { state.instances[instance].dropped = at }
+            for index in state.registrations.indices where state.registrations[index].instance == instance {
+                Self.markRemoving(&state, index, at: at)
+            }
+        }
+    }
+
+    /// A dropped bus seen freed: none of its handlers may start from now on.
+    func instanceGone(_ instance: Int) {
+        let at = now()
+        state.withLock { state in
+            state.instances[instance].gone = at
+            Self.markRemoved(&state, instance, at: at, by: "bus was freed")
+        }
+    }
+
+    private static func markRemoved(_ state: inout State, _ instance: Int, at: Double, by cause: String) {
+        for index in state.registrations.indices where state.registrations[index].instance == instance {
+            if state.registrations[index].removed == nil {
+                state.registrations[index].removed = at
+                state.registrations[index].removedBy = cause
+            }
+        }
+    }
+
+    private static func markRemoving(_ state: inout State, _ index: Int, at: Double) {
+        guard state.registrations[index].removing == nil else { return }
+        state.registrations[index].removing = at
+        let registration = state.registrations[index]
+        state.changes["\(registration.instance)|\(registration.event)", default: []].append(at)
+    }
+
+    /// A handler's `off` is about to be called, or a loop is about to be left.
+    func removing(_ registration: Int) {
+        let at = now()
+        state.withLock { Self.markRemoving(&$0, registration, at: at) }
+    }
+
+    func slotOpened(_ logical: String, server: Int, name: String) {
+        state.withLock { state in
+            if state.slots[logical] == nil { state.slots[logical] = Slot(server: server, name: name) }
+        }
+    }
+
+    func slotSince(_ logical: String) -> Double? { state.withLock { $0.slots[logical]?.since } }
+
+    func slotReading(_ logical: String) {
+        let at = now()
+        state.withLock { state in
+            if state.slots[logical]?.since == nil { state.slots[logical]?.since = at }
+        }
+    }
+
+    func waited(instance: Int, event: String, started: Double, timeout: Double, _ outcome: Wait.Outcome) {
+        let wait = Wait(
+            instance: instance, event: event, started: started, timeout: timeout, outcome: outcome, ended: now())
+        state.withLock { $0.waits.append(wait) }
+    }
+
+    func subscribeTook(_ seconds: Double) { state.withLock { $0.subscribeTimes.append(seconds) } }
+
     /// Its `stop` returned: no handler of it may run from now on.
     func instanceStopped(_ instance: Int) {
         let at = now()
         state.withLock { state in
             if state.instances[instance].stopped == nil { state.instances[instance].stopped = at }
-            for index in state.registrations.indices where state.registrations[index].instance == instance {
-                if state.registrations[index].removed == nil {
-                    state.registrations[index].removed = at
-                    state.registrations[index].removedBy = "stop returned"
-                }
-            }
+            Self.markRemoved(&state, instance, at: at, by: "stop returned")
         }
     }
 
     func label(_ instance: Int) -> String { state.withLock { $0.instances[instance].label } }
 
     /// A registration about to be made; its handler records calls under the returned id.
-    func register(instance: Int, server: Int, event: String, kind: Kind) -> Int {
-        state.withLock { state in
+    func register(instance: Int, server: Int, event: String, kind: Kind, logical: String? = nil) -> Int {
+        let at = now()
+        return state.withLock { state in
             let id = state.registrations.count
-            let logical = kind == .persistent ? "P/\(Plan.serverID(server))/\(event)" : "\(kind.rawValue)/\(id)"
+            let logical =
+                logical ?? (kind == .persistent ? "P/\(Plan.serverID(server))/\(event)" : "\(kind.rawValue)/\(id)")
             state.registrations.append(
                 Registration(
-                    id: id, instance: instance, server: server, event: event, kind: kind, logical: logical))
+                    id: id, instance: instance, server: server, event: event, kind: kind, logical: logical,
+                    requested: at))
             return id
         }
     }
@@ -193,5 +297,34 @@ final class Ledger: Sendable {
             registration: registration, event: event.name, payload: payload, partition: partition, offset: offset,
             generation: event.generation, at: at)
         state.withLock { $0.calls.append(call) }
+    }
+}
+
+extension Ledger.State {
+    /// Everything recorded, one line each, in the order it happened within each kind.
+    var lines: [String] {
+        func time(_ value: Double?) -> String { value.map { fixed($0, 3) } ?? "-" }
+        var lines = instances.map { instance in
+            "bus \(instance.label) (\(instance.mode)) created \(time(instance.created)) started \(time(instance.started)) "
+                + "stopped \(time(instance.stopped)) dropped \(time(instance.dropped)) gone \(time(instance.gone))"
+        }
+        lines += registrations.map { r in
+            "handler #\(r.id) \(r.kind.rawValue) \(r.logical) on \(instances[r.instance].label) of \(r.event): "
+                + "requested \(time(r.requested)) added \(time(r.added)) removing \(time(r.removing)) "
+                + "removed \(time(r.removed)) \(r.removedBy ?? "")"
+        }
+        lines += emits.map {
+            "emit \($0.id) \($0.event) via \(instances[$0.instance].label) \(time($0.started))–\(time($0.returned))"
+        }
+        lines += calls.map { call in
+            let place =
+                call.partition.map { "\($0.topic)[\($0.partition)]@\(call.offset) gen \(call.generation)" } ?? "local"
+            return "call #\(call.registration) \(call.event) \(call.payload ?? "-") \(place) at \(time(call.at))"
+        }
+        lines += waits.map {
+            "waitFor \($0.event) on \(instances[$0.instance].label) \(time($0.started)) timeout \($0.timeout) "
+                + "\($0.outcome.rawValue) at \(time($0.ended))"
+        }
+        return lines
     }
 }

@@ -29,6 +29,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Flag(help: "No faults and no restarts: checks the soak itself, where nothing may be lost.")
     var calm = false
 
+    @Option(help: "Write what the run recorded (buses, handlers, emits, calls), one line each, to this file.")
+    var ledger: String?
+
     @Flag(help: "Print the schedule the seed makes, and exit.")
     var printSchedule = false
 
@@ -54,7 +57,7 @@ struct SoakCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "event-bus-soak")
         logger.logLevel = level
-        let status = await SoakRun(plan: plan, logger: logger).run()
+        let status = await SoakRun(plan: plan, logger: logger, ledgerFile: ledger).run()
         // Leave at once: a hung call's task or thread must not keep the process alive.
         Foundation.exit(status)
     }

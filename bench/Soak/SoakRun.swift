@@ -11,6 +11,7 @@ import Synchronization
 struct SoakRun {
     let plan: Plan
     let logger: Logger
+    let ledgerFile: String?
 
     static let brokers = 3
     static let drainTime: Duration = .seconds(15)
@@ -41,6 +42,19 @@ struct SoakRun {
         let faults = FaultInjector(cluster: cluster, ledger: ledger)
         let fleet = Fleet(
             plan: plan, bootstrapServers: cluster.bootstrapServers, ledger: ledger, watchdog: watchdog, logger: logger)
+        let streams = Streams(fleet: fleet, ledger: ledger, watchdog: watchdog, finished: Latch())
+        let droppedWatch = Task {
+            var reported = Set<Int>()
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                for (instance, since) in fleet.watchDropped()
+                where ledger.now() - since > SoakSettings.goneBound.seconds && reported.insert(instance).inserted {
+                    watchdog.flag(
+                        "\(ledger.label(instance)) was dropped without stop() at \(fixed(since)) s and is still not freed"
+                    )
+                }
+            }
+        }
         say(
             "soak: seed \(plan.seed), \(plan.seconds) s, \(plan.buses) buses\(plan.calm ? " (calm)" : ""), "
                 + "librdkafka \(LibrdkafkaVersion.loaded), \(Self.brokers) mock brokers; topics "
@@ -71,7 +85,8 @@ struct SoakRun {
         let lanesEnd = end + Self.drainTime
         let lanes = Pending()
         let context = LaneContext(
-            fleet: fleet, faults: faults, ledger: ledger, watchdog: watchdog, end: end, lanesEnd: lanesEnd)
+            fleet: fleet, faults: faults, ledger: ledger, watchdog: watchdog, streams: streams, end: end,
+            lanesEnd: lanesEnd)
         for lane in plan.lanes {
             lanes.spawn { await context.run(lane, start: start) }
         }
@@ -120,15 +135,27 @@ struct SoakRun {
             try? await Task.sleep(for: .milliseconds(250))
         }
 
-        // Stop every bus (bounded like any stop, and by the run's budget).
+        // Stop every bus (bounded like any stop, and by the run's budget); the
+        // clients' loops end with them.
+        streams.finished.set()
         let stopping = Pending()
         for member in fleet.takeAll() {
-            stopping.spawn { await fleet.stop(member) }
+            stopping.spawn { await fleet.end(member, .graceful) }
         }
         _ = await stopping.drained(until: ContinuousClock.now + SoakSettings.stopBound + .seconds(1))
         watching.cancel()
+        droppedWatch.cancel()
+        _ = fleet.watchDropped()
 
-        return conclude(ledger.snapshot(), watchdog)
+        let state = ledger.snapshot()
+        if let ledgerFile {
+            do {
+                try state.lines.joined(separator: "\n").write(toFile: ledgerFile, atomically: false, encoding: .utf8)
+            } catch {
+                printError("soak: \(ledgerFile): \(error)")
+            }
+        }
+        return conclude(state, watchdog)
     }
 
     private func conclude(_ state: Ledger.State, _ watchdog: Watchdog) -> Int32 {
@@ -163,11 +190,17 @@ struct SoakRun {
         let counters = state.counters.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         say("soak: call times: \(watchdog.times)")
         say(
-            "soak: expected deliveries \(verdict.expected); emits failed \(state.emitsFailed), skipped \(state.emitsSkipped); "
-                + "handlers registered \(state.registrations.count), bus objects \(state.instances.count); \(counters)")
+            "soak: expected deliveries \(verdict.expected) (\(verdict.dueByKind)); emits failed \(state.emitsFailed), "
+                + "skipped \(state.emitsSkipped); handlers registered \(state.registrations.count), "
+                + "bus objects \(state.instances.count); \(counters)")
+        let times = state.subscribeTimes.sorted()
+        func percentile(_ p: Double) -> String {
+            times.isEmpty ? "-" : fixed(times[min(times.count - 1, Int(Double(times.count) * p))] * 1000, 0)
+        }
         say(
             "soak: seconds \(plan.seconds), seed \(plan.seed), emits \(verdict.emits), deliveries \(verdict.deliveries), "
-                + "redelivered \(verdict.redelivered), lost \(verdict.lost.count), disorder \(verdict.disorder.count), hung \(hung.count)"
+                + "redelivered \(verdict.redelivered), lost \(verdict.lost.count), disorder \(verdict.disorder.count), hung \(hung.count), "
+                + "subscribe p50 \(percentile(0.5)) ms, p99 \(percentile(0.99)) ms, threads peak \(watchdog.peakThreads)"
         )
         return verdict.lost.isEmpty && verdict.disorder.isEmpty && hung.isEmpty ? 0 : 1
     }
@@ -185,6 +218,7 @@ struct LaneContext: Sendable {
     let faults: FaultInjector
     let ledger: Ledger
     let watchdog: Watchdog
+    let streams: Streams
     /// No step starts after `end`; a restart may keep trying to bring its bus up until `lanesEnd`.
     let end: ContinuousClock.Instant
     let lanesEnd: ContinuousClock.Instant
@@ -220,23 +254,13 @@ struct LaneContext: Sendable {
             await briefly(.once, server, event, hold: hold, profile: profile)
         case .waitFor(let server, let event, let timeout):
             guard let member = fleet.current(server) else { return ledger.count("steps skipped") }
-            do {
-                let found = try await watchdog.run(
-                    "waitFor \(event)", bus: member.label, bound: SoakSettings.waitForBound(.seconds(timeout))
-                ) {
-                    try await member.bus.waitFor(event, where: { _ in true }, timeout: .seconds(timeout))
-                }
-                ledger.count("waitFor found")
-                if found.name != event {
-                    ledger.problem("waitFor \(event) on \(member.label) returned an event named \(found.name)")
-                }
-            } catch let failure as KafkaFailure where failure.kind == .notFound {
-                ledger.count("waitFor timed out")
-            } catch {
-                ledger.count("waitFor failed")
-            }
-        case .restart(let server, let down):
-            await fleet.restart(server, down: down, until: lanesEnd)
+            await fleet.wait(for: event, timeout: timeout, on: member)
+        case .restart(let server, let down, let how, let next):
+            await fleet.restart(server, down: down, how: how, next: next, until: lanesEnd)
+        case .stream(let server, let event, let hold, let end):
+            await streams.transient(server, event, hold: hold, end: end)
+        case .client(let server, let name):
+            Task { await streams.client(server, name) }
         case .fault(let fault):
             await faults.apply(fault, end: end)
         }

@@ -19,6 +19,7 @@ final class Watchdog: Sendable {
         var open: [Int: Call] = [:]
         var hung: [String] = []
         var dumped = false
+        var peakThreads = 0
         /// Per call name's first word: how many returned, their total and longest time.
         var times: [String: (count: Int, total: Double, longest: Double)] = [:]
     }
@@ -53,14 +54,34 @@ final class Watchdog: Sendable {
     /// Calls still running, hung or not.
     var open: [Call] { state.withLock { Array($0.open.values) }.sorted { $0.started < $1.started } }
 
-    /// Looks for hung calls every quarter second until the task is cancelled.
+    /// The most threads the process had at once (sampled every quarter second).
+    var peakThreads: Int { state.withLock { $0.peakThreads } }
+
+    /// Looks for hung calls, and counts the process's threads, every quarter second
+    /// until the task is cancelled.
     func watch() -> Task<Void, Never> {
         Task.detached { [self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
                 inspect()
+                if let threads = Self.threads() { state.withLock { $0.peakThreads = max($0.peakThreads, threads) } }
             }
         }
+    }
+
+    /// Something other than a call that never ended (a dropped bus never freed): hung all the same.
+    func flag(_ line: String) {
+        state.withLock { $0.hung.append(line) }
+        printError("soak: \(line)")
+    }
+
+    /// The process's thread count now, from /proc/self/status.
+    private static func threads() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("Threads:") {
+            return Int(line.dropFirst("Threads:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
     }
 
     private func finish(_ key: Int) {
