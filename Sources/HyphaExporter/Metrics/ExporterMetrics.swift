@@ -103,6 +103,14 @@ package enum ExporterMetrics {
                     help: "Current Approximate Lag of a ConsumerGroup at Topic/Partition"
                 ).set(to: Double(partition.lag ?? -1))
                 lagSums[partition.topic, default: 0] += partition.lag ?? 0
+                // Absent when unknown (the record is gone, nothing committed): a
+                // made-up value would page someone or hide a server that is behind.
+                if let millis = partition.lagTime?.millis {
+                    gauge(
+                        registry, "kafka_consumergroup_lag_seconds", labels: labels,
+                        help: "Seconds the event at the ConsumerGroup's committed offset has waited at Topic/Partition"
+                    ).set(to: Double(millis) / 1000)
+                }
             }
             for (topic, sum) in offsetSums {
                 gauge(
@@ -146,6 +154,12 @@ package enum ExporterMetrics {
                     registry, "hypha_server_lag", labels: id,
                     help: "Total lag of the Hypha server's consumer group (hypha_server_<id>), in events."
                 ).set(to: Double(lag))
+            }
+            if let millis = server.lagTime?.millis {
+                gauge(
+                    registry, "hypha_server_lag_seconds", labels: id,
+                    help: "Seconds the Hypha server's oldest unhandled event has waited (0 when caught up)."
+                ).set(to: Double(millis) / 1000)
             }
         }
     }

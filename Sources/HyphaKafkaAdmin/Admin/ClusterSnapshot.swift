@@ -62,7 +62,8 @@ extension KafkaAdmin {
     /// watermarks of every partition in batched ListOffsets; and ListGroups, then
     /// DescribeGroups (of the groups that can have members) beside one OffsetFetch
     /// per group. Lag needs no ListOffsets of its own unless a group committed
-    /// offsets of a partition Metadata did not list.
+    /// offsets of a partition Metadata did not list. An admin that reads
+    /// (`reading(settings:)`) adds each lagging partition's lag time.
     package func snapshot() async throws(KafkaFailure) -> ClusterSnapshot {
         let client = client
         return try await Blocking.run { () throws(KafkaFailure) in
@@ -95,12 +96,13 @@ extension KafkaAdmin {
             }
             let summaries = KafkaAdmin.summaries(listings, descriptions: descriptions)
             let described = Dictionary(descriptions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let lags = summaries.map { summary in
-                let description = described[summary.group]
-                return GroupLag(
-                    group: summary.group, state: summary.state, coordinator: description?.coordinator,
-                    members: description?.members ?? [], committed: committed[summary.group] ?? [:], ends: ends)
-            }
+            let lags = try self.withLagTimes(
+                summaries.map { summary in
+                    let description = described[summary.group]
+                    return GroupLag(
+                        group: summary.group, state: summary.state, coordinator: description?.coordinator,
+                        members: description?.members ?? [], committed: committed[summary.group] ?? [:], ends: ends)
+                })
             return ClusterSnapshot(
                 brokers: brokers,
                 topics: topics.map { topic in

@@ -15,7 +15,7 @@ package struct ServerReport: Sendable, Equatable {
         /// Its lag keeps growing while its committed offsets stand still
         /// (`StallRule`): only refreshes over time can tell, so only `--watch` says so.
         case stalled
-        /// Its total lag is over the limit.
+        /// Its total lag, or its lag time, is over the limit.
         case lagging
         /// Reading, keeping up, and sending health checks.
         case ok
@@ -29,6 +29,9 @@ package struct ServerReport: Sendable, Equatable {
     package let members: Int
     /// Σ lag of its group; nil when it has no group.
     package let totalLag: Int64?
+    /// The longest its oldest unhandled event has waited, over its group's
+    /// partitions; nil when it has no group or nothing was measured.
+    package let lagTime: LagTime?
     /// Milliseconds since the epoch of its newest health check; nil when none was found.
     package let lastHealthCheckMillis: Int64?
     /// Its group's committed offsets (empty without a group).
@@ -38,13 +41,15 @@ package struct ServerReport: Sendable, Equatable {
 
     /// A report, judged against the limits.
     package init(
-        serverID: String, state: String?, members: Int, totalLag: Int64?, lastHealthCheckMillis: Int64?,
-        committed: [TopicPartition: Int64] = [:], nowMillis: Int64, limits: ServerLimits
+        serverID: String, state: String?, members: Int, totalLag: Int64?, lagTime: LagTime? = nil,
+        lastHealthCheckMillis: Int64?, committed: [TopicPartition: Int64] = [:], nowMillis: Int64,
+        limits: ServerLimits
     ) {
         self.serverID = serverID
         self.state = state
         self.members = members
         self.totalLag = totalLag
+        self.lagTime = lagTime
         self.lastHealthCheckMillis = lastHealthCheckMillis
         self.committed = committed
         let silentFor = lastHealthCheckMillis.map { nowMillis - $0 }
@@ -53,7 +58,7 @@ package struct ServerReport: Sendable, Equatable {
             status = .gone
         } else if silent {
             status = .silent
-        } else if (totalLag ?? 0) > limits.maxLag {
+        } else if (totalLag ?? 0) > limits.maxLag || limits.isOver(lagTime) {
             status = .lagging
         } else {
             status = .ok
@@ -75,11 +80,20 @@ package struct ServerLimits: Sendable, Equatable {
     package var silenceMillis: Int64
     /// A total lag over this makes a server lagging.
     package var maxLag: Int64
+    /// A lag time over this makes a server lagging; nil: lag time is not judged.
+    package var maxLagMillis: Int64?
 
-    /// Limits; by default silent after 15 s, lagging over 100 events.
-    package init(silenceMillis: Int64 = 15_000, maxLag: Int64 = 100) {
+    /// Limits; by default silent after 15 s, lagging over 100 events, lag time not judged.
+    package init(silenceMillis: Int64 = 15_000, maxLag: Int64 = 100, maxLagMillis: Int64? = nil) {
         self.silenceMillis = silenceMillis
         self.maxLag = maxLag
+        self.maxLagMillis = maxLagMillis
+    }
+
+    /// Whether `lagTime` is over `maxLagMillis` (an unknown lag time is not).
+    package func isOver(_ lagTime: LagTime?) -> Bool {
+        guard let maxLagMillis, let millis = lagTime?.millis else { return false }
+        return millis > maxLagMillis
     }
 }
 
@@ -113,13 +127,14 @@ package enum ServerSurvey {
     /// it, two chains at once: Metadata, then the ends of Hypha's topics, then
     /// each health topic's last message; and ListGroups, then DescribeGroups
     /// beside one OffsetFetch per group. Lag needs no ListOffsets of its own
-    /// unless a group committed outside Hypha's topics.
+    /// unless a group committed outside Hypha's topics. Then one batched fetch
+    /// of the records at the groups' committed offsets where they lag, for
+    /// each server's lag time.
     package static func take(
         settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
-        // A broker answers one connection's requests in order: a fetch held for
-        // data would hold up the admin requests queued behind it.
-        let reader = try RDKafkaPartitionReader(settings: settings, batchSize: 256, fetchWaitMilliseconds: 10)
+        let admin = try KafkaAdmin.reading(settings: settings)
+        let reader = admin.reader!
         let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
 
         var serverIDs = Set(survey.groups.compactMap(\.serverID))
@@ -128,22 +143,24 @@ package enum ServerSurvey {
             let serverID = String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count))
             if !BusProbe.isProbe(serverID: serverID) { serverIDs.insert(serverID) }
         }
+        let lags = try await Blocking.run { () throws(KafkaFailure) in
+            try admin.withLagTimes(
+                survey.groups.map {
+                    GroupLag(
+                        group: $0.group, state: $0.state, coordinator: nil, members: [],
+                        committed: survey.committed[$0.group] ?? [:], ends: survey.ends)
+                })
+        }
         let now = nowMillis()
         let reports = serverIDs.sorted().map { id in
             let group = survey.groups.first { $0.serverID == id }
-            let lag = group.map {
-                GroupLag(
-                    group: $0.group, state: $0.state, coordinator: nil, members: [],
-                    committed: survey.committed[$0.group] ?? [:], ends: survey.ends)
-            }
+            let lag = group.flatMap { group in lags.first { $0.group == group.group } }
             return ServerReport(
                 serverID: id, state: group?.state, members: group?.members ?? 0, totalLag: lag?.totalLag,
-                lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)],
+                lagTime: lag?.maxLagTime, lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)],
                 committed: group.flatMap { survey.committed[$0.group] } ?? [:], nowMillis: now, limits: limits)
         }
-        return Findings(
-            reports: reports, hyphaTopics: survey.hyphaTopics, ends: survey.ends,
-            admin: KafkaAdmin(client: reader.client))
+        return Findings(reports: reports, hyphaTopics: survey.hyphaTopics, ends: survey.ends, admin: admin)
     }
 
     /// What the survey read off the cluster.
@@ -196,34 +213,19 @@ package enum ServerSurvey {
                 if let end = ends[key], end > 0 { starts[key] = end - 1 }
             }
         }
-        guard !starts.isEmpty else { return [:] }
-        try reader.start(starts)
-        defer { reader.stop() }
-        var waiting = Set(starts.keys)
         var newest: [String: Int64] = [:]
-        let deadline = ContinuousClock.now + reader.client.settings.timeout
-        while !waiting.isEmpty {
-            guard ContinuousClock.now < deadline else {
-                throw reader.client.unreachable(while: "read the servers' last health checks")
-            }
-            do throws(KafkaFailure) {
-                // A read waits until its batch is full or its time is up: short
-                // waits, so the loop ends as soon as every partition has answered.
-                try reader.read(timeoutMilliseconds: 5) { item in
-                    switch item {
-                    case .message(let message):
-                        if let time = message.timestampMillis {
-                            newest[message.topic] = max(newest[message.topic] ?? .min, time)
-                        }
-                        waiting.remove(TopicPartition(topic: message.topic, partition: message.partition))
-                    case .endOfPartition(let partition, _):
-                        waiting.remove(partition)
-                    }
+        let done = try reader.readEach(starts) { item in
+            switch item {
+            case .message(let message):
+                if let time = message.timestampMillis {
+                    newest[message.topic] = max(newest[message.topic] ?? .min, time)
                 }
-            } catch  where error.kind == .notFound {
-                break // a server's topic deleted meanwhile: it has no health checks to show
+                return TopicPartition(topic: message.topic, partition: message.partition)
+            case .endOfPartition(let partition, _):
+                return partition
             }
         }
+        guard done else { throw reader.client.unreachable(while: "read the servers' last health checks") }
         return newest
     }
 }
