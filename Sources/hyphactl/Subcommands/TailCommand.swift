@@ -5,6 +5,7 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import Synchronization
 
 /// `hyphactl tail [EVENT…]`: reads and decodes events without joining a group.
 struct TailCommand: AsyncParsableCommand {
@@ -194,16 +195,36 @@ enum EventGlob {
 /// SIGINT and SIGTERM raise the stop flag instead of killing the process.
 final class SignalWatch {
     private let sources: [any DispatchSourceSignal]
+    private let caught = CaughtSignal()
 
     init(_ stop: TailStopSignal) {
+        let caught = caught
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.stop() }
+            source.setEventHandler {
+                caught.record(number)
+                stop.stop()
+            }
             source.resume()
             return source
         }
     }
 
+    /// The first signal caught, if any.
+    var received: Int32? { caught.number }
+
     func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// The first signal a `SignalWatch` caught.
+private final class CaughtSignal: Sendable {
+    private let first = Atomic<Int32>(0)
+
+    func record(_ number: Int32) { _ = first.compareExchange(expected: 0, desired: number, ordering: .relaxed) }
+
+    var number: Int32? {
+        let number = first.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
 }
