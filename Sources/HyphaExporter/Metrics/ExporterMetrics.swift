@@ -131,7 +131,7 @@ package enum ExporterMetrics {
 
     /// One series set per Hypha server.
     static func addServers(_ servers: [ServerReport], nowMillis: Int64, to registry: PrometheusCollectorRegistry) {
-        let statuses: [ServerReport.Status] = [.ok, .lagging, .silent, .gone]
+        let statuses: [ServerReport.Status] = [.ok, .lagging, .stalled, .silent, .gone]
         for server in servers {
             let id = [("server_id", server.serverID)]
             gauge(registry, "hypha_server_up", labels: id, help: "1 when the Hypha server's status is ok, else 0.").set(
@@ -140,7 +140,8 @@ package enum ExporterMetrics {
             for status in statuses {
                 gauge(
                     registry, "hypha_server_status", labels: id + [("status", status.rawValue)],
-                    help: "1 for the Hypha server's current status (ok, lagging, silent, gone), 0 for the others."
+                    help:
+                        "1 for the Hypha server's current status (ok, lagging, stalled, silent, gone), 0 for the others."
                 ).set(to: server.status == status ? 1 : 0)
             }
             if let last = server.lastHealthCheckMillis {

@@ -133,16 +133,18 @@ package enum ServerSurvey {
     package static func take(
         settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
-        let admin = try KafkaAdmin.reading(settings: settings)
-        let reader = admin.reader!
-        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
+        try await take(admin: KafkaAdmin.reading(settings: settings), limits: limits, nowMillis: nowMillis)
+    }
 
-        var serverIDs = Set(survey.groups.compactMap(\.serverID))
-        let healthTopics = survey.hyphaTopics.map(\.name).filter { $0.hasPrefix(HyphaTopic.healthCheckPrefix) }
-        for topic in healthTopics {
-            let serverID = String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count))
-            if !BusProbe.isProbe(serverID: serverID) { serverIDs.insert(serverID) }
+    /// A survey on `admin`'s connection (one made by `KafkaAdmin.reading`, kept
+    /// across the refreshes of `--watch`).
+    package static func take(
+        admin: KafkaAdmin, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
+    ) async throws(KafkaFailure) -> Findings {
+        guard let reader = admin.reader else {
+            preconditionFailure("a survey reads records: its admin comes from KafkaAdmin.reading(settings:)")
         }
+        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
         let lags = try await Blocking.run { () throws(KafkaFailure) in
             try admin.withLagTimes(
                 survey.groups.map {
@@ -151,16 +153,50 @@ package enum ServerSurvey {
                         committed: survey.committed[$0.group] ?? [:], ends: survey.ends)
                 })
         }
-        let now = nowMillis()
-        let reports = serverIDs.sorted().map { id in
-            let group = survey.groups.first { $0.serverID == id }
-            let lag = group.flatMap { group in lags.first { $0.group == group.group } }
-            return ServerReport(
-                serverID: id, state: group?.state, members: group?.members ?? 0, totalLag: lag?.totalLag,
-                lagTime: lag?.maxLagTime, lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)],
-                committed: group.flatMap { survey.committed[$0.group] } ?? [:], nowMillis: now, limits: limits)
-        }
+        let members = Dictionary(survey.groups.map { ($0.group, $0.members) }) { first, _ in first }
+        let reports = Self.reports(
+            groups: lags.map { ($0, members[$0.group] ?? 0) },
+            healthTopics: survey.hyphaTopics.map(\.name), newest: survey.newest, limits: limits, nowMillis: nowMillis())
         return Findings(reports: reports, hyphaTopics: survey.hyphaTopics, ends: survey.ends, admin: admin)
+    }
+
+    /// The servers of a cluster snapshot (one that read the health checks and
+    /// lag times: `snapshot()` of a reading admin), judged against `limits`:
+    /// the same reports as a survey, with no second reading of the cluster.
+    package static func reports(from cluster: ClusterSnapshot, limits: ServerLimits, nowMillis: Int64)
+        -> [ServerReport]
+    {
+        reports(
+            groups: cluster.groups.filter { KafkaAdmin.isServerGroup($0.group) }.map { ($0, $0.members.count) },
+            healthTopics: cluster.topics.map(\.name), newest: cluster.healthChecks, limits: limits,
+            nowMillis: nowMillis)
+    }
+
+    /// One report per server id of a `hypha_server_*` group (with its member
+    /// count) or a `health_check_*` topic among `healthTopics`, whose newest
+    /// checks are in `newest`.
+    private static func reports(
+        groups: [(lag: GroupLag, members: Int)], healthTopics: [String], newest: [String: Int64],
+        limits: ServerLimits, nowMillis: Int64
+    ) -> [ServerReport] {
+        var serverIDs = Set(groups.compactMap(\.lag.serverID))
+        for topic in healthTopics where topic.hasPrefix(HyphaTopic.healthCheckPrefix) {
+            let serverID = String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count))
+            if !BusProbe.isProbe(serverID: serverID) { serverIDs.insert(serverID) }
+        }
+        return serverIDs.sorted().map { id in
+            let group = groups.first { $0.lag.serverID == id }
+            var committed: [TopicPartition: Int64] = [:]
+            for partition in group?.lag.partitions ?? [] {
+                if let offset = partition.committed {
+                    committed[TopicPartition(topic: partition.topic, partition: partition.partition)] = offset
+                }
+            }
+            return ServerReport(
+                serverID: id, state: group?.lag.state, members: group?.members ?? 0, totalLag: group?.lag.totalLag,
+                lagTime: group?.lag.maxLagTime, lastHealthCheckMillis: newest[HyphaTopic.healthCheck(serverID: id)],
+                committed: committed, nowMillis: nowMillis, limits: limits)
+        }
     }
 
     /// What the survey read off the cluster.

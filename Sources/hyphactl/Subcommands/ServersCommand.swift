@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
+import HyphaEventBus
 import HyphaKafkaAdmin
 
 /// `hyphactl servers`: each Hypha server seen on the bus.
@@ -82,11 +83,15 @@ struct ServersCommand: AsyncParsableCommand {
         let style = Style(enabled: global.colorEnabled)
         let format = output.format
         var lags = LagWatch()
+        // One connection for every refresh, made anew after one that failed.
+        let connection = KeptAdmin(settings: settings)
         try await WatchLoop(
             title: "hyphactl servers", options: watching, timeout: settings.timeout, json: format == .json, style: style
         ).run(
             refresh: {
-                try await ServerSurvey.take(settings: settings, limits: limits, nowMillis: WallClock.nowMillis)
+                try await connection.refresh { admin throws(KafkaFailure) in
+                    try await ServerSurvey.take(admin: admin, limits: limits, nowMillis: WallClock.nowMillis)
+                }
             },
             render: { findings, steadyMillis, nowMillis in
                 let (servers, rates) = lags.servers(findings.reports, ends: findings.ends, atMillis: steadyMillis)
