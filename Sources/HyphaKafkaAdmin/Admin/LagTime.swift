@@ -21,8 +21,9 @@ public enum LagTime: Sendable, Equatable {
         case gone = "the event at the committed offset is no longer stored"
         /// The broker gave the event no timestamp.
         case noTimestamp = "the event at the committed offset has no timestamp"
-        /// The broker did not hand the event over within the timeout.
-        case unread = "the event at the committed offset could not be read in time"
+        /// The broker did not hand the event over: not within the timeout, or
+        /// reading was refused (a user allowed to describe groups but not to read).
+        case unread = "the event at the committed offset could not be read"
     }
 
     /// Milliseconds waited: 0 when caught up, nil when unknown.
@@ -80,7 +81,15 @@ extension KafkaAdmin {
                     .insert(committed)
             }
         }
-        let found = try reader.firstRecords(wanted)
+        // Lag time adds to what describe and servers show: a read that fails (no
+        // Read permission on a topic, say) leaves it unknown, not the command failed.
+        let found: [TopicPartition: [Int64: FirstRecord]]
+        do {
+            found = try reader.firstRecords(wanted)
+        } catch  where error.kind != .unreachable {
+            reader.client.logger.debug("lag time: \(error.reason)")
+            found = [:]
+        }
         let now = Self.wallClockMillis()
         return lags.map { lag in
             lag.withLagTimes { partition in
