@@ -66,6 +66,7 @@ struct LagTimeRenderingTests {
         #expect(LagTimeRendering.change(12_000) == "+12s")
         #expect(LagTimeRendering.change(-180_000) == "-3m")
         #expect(LagTimeRendering.change(0) == "±0s")
+        #expect(LagTimeRendering.change(997) == "+1s" && LagTimeRendering.change(-300) == "±0s")
         #expect(LagTimeRendering.change(nil) == "")
         #expect(WatchRendering.lagTime(.waiting(millis: 61_000), change: 2000) == "61s (+2s)")
         #expect(WatchRendering.lagTime(.unknown(.gone), change: nil) == "-")

@@ -13,8 +13,11 @@ enum LagTimeRendering {
     /// A change of lag time in a table: `+12s`, `-3m`, `±0s`; empty when there is none.
     static func change(_ millis: Int64?) -> String {
         guard let millis else { return "" }
-        if millis == 0 { return "±0s" }
-        return (millis > 0 ? "+" : "-") + Age.text(millis: abs(millis))
+        // To the nearest second: a stopped server's lag time grows by the interval,
+        // and 997 ms is +1s, not +0s.
+        let rounded = (abs(millis) + 500) / 1000 * 1000
+        if rounded == 0 { return "±0s" }
+        return (millis > 0 ? "+" : "-") + Age.text(millis: rounded)
     }
 
     /// The group's longest lag time for the line under its table.
