@@ -413,7 +413,7 @@ _hyphactl_groups_describe() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --all --watch --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output --max-lag --interval --count)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output --max-lag --max-lag-seconds --interval --count)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
@@ -438,6 +438,9 @@ _hyphactl_groups_describe() {
     '--max-lag')
         return
         ;;
+    '--max-lag-seconds')
+        return
+        ;;
     '--interval')
         return
         ;;
@@ -459,7 +462,7 @@ _hyphactl_groups_reset-offsets() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --to-earliest --to-latest --execute --version -h --help)
     repeating_options=(-X --property --event)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --to-datetime --to-offset --shift-by -o --output)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --to-datetime --by-duration --to-offset --shift-by -o --output)
     __hyphactl_offer_flags_options 1
 
     # Offer option value completions
@@ -478,6 +481,9 @@ _hyphactl_groups_reset-offsets() {
         return
         ;;
     '--to-datetime')
+        return
+        ;;
+    '--by-duration')
         return
         ;;
     '--to-offset')
@@ -542,7 +548,7 @@ _hyphactl_servers() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --check --watch --version -h --help)
     repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output --max-lag --silence --interval --count)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout -o --output --max-lag --max-lag-seconds --silence --interval --count)
     __hyphactl_offer_flags_options 0
 
     # Offer option value completions
@@ -565,6 +571,9 @@ _hyphactl_servers() {
         return
         ;;
     '--max-lag')
+        return
+        ;;
+    '--max-lag-seconds')
         return
         ;;
     '--silence')
@@ -663,8 +672,8 @@ _hyphactl_emit() {
 _hyphactl_tail() {
     repeating_flags=()
     non_repeating_flags=(-v --verbose --no-color --all --from-beginning -e --utc --version -h --help)
-    repeating_options=(-X --property)
-    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --offset --since -n -p --partition -f --format -o --output --decode)
+    repeating_options=(-X --property --type)
+    non_repeating_options=(-b --bootstrap-servers --kafka-uri --context --timeout --offset --since --until -n -p --partition -f --format -o --output --decode)
     __hyphactl_offer_flags_options -1
 
     # Offer option value completions
@@ -688,6 +697,9 @@ _hyphactl_tail() {
     '--since')
         return
         ;;
+    '--until')
+        return
+        ;;
     '-n')
         return
         ;;
@@ -700,6 +712,10 @@ _hyphactl_tail() {
         ;;
     '--decode')
         __hyphactl_add_completions -W 'msgpack'
+        return
+        ;;
+    '--type')
+        __hyphactl_add_completions -W 'd'$'\n''s'$'\n''b'
         return
         ;;
     esac

@@ -5,7 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// `hyphactl exporter`: the bus's metrics for Prometheus, read afresh per scrape
-/// (at most once per minimum interval) and served at `/metrics` until SIGTERM or SIGINT.
+/// (at most once per minimum interval, one reading on a connection kept between
+/// scrapes) and served at `/metrics` until SIGTERM or SIGINT.
 package struct MetricsExporter: Sendable {
     /// How the exporter reads the bus and answers.
     package struct Configuration: Sendable {
@@ -35,11 +36,11 @@ package struct MetricsExporter: Sendable {
         _ listen: ListenAddress, configuration: Configuration, logger: Logger,
         nowMillis: @escaping @Sendable () -> Int64
     ) async throws(ListenFailure) -> MetricsExporter {
+        let reader = BusReader(settings: configuration.settings, limits: configuration.limits, nowMillis: nowMillis)
         let cache = MetricsCache(
             minInterval: configuration.minInterval, timeout: configuration.settings.timeout, clock: ContinuousClock()
         ) {
-            try await BusReading.take(
-                settings: configuration.settings, limits: configuration.limits, nowMillis: nowMillis)
+            try await reader.read()
         }
         let server = try await MetricsServer.bind(listen, logger: logger) { await cache.exposition() }
         return MetricsExporter(server: server, logger: logger)

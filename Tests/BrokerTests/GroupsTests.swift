@@ -66,7 +66,10 @@ struct GroupsTests {
         let partitions = try #require(document["partitions"] as? [[String: Any]])
         #expect(!partitions.isEmpty)
         for partition in partitions {
-            #expect(Set(partition.keys) == ["topic", "event", "partition", "committed", "end", "lag"])
+            #expect(
+                Set(partition.keys) == [
+                    "topic", "event", "partition", "committed", "end", "lag", "lag_seconds", "lag_seconds_unknown",
+                ])
             #expect(partition["event"] as? String == event)
         }
         #expect(partitions.contains { $0["lag"] as? Int == 1 })

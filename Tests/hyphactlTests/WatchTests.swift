@@ -103,7 +103,10 @@ struct WatchTests {
             [server], rates: rates, as: .json, nowMillis: 10_000, style: Style(enabled: false))
         #expect(line.hasSuffix("\n") && line.dropLast().split(separator: "\n").count == 1)
         #expect(line.hasPrefix(#"{"timestamp":"1970-01-01T00:00:10.000Z","servers":[{"server_id":"1""#))
-        #expect(line.contains(#""total_lag":12,"lag_change":5,"trend":"growing","last_health_check""#))
+        #expect(
+            line.contains(
+                #""total_lag":12,"lag_change":5,"trend":"growing","max_lag_seconds":null,"max_lag_seconds_unknown":null,"lag_seconds_change":null,"last_health_check""#
+            ))
         #expect(line.contains(#""event_rates":[{"event":"chat","topic":"hypha_event_chat","events_per_second":2.5}]"#))
         let first = WatchRendering.servers(
             [Self.watched(status: 12, reading: nil)], rates: nil, as: .json, nowMillis: 10_000,
@@ -117,8 +120,8 @@ struct WatchTests {
         let rates = (0..<12).map { EventRate(event: "e\($0)", topic: "hypha_event_e\($0)", perSecond: Double(12 - $0)) }
         let text = WatchRendering.servers(
             [server], rates: rates, as: .table, nowMillis: 10_000, style: Style(enabled: false))
-        #expect(text.contains("TOTAL-LAG  TREND         LAST-HEALTH-CHECK"))
-        #expect(text.contains("12         shrinking -3  1.0s ago"))
+        #expect(text.contains("TOTAL-LAG  TREND         LAG-TIME  LAST-HEALTH-CHECK"))
+        #expect(text.contains("12         shrinking -3  -         1s ago"))
         #expect(text.contains("EVENT  EVENTS/S  TOPIC\ne0     12.0      hypha_event_e0\n"))
         #expect(!text.contains("hypha_event_e10"))
         #expect(text.contains("and 2 more event topics"))
@@ -130,7 +133,7 @@ struct WatchTests {
         let stalled = WatchedServer(report: server.report.stalled(), reading: server.reading)
         let text = WatchRendering.servers(
             [stalled], rates: [], as: .table, nowMillis: 10_000, style: Style(enabled: false))
-        #expect(text.contains("growing +1  1.0s ago           stalled"))
+        #expect(text.contains("growing +1  -         1s ago             stalled"))
         #expect(text.contains("no events since the last refresh"))
     }
 
@@ -148,10 +151,10 @@ struct WatchTests {
         #expect(line.hasPrefix(#"{"timestamp":"1970-01-01T00:00:00.000Z","groups":[{"group":"hypha_server_1""#))
         #expect(
             line.contains(
-                #""total_lag":2,"lag_change":0,"trend":"steady","stalled":false,"event_rates":[{"event":"chat","topic":"hypha_event_chat","events_per_second":0.25}]"#
+                #""total_lag":2,"max_lag_seconds":null,"max_lag_seconds_unknown":null,"lag_change":0,"trend":"steady","lag_seconds_change":null,"stalled":false,"event_rates":[{"event":"chat","topic":"hypha_event_chat","events_per_second":0.25}]"#
             ))
         let text = WatchRendering.groups([watched], rates: rates, as: .table, nowMillis: 0)
-        #expect(text.contains("TOTAL LAG    2\nTREND        steady\n"))
+        #expect(text.contains("TOTAL LAG    2\nMAX LAG-TIME -\nTREND        steady\n"))
         #expect(
             text.contains("chat   0.2       hypha_event_chat") || text.contains("chat   0.3       hypha_event_chat"))
         #expect(!text.contains("hypha_event_other"))

@@ -21,6 +21,8 @@ FIGURES = [
     ("topics describe (one topic) / kcat -L", "topics-describe", "kcat-L", "time", 2.0),
     ("servers / kcat -L", "servers", "kcat-L", "time", 2.0),
     ("doctor / kcat -L (doctor does more)", "doctor", "kcat-L", "time", 2.0),
+    ("servers (with lag time) / BASELINE servers", "servers", "servers-baseline", "time", 1.5),
+    ("one exporter scrape / BASELINE servers", "scrape", "servers-baseline", "time", 1.5),
     ("emit --lines --file / kcat -P -l", "emit-file", "kcat-file", "speed", 1.0),
     ("emit --lines --file peak RSS / kcat", "emit-file", "kcat-file", "info", None),
     ("cat | emit --lines / cat | kcat -P", "emit-stdin", "kcat-stdin", "speed", 1.0),

@@ -36,6 +36,9 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     private let queue: OpaquePointer
     private var started: [(topic: OpaquePointer, partition: Int32)] = []
     private var topicNames: [OpaquePointer: String] = [:]
+    /// The handle of each topic started so far: a reader started again (in
+    /// rounds) takes the same one rather than another reference to release.
+    private var topicHandles: [String: OpaquePointer] = [:]
     /// The last topic looked up in `topicNames`: batches mostly hold one topic.
     private var lastTopic: (handle: OpaquePointer, name: String)?
     private var batch: [UnsafeMutablePointer<rd_kafka_message_t>?]
@@ -87,14 +90,13 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
 
     /// Starts fetching each partition from its offset (absolute or a `StartOffset`).
     package func start(_ positions: [TopicPartition: Int64]) throws(KafkaFailure) {
-        var handles: [String: OpaquePointer] = [:]
         for (position, offset) in positions.sorted(by: { $0.key < $1.key }) {
             let handle: OpaquePointer
-            if let existing = handles[position.topic] {
+            if let existing = topicHandles[position.topic] {
                 handle = existing
             } else {
                 handle = rd_kafka_topic_new(client.handle, position.topic, nil)!
-                handles[position.topic] = handle
+                topicHandles[position.topic] = handle
                 topicNames[handle] = position.topic
             }
             guard rd_kafka_consume_start_queue(handle, position.partition, offset, queue) == 0 else {

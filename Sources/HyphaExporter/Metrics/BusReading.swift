@@ -19,12 +19,16 @@ package struct BusReading: Sendable, Equatable {
         self.nowMillis = nowMillis
     }
 
-    /// Reads the bus: the server survey, then the cluster snapshot on the survey's connection.
+    /// Reads the bus once on `admin`'s connection (one made by
+    /// `KafkaAdmin.reading`): the cluster snapshot, health checks and lag times
+    /// included, and the servers' reports derived from it.
     package static func take(
-        settings: KafkaClientSettings, limits: ServerLimits, nowMillis: @escaping @Sendable () -> Int64
+        admin: KafkaAdmin, limits: ServerLimits, nowMillis: @Sendable () -> Int64
     ) async throws(KafkaFailure) -> BusReading {
-        let survey = try await ServerSurvey.take(settings: settings, limits: limits, nowMillis: nowMillis)
-        let cluster = try await survey.admin.snapshot()
-        return BusReading(cluster: cluster, servers: survey.reports, nowMillis: nowMillis())
+        let cluster = try await admin.snapshot()
+        let now = nowMillis()
+        return BusReading(
+            cluster: cluster, servers: ServerSurvey.reports(from: cluster, limits: limits, nowMillis: now),
+            nowMillis: now)
     }
 }

@@ -103,6 +103,14 @@ package enum ExporterMetrics {
                     help: "Current Approximate Lag of a ConsumerGroup at Topic/Partition"
                 ).set(to: Double(partition.lag ?? -1))
                 lagSums[partition.topic, default: 0] += partition.lag ?? 0
+                // Absent when unknown (the record is gone, nothing committed): a
+                // made-up value would page someone or hide a server that is behind.
+                if let millis = partition.lagTime?.millis {
+                    gauge(
+                        registry, "kafka_consumergroup_lag_seconds", labels: labels,
+                        help: "Seconds the event at the ConsumerGroup's committed offset has waited at Topic/Partition"
+                    ).set(to: Double(millis) / 1000)
+                }
             }
             for (topic, sum) in offsetSums {
                 gauge(
@@ -123,7 +131,7 @@ package enum ExporterMetrics {
 
     /// One series set per Hypha server.
     static func addServers(_ servers: [ServerReport], nowMillis: Int64, to registry: PrometheusCollectorRegistry) {
-        let statuses: [ServerReport.Status] = [.ok, .lagging, .silent, .gone]
+        let statuses: [ServerReport.Status] = [.ok, .lagging, .stalled, .silent, .gone]
         for server in servers {
             let id = [("server_id", server.serverID)]
             gauge(registry, "hypha_server_up", labels: id, help: "1 when the Hypha server's status is ok, else 0.").set(
@@ -132,7 +140,8 @@ package enum ExporterMetrics {
             for status in statuses {
                 gauge(
                     registry, "hypha_server_status", labels: id + [("status", status.rawValue)],
-                    help: "1 for the Hypha server's current status (ok, lagging, silent, gone), 0 for the others."
+                    help:
+                        "1 for the Hypha server's current status (ok, lagging, stalled, silent, gone), 0 for the others."
                 ).set(to: server.status == status ? 1 : 0)
             }
             if let last = server.lastHealthCheckMillis {
@@ -146,6 +155,12 @@ package enum ExporterMetrics {
                     registry, "hypha_server_lag", labels: id,
                     help: "Total lag of the Hypha server's consumer group (hypha_server_<id>), in events."
                 ).set(to: Double(lag))
+            }
+            if let millis = server.lagTime?.millis {
+                gauge(
+                    registry, "hypha_server_lag_seconds", labels: id,
+                    help: "Seconds the Hypha server's oldest unhandled event has waited (0 when caught up)."
+                ).set(to: Double(millis) / 1000)
             }
         }
     }

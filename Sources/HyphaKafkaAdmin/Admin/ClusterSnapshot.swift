@@ -46,12 +46,16 @@ package struct ClusterSnapshot: Sendable, Equatable {
     package let topics: [Topic]
     /// Every consumer group, by id, with its members and its offsets.
     package let groups: [GroupLag]
+    /// The newest message's timestamp in each `health_check_*` topic (read
+    /// only by an admin that reads records); a topic without one is left out.
+    package let healthChecks: [String: Int64]
 
     /// A snapshot of these parts.
-    package init(brokers: Int, topics: [Topic], groups: [GroupLag]) {
+    package init(brokers: Int, topics: [Topic], groups: [GroupLag], healthChecks: [String: Int64] = [:]) {
         self.brokers = brokers
         self.topics = topics
         self.groups = groups
+        self.healthChecks = healthChecks
     }
 }
 
@@ -62,9 +66,13 @@ extension KafkaAdmin {
     /// watermarks of every partition in batched ListOffsets; and ListGroups, then
     /// DescribeGroups (of the groups that can have members) beside one OffsetFetch
     /// per group. Lag needs no ListOffsets of its own unless a group committed
-    /// offsets of a partition Metadata did not list.
+    /// offsets of a partition Metadata did not list. An admin that reads
+    /// (`reading(settings:)`) also reads each health topic's last message after
+    /// the watermarks (what `ServerSurvey.reports(from:)` needs), and each
+    /// lagging partition's lag time.
     package func snapshot() async throws(KafkaFailure) -> ClusterSnapshot {
         let client = client
+        let reader = reader
         return try await Blocking.run { () throws(KafkaFailure) in
             let (cluster, groups) = try Blocking.pair(
                 { () throws(KafkaFailure) in
@@ -74,7 +82,12 @@ extension KafkaAdmin {
                         topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
                     }
                     let watermarks = try client.offsets(keys, at: [.earliest, .latest])
-                    return (metadata.brokers.count, topics, watermarks[0], watermarks[1])
+                    var newestChecks: [String: Int64] = [:]
+                    if let reader {
+                        let health = topics.filter { $0.name.hasPrefix(HyphaTopic.healthCheckPrefix) }
+                        newestChecks = try ServerSurvey.newestTimestamps(health, ends: watermarks[1], reader: reader)
+                    }
+                    return (metadata.brokers.count, topics, watermarks[0], watermarks[1], newestChecks)
                 },
                 { () throws(KafkaFailure) in
                     let listings = try client.listGroups()
@@ -85,7 +98,7 @@ extension KafkaAdmin {
                     )
                     return (listings, descriptions, committed)
                 })
-            let (brokers, topics, oldest, newest) = cluster
+            let (brokers, topics, oldest, newest, healthChecks) = cluster
             let (listings, descriptions, committed) = groups
 
             var ends = newest
@@ -95,12 +108,13 @@ extension KafkaAdmin {
             }
             let summaries = KafkaAdmin.summaries(listings, descriptions: descriptions)
             let described = Dictionary(descriptions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let lags = summaries.map { summary in
-                let description = described[summary.group]
-                return GroupLag(
-                    group: summary.group, state: summary.state, coordinator: description?.coordinator,
-                    members: description?.members ?? [], committed: committed[summary.group] ?? [:], ends: ends)
-            }
+            let lags = try self.withLagTimes(
+                summaries.map { summary in
+                    let description = described[summary.group]
+                    return GroupLag(
+                        group: summary.group, state: summary.state, coordinator: description?.coordinator,
+                        members: description?.members ?? [], committed: committed[summary.group] ?? [:], ends: ends)
+                })
             return ClusterSnapshot(
                 brokers: brokers,
                 topics: topics.map { topic in
@@ -112,7 +126,7 @@ extension KafkaAdmin {
                             return ClusterSnapshot.Partition(id: partition.id, oldest: low, newest: high)
                         })
                 },
-                groups: lags)
+                groups: lags, healthChecks: healthChecks)
         }
     }
 }

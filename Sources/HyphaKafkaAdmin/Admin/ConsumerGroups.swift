@@ -28,6 +28,8 @@ public struct PartitionLag: Sendable, Equatable {
     public let end: Int64?
     /// The member the partition is assigned to, if any.
     public let owner: GroupMember?
+    /// How long the event at the committed offset has waited; nil when not measured.
+    public internal(set) var lagTime: LagTime?
 
     /// `end − committed`, never negative; nil without a committed offset.
     public var lag: Int64? {
@@ -49,7 +51,7 @@ public struct GroupLag: Sendable, Equatable {
     /// Its members (some brokers report none).
     public let members: [GroupMember]
     /// Committed and assigned partitions, by topic and partition.
-    public let partitions: [PartitionLag]
+    public private(set) var partitions: [PartitionLag]
 
     /// Σ lag over the partitions that have a committed offset.
     public var totalLag: Int64 { partitions.reduce(0) { $0 + ($1.lag ?? 0) } }
@@ -74,6 +76,13 @@ public struct GroupLag: Sendable, Equatable {
                 topic: key.topic, event: HyphaTopic.eventName(fromTopic: key.topic), partition: key.partition,
                 committed: committed[key], end: ends[key], owner: owners[key])
         }
+    }
+
+    /// The group with each partition's lag time set by `time`.
+    package func withLagTimes(_ time: (PartitionLag) -> LagTime) -> GroupLag {
+        var lag = self
+        for index in lag.partitions.indices { lag.partitions[index].lagTime = time(lag.partitions[index]) }
+        return lag
     }
 }
 
@@ -149,13 +158,15 @@ extension KafkaAdmin {
 
     /// Members and lag of each group. Whatever the number of partitions, this costs
     /// one DescribeGroups, one OffsetFetch per group (asked at once) and batched
-    /// ListOffsets. A group the cluster does not know is a `.notFound` failure.
+    /// ListOffsets; an admin made by `reading(settings:)` also reads each lagging
+    /// partition's record at the committed offset (one batched fetch) for its
+    /// lag time. A group the cluster does not know is a `.notFound` failure.
     public func describeGroups(_ groups: [String]) async throws(KafkaFailure) -> [GroupLag] {
         let client = client
         return try await Blocking.run { () throws(KafkaFailure) in
             let known = Set(try client.listGroups().map(\.id))
             let descriptions = try client.describeGroups(groups)
-            return try Self.lags(groups, descriptions: descriptions, known: known, client: client)
+            return try self.withLagTimes(Self.lags(groups, descriptions: descriptions, known: known, client: client))
         }
     }
 

@@ -49,15 +49,27 @@ public struct TopicDescription: Sendable, Equatable {
 /// Questions about topics, asked of the cluster: list, describe, create, delete.
 public final class KafkaAdmin: Sendable {
     let client: RDKafkaClient
+    /// The reader whose connection `client` is, when the admin can read records (lag times).
+    let reader: RDKafkaPartitionReader?
 
     /// A client for `settings`; it connects on the first question.
     public init(settings: KafkaClientSettings) throws(KafkaFailure) {
         client = try RDKafkaClient.make(.producer, settings: settings)
+        reader = nil
     }
 
-    /// Questions asked through an existing handle (a reader's, to share its connection).
-    package init(client: RDKafkaClient) {
-        self.client = client
+    /// Questions asked through a reader's connection: they can read records too.
+    package init(reader: RDKafkaPartitionReader) {
+        client = reader.client
+        self.reader = reader
+    }
+
+    /// An admin that can also read records, so that `describeGroups` and
+    /// `snapshot` give lag times: one connection for both.
+    package static func reading(settings: KafkaClientSettings) throws(KafkaFailure) -> KafkaAdmin {
+        // A broker answers one connection's requests in order: a fetch held for
+        // data would hold up the admin requests queued behind it.
+        KafkaAdmin(reader: try RDKafkaPartitionReader(settings: settings, batchSize: 256, fetchWaitMilliseconds: 10))
     }
 
     /// Every topic name the cluster has.

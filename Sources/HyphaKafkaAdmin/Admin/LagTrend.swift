@@ -24,11 +24,14 @@ package struct LagSample: Sendable, Equatable {
     package var committed: [TopicPartition: Int64]
     /// When it was taken, in milliseconds of a clock that only goes forward.
     package var atMillis: Int64
+    /// Its longest lag time in milliseconds; nil when unknown or not measured.
+    package var lagMillis: Int64?
 
-    package init(totalLag: Int64, committed: [TopicPartition: Int64], atMillis: Int64) {
+    package init(totalLag: Int64, committed: [TopicPartition: Int64], atMillis: Int64, lagMillis: Int64? = nil) {
         self.totalLag = totalLag
         self.committed = committed
         self.atMillis = atMillis
+        self.lagMillis = lagMillis
     }
 }
 
@@ -40,11 +43,15 @@ package struct LagReading: Sendable, Equatable {
     package var change: Int64?
     /// Burrow's stall rule holds: the group is not moving while its lag grows.
     package var stalled: Bool
+    /// Current minus previous lag time in milliseconds; nil at the first
+    /// refresh or when either lag time is unknown.
+    package var lagTimeChangeMillis: Int64?
 
-    package init(trend: LagTrend?, change: Int64?, stalled: Bool) {
+    package init(trend: LagTrend?, change: Int64?, stalled: Bool, lagTimeChangeMillis: Int64? = nil) {
         self.trend = trend
         self.change = change
         self.stalled = stalled
+        self.lagTimeChangeMillis = lagTimeChangeMillis
     }
 }
 
@@ -88,9 +95,11 @@ package struct StallRule: Sendable, Equatable {
             growths += 1
         }
         let still = sample.atMillis - (unmovedSince ?? sample.atMillis)
+        var timeChange: Int64?
+        if let now = sample.lagMillis, let before = previous.lagMillis { timeChange = now - before }
         return LagReading(
             trend: trend, change: sample.totalLag - previous.totalLag,
-            stalled: growths >= growthsToStall && still >= minimumMillis)
+            stalled: growths >= growthsToStall && still >= minimumMillis, lagTimeChangeMillis: timeChange)
     }
 }
 

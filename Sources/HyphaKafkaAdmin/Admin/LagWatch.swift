@@ -64,7 +64,10 @@ package struct LagWatch: Sendable {
         let servers = reports.map { report in
             let reading = report.totalLag.map { lag in
                 record(
-                    report.serverID, LagSample(totalLag: lag, committed: report.committed, atMillis: atMillis))
+                    report.serverID,
+                    LagSample(
+                        totalLag: lag, committed: report.committed, atMillis: atMillis,
+                        lagMillis: report.lagTime?.millis))
             }
             return WatchedServer(report: reading?.stalled == true ? report.stalled() : report, reading: reading)
         }
@@ -83,7 +86,8 @@ package struct LagWatch: Sendable {
                 if let end = partition.end { ends[key] = end }
                 if let offset = partition.committed { committed[key] = offset }
             }
-            let sample = LagSample(totalLag: lag.totalLag, committed: committed, atMillis: atMillis)
+            let sample = LagSample(
+                totalLag: lag.totalLag, committed: committed, atMillis: atMillis, lagMillis: lag.maxLagTime?.millis)
             return WatchedGroup(lag: lag, reading: record(lag.group, sample))
         }
         forget(except: Set(lags.map(\.group)))

@@ -15,7 +15,7 @@ package struct ServerReport: Sendable, Equatable {
         /// Its lag keeps growing while its committed offsets stand still
         /// (`StallRule`): only refreshes over time can tell, so only `--watch` says so.
         case stalled
-        /// Its total lag is over the limit.
+        /// Its total lag, or its lag time, is over the limit.
         case lagging
         /// Reading, keeping up, and sending health checks.
         case ok
@@ -28,6 +28,9 @@ package struct ServerReport: Sendable, Equatable {
     package let members: Int
     /// Σ lag of its group; nil when it has no group.
     package let totalLag: Int64?
+    /// The longest its oldest unhandled event has waited, over its group's
+    /// partitions; nil when it has no group or nothing was measured.
+    package let lagTime: LagTime?
     /// Milliseconds since the epoch of its newest health check; nil when none was found.
     package let lastHealthCheckMillis: Int64?
     /// Its group's committed offsets (empty without a group).
@@ -37,13 +40,15 @@ package struct ServerReport: Sendable, Equatable {
 
     /// A report, judged against the limits.
     package init(
-        serverID: String, state: String?, members: Int, totalLag: Int64?, lastHealthCheckMillis: Int64?,
-        committed: [TopicPartition: Int64] = [:], nowMillis: Int64, limits: ServerLimits
+        serverID: String, state: String?, members: Int, totalLag: Int64?, lagTime: LagTime? = nil,
+        lastHealthCheckMillis: Int64?, committed: [TopicPartition: Int64] = [:], nowMillis: Int64,
+        limits: ServerLimits
     ) {
         self.serverID = serverID
         self.state = state
         self.members = members
         self.totalLag = totalLag
+        self.lagTime = lagTime
         self.lastHealthCheckMillis = lastHealthCheckMillis
         self.committed = committed
         let silentFor = lastHealthCheckMillis.map { nowMillis - $0 }
@@ -52,7 +57,7 @@ package struct ServerReport: Sendable, Equatable {
             status = .gone
         } else if silent {
             status = .silent
-        } else if (totalLag ?? 0) > limits.maxLag {
+        } else if (totalLag ?? 0) > limits.maxLag || limits.isOver(lagTime) {
             status = .lagging
         } else {
             status = .ok
@@ -74,11 +79,20 @@ package struct ServerLimits: Sendable, Equatable {
     package var silenceMillis: Int64
     /// A total lag over this makes a server lagging.
     package var maxLag: Int64
+    /// A lag time over this makes a server lagging; nil: lag time is not judged.
+    package var maxLagMillis: Int64?
 
-    /// Limits; by default silent after 15 s, lagging over 100 events.
-    package init(silenceMillis: Int64 = 15_000, maxLag: Int64 = 100) {
+    /// Limits; by default silent after 15 s, lagging over 100 events, lag time not judged.
+    package init(silenceMillis: Int64 = 15_000, maxLag: Int64 = 100, maxLagMillis: Int64? = nil) {
         self.silenceMillis = silenceMillis
         self.maxLag = maxLag
+        self.maxLagMillis = maxLagMillis
+    }
+
+    /// Whether `lagTime` is over `maxLagMillis` (an unknown lag time is not).
+    package func isOver(_ lagTime: LagTime?) -> Bool {
+        guard let maxLagMillis, let millis = lagTime?.millis else { return false }
+        return millis > maxLagMillis
     }
 }
 
@@ -112,37 +126,76 @@ package enum ServerSurvey {
     /// it, two chains at once: Metadata, then the ends of Hypha's topics, then
     /// each health topic's last message; and ListGroups, then DescribeGroups
     /// beside one OffsetFetch per group. Lag needs no ListOffsets of its own
-    /// unless a group committed outside Hypha's topics.
+    /// unless a group committed outside Hypha's topics. Then one batched fetch
+    /// of the records at the groups' committed offsets where they lag, for
+    /// each server's lag time.
     package static func take(
         settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
-        // A broker answers one connection's requests in order: a fetch held for
-        // data would hold up the admin requests queued behind it.
-        let reader = try RDKafkaPartitionReader(settings: settings, batchSize: 256, fetchWaitMilliseconds: 10)
-        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
+        try await take(admin: KafkaAdmin.reading(settings: settings), limits: limits, nowMillis: nowMillis)
+    }
 
-        var serverIDs = Set(survey.groups.compactMap(\.serverID))
-        let healthTopics = survey.hyphaTopics.map(\.name).filter { $0.hasPrefix(HyphaTopic.healthCheckPrefix) }
-        for topic in healthTopics {
+    /// A survey on `admin`'s connection (one made by `KafkaAdmin.reading`, kept
+    /// across the refreshes of `--watch`).
+    package static func take(
+        admin: KafkaAdmin, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
+    ) async throws(KafkaFailure) -> Findings {
+        guard let reader = admin.reader else {
+            preconditionFailure("a survey reads records: its admin comes from KafkaAdmin.reading(settings:)")
+        }
+        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
+        let lags = try await Blocking.run { () throws(KafkaFailure) in
+            try admin.withLagTimes(
+                survey.groups.map {
+                    GroupLag(
+                        group: $0.group, state: $0.state, coordinator: nil, members: [],
+                        committed: survey.committed[$0.group] ?? [:], ends: survey.ends)
+                })
+        }
+        let members = Dictionary(survey.groups.map { ($0.group, $0.members) }) { first, _ in first }
+        let reports = Self.reports(
+            groups: lags.map { ($0, members[$0.group] ?? 0) },
+            healthTopics: survey.hyphaTopics.map(\.name), newest: survey.newest, limits: limits, nowMillis: nowMillis())
+        return Findings(reports: reports, hyphaTopics: survey.hyphaTopics, ends: survey.ends, admin: admin)
+    }
+
+    /// The servers of a cluster snapshot (one that read the health checks and
+    /// lag times: `snapshot()` of a reading admin), judged against `limits`:
+    /// the same reports as a survey, with no second reading of the cluster.
+    package static func reports(from cluster: ClusterSnapshot, limits: ServerLimits, nowMillis: Int64)
+        -> [ServerReport]
+    {
+        reports(
+            groups: cluster.groups.filter { KafkaAdmin.isServerGroup($0.group) }.map { ($0, $0.members.count) },
+            healthTopics: cluster.topics.map(\.name), newest: cluster.healthChecks, limits: limits,
+            nowMillis: nowMillis)
+    }
+
+    /// One report per server id of a `hypha_server_*` group (with its member
+    /// count) or a `health_check_*` topic among `healthTopics`, whose newest
+    /// checks are in `newest`.
+    private static func reports(
+        groups: [(lag: GroupLag, members: Int)], healthTopics: [String], newest: [String: Int64],
+        limits: ServerLimits, nowMillis: Int64
+    ) -> [ServerReport] {
+        var serverIDs = Set(groups.compactMap(\.lag.serverID))
+        for topic in healthTopics where topic.hasPrefix(HyphaTopic.healthCheckPrefix) {
             let serverID = String(topic.dropFirst(HyphaTopic.healthCheckPrefix.count))
             if !BusProbe.isProbe(serverID: serverID) { serverIDs.insert(serverID) }
         }
-        let now = nowMillis()
-        let reports = serverIDs.sorted().map { id in
-            let group = survey.groups.first { $0.serverID == id }
-            let lag = group.map {
-                GroupLag(
-                    group: $0.group, state: $0.state, coordinator: nil, members: [],
-                    committed: survey.committed[$0.group] ?? [:], ends: survey.ends)
+        return serverIDs.sorted().map { id in
+            let group = groups.first { $0.lag.serverID == id }
+            var committed: [TopicPartition: Int64] = [:]
+            for partition in group?.lag.partitions ?? [] {
+                if let offset = partition.committed {
+                    committed[TopicPartition(topic: partition.topic, partition: partition.partition)] = offset
+                }
             }
             return ServerReport(
-                serverID: id, state: group?.state, members: group?.members ?? 0, totalLag: lag?.totalLag,
-                lastHealthCheckMillis: survey.newest[HyphaTopic.healthCheck(serverID: id)],
-                committed: group.flatMap { survey.committed[$0.group] } ?? [:], nowMillis: now, limits: limits)
+                serverID: id, state: group?.lag.state, members: group?.members ?? 0, totalLag: group?.lag.totalLag,
+                lagTime: group?.lag.maxLagTime, lastHealthCheckMillis: newest[HyphaTopic.healthCheck(serverID: id)],
+                committed: committed, nowMillis: nowMillis, limits: limits)
         }
-        return Findings(
-            reports: reports, hyphaTopics: survey.hyphaTopics, ends: survey.ends,
-            admin: KafkaAdmin(client: reader.client))
     }
 
     /// What the survey read off the cluster.
@@ -195,34 +248,19 @@ package enum ServerSurvey {
                 if let end = ends[key], end > 0 { starts[key] = end - 1 }
             }
         }
-        guard !starts.isEmpty else { return [:] }
-        try reader.start(starts)
-        defer { reader.stop() }
-        var waiting = Set(starts.keys)
         var newest: [String: Int64] = [:]
-        let deadline = ContinuousClock.now + reader.client.settings.timeout
-        while !waiting.isEmpty {
-            guard ContinuousClock.now < deadline else {
-                throw reader.client.unreachable(while: "read the servers' last health checks")
-            }
-            do throws(KafkaFailure) {
-                // A read waits until its batch is full or its time is up: short
-                // waits, so the loop ends as soon as every partition has answered.
-                try reader.read(timeoutMilliseconds: 5) { item in
-                    switch item {
-                    case .message(let message):
-                        if let time = message.timestampMillis {
-                            newest[message.topic] = max(newest[message.topic] ?? .min, time)
-                        }
-                        waiting.remove(TopicPartition(topic: message.topic, partition: message.partition))
-                    case .endOfPartition(let partition, _):
-                        waiting.remove(partition)
-                    }
+        let done = try reader.readEach(starts) { item in
+            switch item {
+            case .message(let message):
+                if let time = message.timestampMillis {
+                    newest[message.topic] = max(newest[message.topic] ?? .min, time)
                 }
-            } catch  where error.kind == .notFound {
-                break // a server's topic deleted meanwhile: it has no health checks to show
+                return TopicPartition(topic: message.topic, partition: message.partition)
+            case .endOfPartition(let partition, _):
+                return partition
             }
         }
+        guard done else { throw reader.client.unreachable(while: "read the servers' last health checks") }
         return newest
     }
 }

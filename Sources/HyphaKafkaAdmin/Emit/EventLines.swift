@@ -129,15 +129,20 @@ extension EventProducer {
     /// With `loopCheck`, the first record that says where it was read is looked
     /// up before it is sent; one read from this same cluster stops the sending
     /// with `.refused`.
+    ///
+    /// Once `stop` is raised (SIGINT, SIGTERM), no more lines are read: what
+    /// was read is still sent and its acknowledgements awaited (each bounded by
+    /// the timeout), and the report says it was `interrupted`.
     package func send(
         lines input: InputSource, as format: LineFormat, repeat count: Int = 1,
-        loopCheck: MirrorLoopCheck? = nil,
+        loopCheck: MirrorLoopCheck? = nil, stop: TailStopSignal? = nil,
         onDelivered: (@Sendable ([DeliveredEvent]) -> Void)? = nil
     ) async throws(KafkaFailure) -> EmitReport {
         let reachability = Reachability()
         async let reachabilityChecked: Void = reachability.check(self)
         let report = try await stream(
-            input, as: format, repeat: count, loopCheck: loopCheck, onDelivered: onDelivered, stopping: reachability)
+            input, as: format, repeat: count, loopCheck: loopCheck, onDelivered: onDelivered, stopping: reachability,
+            stop: stop ?? TailStopSignal())
         await reachabilityChecked
         if let failure = reachability.failure { throw failure }
         return report
@@ -145,7 +150,8 @@ extension EventProducer {
 
     private func stream(
         _ input: InputSource, as format: LineFormat, repeat count: Int, loopCheck: MirrorLoopCheck?,
-        onDelivered: (@Sendable ([DeliveredEvent]) -> Void)?, stopping reachability: Reachability
+        onDelivered: (@Sendable ([DeliveredEvent]) -> Void)?, stopping reachability: Reachability,
+        stop: TailStopSignal
     ) async throws(KafkaFailure) -> EmitReport {
         let producer = producer
         let timeout = settings.timeout
@@ -161,8 +167,9 @@ extension EventProducer {
                 // 5 ms while some are awaited (-o json prints each soon after it).
                 while !input.awaitInput(timeoutMilliseconds: ledger.pending > 0 ? 5 : 100) {
                     EventProducer.serve(producer, &ledger, timeoutMilliseconds: 0)
-                    if ledger.brokerGone || reachability.failed { break reading }
+                    if ledger.brokerGone || reachability.failed || stop.isRaised { break reading }
                 }
+                if stop.isRaised { break reading }
                 do throws(InputSource.Unreadable) {
                     let more = try reader.readLines { line in
                         if ledger.brokerGone {
@@ -188,7 +195,8 @@ extension EventProducer {
                         }
                         return true
                     }
-                    if !more || reachability.failed { break }
+                    // Interrupted: every whole line read so far is sent; no more are read.
+                    if !more || reachability.failed || stop.isRaised { break }
                 } catch {
                     inputError = error.description
                     break
@@ -206,6 +214,7 @@ extension EventProducer {
             }
             var report = ledger.report()
             report.inputError = inputError
+            report.interrupted = stop.isRaised
             return report
         }
     }

@@ -57,6 +57,8 @@ public struct EmitReport: Sendable {
     /// Why input lines stopped being read before the input's end: the first bad
     /// line, by its number, or a read error. The lines before it were sent.
     public internal(set) var inputError: String?
+    /// Whether reading stopped early because it was asked to (SIGINT, SIGTERM).
+    public internal(set) var interrupted = false
     /// Events that failed (refused, not acknowledged), or were never sent.
     public var undelivered: Int { total - deliveredCount }
 }

@@ -26,6 +26,13 @@ public struct TailRequest: Sendable {
     public var stopAtEnd: Bool
     /// Stop after this many messages (`-n`).
     public var limit: Int?
+    /// Stop each partition at its first message stamped after this time
+    /// (milliseconds since the epoch), and once every partition has, end; a
+    /// partition at its end stops too once the wall clock is past it (`--until`).
+    public var until: Int64?
+    /// Only messages whose key has one of these types (`d`, `s`, `b`: the
+    /// key's first byte, before its `:`); nil for all.
+    public var keyTypes: Set<UInt8>?
     /// Skip topics that do not exist (any more) instead of failing.
     public var skipsMissingTopics = false
     /// While following (not `stopAtEnd`): topics (besides `topics`) to start
@@ -49,7 +56,7 @@ public struct TailRequest: Sendable {
 
 /// Why tailing ended.
 public enum TailOutcome: Sendable, Equatable {
-    /// Every partition reached the end it had when tailing started.
+    /// Every partition reached the end it had when tailing started, or `until`.
     case reachedEnd
     /// The message limit was reached.
     case limitReached
@@ -105,6 +112,8 @@ public final class TailConsumer: Sendable {
             var lastDiscovered = ContinuousClock.now
             while true {
                 if stop.isRaised { return .stopped }
+                plan.passTime(nowMillis: KafkaAdmin.wallClockMillis())
+                if plan.isFinished { return .reachedEnd }
                 if let discovers = request.discovers, !request.stopAtEnd,
                     ContinuousClock.now - lastDiscovered >= request.discoveryInterval
                 {
@@ -115,7 +124,8 @@ public final class TailConsumer: Sendable {
                     switch item {
                     case .message(let message):
                         let accepted = plan.accept(
-                            message.topicPartition, offset: message.offset, timestampMillis: message.timestampMillis
+                            message.topicPartition, offset: message.offset, timestampMillis: message.timestampMillis,
+                            wanted: request.keyTypes.map { message.hasKeyType(in: $0) } ?? true
                         ) { reader.highWatermark(message.topicPartition) }
                         if accepted { onMessage(message) }
                     case .endOfPartition(let partition, let next):
@@ -149,6 +159,12 @@ public final class TailConsumer: Sendable {
 
 extension RawMessage {
     var topicPartition: TopicPartition { TopicPartition(topic: topic, partition: partition) }
+
+    /// Whether the key is `<type>:…` with one of `types`.
+    func hasKeyType(in types: Set<UInt8>) -> Bool {
+        guard let key, key.count >= 2, key[1] == UInt8(ascii: ":") else { return false }
+        return types.contains(key[0])
+    }
 }
 
 /// Which partitions to read from where, and when tailing is done.
@@ -167,11 +183,18 @@ struct TailPlan {
     private let stopAtEnd: Bool
     private let limit: Int?
     private let notBefore: Int64?
+    private let notAfter: Int64?
+    /// Partitions at their end for now (with `until`: done once the clock passes it).
+    private var atEnd: Set<TopicPartition> = []
     private var accepted = 0
+
+    /// Whether partitions are tracked to an end: `-e`, or `--until`.
+    private var tracksEnds: Bool { stopAtEnd || notAfter != nil }
 
     init(_ request: TailRequest, client: RDKafkaClient) throws(KafkaFailure) {
         stopAtEnd = request.stopAtEnd
         limit = request.limit
+        notAfter = request.until
         let metadata = try client.metadata()
         var partitions: [TopicPartition] = []
         let waits = request.discovers != nil && !request.stopAtEnd
@@ -205,7 +228,7 @@ struct TailPlan {
                 case .offset(let back): StartOffset.tail(-back)
                 case .time: atTime[partition].flatMap { $0 >= 0 ? $0 : nil } ?? StartOffset.end
                 }
-            if stopAtEnd { unfinished[partition] = .some(nil) }
+            if tracksEnds { unfinished[partition] = .some(nil) }
         }
     }
 
@@ -222,23 +245,35 @@ struct TailPlan {
                 guard startOffsets[key] == nil else { continue }
                 startOffsets[key] = StartOffset.beginning
                 found[key] = StartOffset.beginning
+                if tracksEnds { unfinished[key] = .some(nil) }
             }
         }
         return found
     }
 
-    /// With `-e`, every partition has reached its end.
-    var isFinished: Bool { stopAtEnd && unfinished.isEmpty }
+    /// With `-e`, every partition has reached its end; with `until`, every
+    /// partition has passed it.
+    var isFinished: Bool { tracksEnds && unfinished.isEmpty }
 
     /// The `-n` limit has been met.
     var limitReached: Bool { limit.map { accepted >= $0 } ?? false }
 
     /// Whether to pass on a message; notes the partitions it finishes.
-    /// `highWatermark` is asked for once per partition, at its first message.
+    /// `highWatermark` is asked for once per partition, at its first message;
+    /// a message not `wanted` (filtered out) only counts towards the ends.
     mutating func accept(
-        _ partition: TopicPartition, offset: Int64, timestampMillis: Int64?, highWatermark: () -> Int64?
+        _ partition: TopicPartition, offset: Int64, timestampMillis: Int64?, wanted: Bool = true,
+        highWatermark: () -> Int64?
     ) -> Bool {
         guard !limitReached else { return false }
+        if let notAfter {
+            guard current?.partition == partition || unfinished[partition] != nil else { return false }
+            atEnd.remove(partition)
+            if let timestampMillis, timestampMillis > notAfter {
+                finish(partition)
+                return false
+            }
+        }
         if stopAtEnd {
             let end: Int64
             if let current, current.partition == partition {
@@ -256,8 +291,16 @@ struct TailPlan {
             if offset + 1 >= end { finish(partition) }
         }
         if let notBefore, let timestampMillis, timestampMillis < notBefore { return false }
+        guard wanted else { return false }
         accepted += 1
         return true
+    }
+
+    /// With `until`: partitions at their end finish once the wall clock is past it.
+    mutating func passTime(nowMillis: Int64) {
+        guard let notAfter, nowMillis > notAfter, !atEnd.isEmpty else { return }
+        for partition in atEnd { finish(partition) }
+        atEnd.removeAll()
     }
 
     private mutating func finish(_ partition: TopicPartition) {
@@ -267,6 +310,7 @@ struct TailPlan {
 
     /// The partition has nothing more to read for now, `next` being its next offset.
     mutating func reached(_ partition: TopicPartition, next: Int64) {
+        if notAfter != nil, unfinished[partition] != nil { atEnd.insert(partition) }
         guard stopAtEnd, let known = unfinished[partition] else { return }
         if let end = known, next < end { return }
         finish(partition)

@@ -80,10 +80,14 @@ enum GroupRendering {
                             ("committed", partition.committed.map { JSONDocument.number($0) } ?? .null),
                             ("end", partition.end.map { JSONDocument.number($0) } ?? .null),
                             ("lag", partition.lag.map { JSONDocument.number($0) } ?? .null),
+                            ("lag_seconds", LagTimeRendering.seconds(partition.lagTime)),
+                            ("lag_seconds_unknown", LagTimeRendering.unknownReason(partition.lagTime)),
                         ])
                     })
             ),
             ("total_lag", JSONDocument.number(group.totalLag)),
+            ("max_lag_seconds", LagTimeRendering.seconds(group.maxLagTime)),
+            ("max_lag_seconds_unknown", LagTimeRendering.unknownReason(group.maxLagTime)),
         ]
     }
 
@@ -104,18 +108,20 @@ enum GroupRendering {
             text += members.rendered(wide: wide) + "\n"
         }
         var partitions = Table(
-            "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID")
+            "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "LAG-TIME", "CONSUMER-ID", "HOST",
+            "CLIENT-ID")
         partitions.droppable = ["CLIENT-ID", "HOST", "CONSUMER-ID", "LOG-END-OFFSET"]
         for partition in group.partitions {
             partitions.add([
                 partition.topic, String(partition.partition),
                 partition.committed.map(String.init) ?? "-", partition.end.map(String.init) ?? "-",
-                partition.lag.map(String.init) ?? "-",
+                partition.lag.map(String.init) ?? "-", LagTimeRendering.text(partition.lagTime),
                 partition.owner?.memberID ?? "-", partition.owner?.host ?? "-", partition.owner?.clientID ?? "-",
             ])
         }
         text += partitions.rendered(wide: wide)
         text += "\nTOTAL LAG    \(group.totalLag)\n"
+        text += "MAX LAG-TIME \(LagTimeRendering.summary(group.maxLagTime))\n"
         return text
     }
 
@@ -157,12 +163,14 @@ enum GroupRendering {
         case .json:
             return JSONDocument.line(.array(reports.map { .object(fields(of: $0, nowMillis: nowMillis)) }))
         case .table, .wide:
-            var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "LAST-HEALTH-CHECK", "STATUS")
+            var table = Table(
+                "SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "LAG-TIME", "LAST-HEALTH-CHECK", "STATUS")
             table.droppable = Self.serverColumnsDropped
             for report in reports {
                 table.add([
                     report.serverID, report.state ?? "-", String(report.members),
-                    report.totalLag.map(String.init) ?? "-", age(of: report, nowMillis: nowMillis),
+                    report.totalLag.map(String.init) ?? "-", LagTimeRendering.text(report.lagTime),
+                    age(of: report, nowMillis: nowMillis),
                     status(report.status, style: style),
                 ])
             }
@@ -171,7 +179,7 @@ enum GroupRendering {
     }
 
     /// The columns of the servers tables left out on a narrow terminal, the first first.
-    static let serverColumnsDropped = ["LAST-HEALTH-CHECK", "MEMBERS", "STATE"]
+    static let serverColumnsDropped = ["LAST-HEALTH-CHECK", "MEMBERS", "STATE", "LAG-TIME"]
 
     /// The fields of a server's JSON object, in order.
     static func fields(of report: ServerReport, nowMillis: Int64) -> [(String, JSONValue)] {
@@ -180,31 +188,31 @@ enum GroupRendering {
             ("state", JSONDocument.string(report.state)),
             ("members", JSONDocument.number(report.members)),
             ("total_lag", report.totalLag.map { JSONDocument.number($0) } ?? .null),
+            ("max_lag_seconds", LagTimeRendering.seconds(report.lagTime)),
+            ("max_lag_seconds_unknown", LagTimeRendering.unknownReason(report.lagTime)),
             (
                 "last_health_check",
                 report.lastHealthCheckMillis.map { .string(WireTimestamp.iso8601(millis: $0)) } ?? .null
             ),
             (
                 "last_health_check_age_seconds",
-                report.lastHealthCheckMillis.map { .number(seconds(nowMillis - $0)) } ?? .null
+                report.lastHealthCheckMillis.map {
+                    .number(WatchRendering.decimal(Double(max(0, nowMillis - $0)) / 1000))
+                }
+                    ?? .null
             ),
             ("status", .string(report.status.rawValue)),
         ]
     }
 
-    /// How long ago a health check was, for the table: `4.2s ago`, or `never`.
+    /// How long ago a health check was, for the table, as kubectl shows ages:
+    /// `4s ago`, `17m ago`, `3h12m ago`; or `never`. JSON keeps exact seconds.
     static func age(of report: ServerReport, nowMillis: Int64) -> String {
-        report.lastHealthCheckMillis.map { "\(seconds(nowMillis - $0))s ago" } ?? "never"
+        report.lastHealthCheckMillis.map { "\(Age.text(millis: nowMillis - $0)) ago" } ?? "never"
     }
 
     /// A status for the table: green when ok, red otherwise.
     static func status(_ status: ServerReport.Status, style: Style) -> String {
         status == .ok ? style.green("ok") : style.red(status.rawValue)
-    }
-
-    /// Whole seconds with one decimal, e.g. `4.2`.
-    private static func seconds(_ millis: Int64) -> String {
-        let tenths = max(0, millis) / 100
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -21,6 +21,8 @@ enum WatchRendering {
                 var fields = GroupRendering.fields(of: server.report, nowMillis: nowMillis)
                 let lag = fields.firstIndex { $0.0 == "total_lag" }.map { $0 + 1 } ?? fields.count
                 fields.insert(contentsOf: trendFields(server.reading), at: lag)
+                let time = fields.firstIndex { $0.0 == "max_lag_seconds_unknown" }.map { $0 + 1 } ?? fields.count
+                fields.insert(lagTimeChangeField(server.reading), at: time)
                 return JSONValue.object(fields)
             }
             return JSONDocument.line(
@@ -30,13 +32,15 @@ enum WatchRendering {
                     ("event_rates", rateDocuments(moving)),
                 ]))
         case .table, .wide:
-            var table = Table("SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "TREND", "LAST-HEALTH-CHECK", "STATUS")
+            var table = Table(
+                "SERVER-ID", "STATE", "MEMBERS", "TOTAL-LAG", "TREND", "LAG-TIME", "LAST-HEALTH-CHECK", "STATUS")
             table.droppable = GroupRendering.serverColumnsDropped
             for server in servers {
                 let report = server.report
                 table.add([
                     report.serverID, report.state ?? "-", String(report.members),
                     report.totalLag.map(String.init) ?? "-", trend(server.reading),
+                    lagTime(report.lagTime, change: server.reading?.lagTimeChangeMillis),
                     GroupRendering.age(of: report, nowMillis: nowMillis),
                     GroupRendering.status(report.status, style: style),
                 ])
@@ -68,6 +72,7 @@ enum WatchRendering {
             let documents = groups.map { watched in
                 var fields = GroupRendering.fields(watched.lag)
                 fields += trendFields(watched.reading)
+                fields.append(lagTimeChangeField(watched.reading))
                 fields.append(("stalled", .bool(watched.reading.stalled)))
                 fields.append(("event_rates", rateDocuments(ratesRead(by: watched.lag))))
                 return JSONValue.object(fields)
@@ -80,7 +85,9 @@ enum WatchRendering {
         case .table, .wide:
             return groups.map { watched in
                 var text = GroupRendering.table(watched.lag, wide: format == .wide)
-                text += "TREND        \(trend(watched.reading))\(watched.reading.stalled ? ", stalled" : "")\n"
+                text += "TREND        \(trend(watched.reading))\(watched.reading.stalled ? ", stalled" : "")"
+                let timeChange = LagTimeRendering.change(watched.reading.lagTimeChangeMillis)
+                text += timeChange.isEmpty ? "\n" : "; lag time \(timeChange)\n"
                 guard let rates = ratesRead(by: watched.lag) else {
                     return text + "EVENTS/S     from the next refresh on\n"
                 }
@@ -102,6 +109,13 @@ enum WatchRendering {
         }
     }
 
+    /// A lag time and its change since the refresh before: `1m (+12s)`.
+    static func lagTime(_ time: LagTime?, change: Int64?) -> String {
+        let text = LagTimeRendering.text(time)
+        let change = LagTimeRendering.change(change)
+        return change.isEmpty ? text : "\(text) (\(change))"
+    }
+
     /// Events per second for people: one decimal, `<0.1` for a trickle.
     static func perSecond(_ value: Double) -> String {
         value > 0 && value < 0.05 ? "<0.1" : String(format: "%.1f", value)
@@ -113,6 +127,11 @@ enum WatchRendering {
             ("lag_change", reading?.change.map { JSONDocument.number($0) } ?? .null),
             ("trend", JSONDocument.string(reading?.trend?.rawValue)),
         ]
+    }
+
+    /// `lag_seconds_change`: null before a second refresh or when a lag time is unknown.
+    private static func lagTimeChangeField(_ reading: LagReading?) -> (String, JSONValue) {
+        ("lag_seconds_change", LagTimeRendering.changeSeconds(reading?.lagTimeChangeMillis))
     }
 
     /// `[{"event","topic","events_per_second"}]`; null before a second refresh.

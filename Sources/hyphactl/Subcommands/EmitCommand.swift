@@ -24,7 +24,10 @@ struct EmitCommand: AsyncParsableCommand {
             sending any, and sends nothing if one is bad; it reads the input twice, so it \
             needs DATA or a file (--file PATH, or stdin redirected from a file), not a pipe \
             (exit 64). A line larger than message.max.bytes fails alone, as an event the \
-            broker refuses does (exit 1, the others are sent).
+            broker refuses does (exit 1, the others are sent). SIGINT (Ctrl-C) or SIGTERM \
+            stops the reading: every whole line read so far is still sent and its \
+            acknowledgement awaited (each at most --timeout), the summary is printed, and \
+            emit exits 130 (SIGINT) or 143 (SIGTERM).
 
             DATA that starts with { or [ but is not JSON is sent as text with a warning \
             (--text: no warning; --json: refused). Read from a pipe, --jsonl refuses \
@@ -123,6 +126,12 @@ struct EmitCommand: AsyncParsableCommand {
     /// `--lines` and `--jsonl`: each line sent as it is read (every line checked
     /// first with --check-first).
     private func sendLines() async throws {
+        // Ctrl-C or SIGTERM: stop reading, send what was read, wait for its
+        // acknowledgements, print the summary, then exit 130 or 143. Watched
+        // from the start: a signal while the input opens must not kill emit.
+        let stop = TailStopSignal()
+        let signals = SignalWatch(stop)
+        defer { signals.cancel() }
         let source = try open(input)
         // Made first, so librdkafka connects while the lines are checked.
         let settings = try global.clientSettings()
@@ -139,8 +148,15 @@ struct EmitCommand: AsyncParsableCommand {
             printDeliveries = { delivered in Terminal.write(EmitRendering.jsonLines(delivered)) }
         }
         let report = try await producer.send(
-            lines: source, as: format, repeat: `repeat`, loopCheck: loopCheck, onDelivered: printDeliveries)
+            lines: source, as: format, repeat: `repeat`, loopCheck: loopCheck, stop: stop,
+            onDelivered: printDeliveries)
         try finish(report)
+        if report.interrupted, let number = signals.received {
+            throw CommandFailure(
+                exitCode: 128 + number,
+                description: "interrupted by \(number == SIGINT ? "SIGINT" : "SIGTERM"): stopped reading; "
+                    + "every line read was sent and \(report.deliveredCount) of \(report.total) events delivered")
+        }
     }
 
     private func finish(_ report: EmitReport) throws {

@@ -5,6 +5,7 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import Synchronization
 
 /// `hyphactl tail [EVENT…]`: reads and decodes events without joining a group.
 struct TailCommand: AsyncParsableCommand {
@@ -13,8 +14,11 @@ struct TailCommand: AsyncParsableCommand {
         abstract: "Read and decode events without joining any consumer group.",
         discussion: """
             Follows until interrupted; -e stops at the end offsets as they were when tail \
-            started; -n after N events. EVENT may be a glob ('ws-*'). While following, \
-            topics that match a glob or --all and appear later are read from their \
+            started; -n after N events; --until at the first event stamped after a time in \
+            each partition (and at a partition's end once that time has passed), ending \
+            when every partition has stopped: --since 1h --until 50m -e reads a window. \
+            --type keeps events of those types only. EVENT may be a glob ('ws-*'). While \
+            following, topics that match a glob or --all and appear later are read from their \
             beginning within a few seconds, and a named event whose topic does not \
             exist yet is waited for (with -e it is an error). SIGINT and SIGTERM end it \
             cleanly with exit 0.
@@ -36,6 +40,11 @@ struct TailCommand: AsyncParsableCommand {
             valueName: "time"))
     var since: String?
     @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Stop at a time: events stamped after it are not shown; the same forms as --since.", valueName: "time"))
+    var until: String?
+    @Option(
         name: .customShort("n"), parsing: .unconditional,
         help: ArgumentHelp("Stop after this many events.", valueName: "n"))
     var count: Int?
@@ -53,6 +62,10 @@ struct TailCommand: AsyncParsableCommand {
             valueName: "msgpack"))
     var decode: TailDecoding?
     @Flag(help: "Times in UTC (pretty shows local time by default).") var utc = false
+    @Option(
+        name: .customLong("type"),
+        help: ArgumentHelp("Only events of this type: d (JSON), s (text), b (bytes); repeatable.", valueName: "type"))
+    var types: [TailKeyType] = []
 
     func validate() throws {
         if events.isEmpty && !all { throw ValidationError("name at least one EVENT, or use --all") }
@@ -65,6 +78,14 @@ struct TailCommand: AsyncParsableCommand {
         if let since, PointInTime.millis(since, now: Date()) == nil {
             throw ValidationError("--since \(since): expected \(PointInTime.syntax)")
         }
+        if let until {
+            guard let end = PointInTime.millis(until, now: Date()) else {
+                throw ValidationError("--until \(until): expected \(PointInTime.syntax)")
+            }
+            if let since, let start = PointInTime.millis(since, now: Date()), start > end {
+                throw ValidationError("--until \(until) is before --since \(since)")
+            }
+        }
     }
 
     func run() async throws {
@@ -72,6 +93,8 @@ struct TailCommand: AsyncParsableCommand {
         let (topics, waiting) = try await resolveTopics(settings)
         var request = TailRequest(
             topics: topics, partition: partition, start: start(), stopAtEnd: exitAtEnd, limit: count)
+        request.until = until.flatMap { PointInTime.millis($0, now: Date()) }
+        if !types.isEmpty { request.keyTypes = Set(types.map { UInt8(ascii: $0.rawValue.unicodeScalars.first!) }) }
         if !exitAtEnd { request.discovers = discovery(waiting: waiting) }
         let consumer = try TailConsumer(settings: settings)
         var tailPrinter = TailPrinter(
@@ -155,6 +178,11 @@ struct TailCommand: AsyncParsableCommand {
 /// `--decode msgpack`.
 enum TailDecoding: String, ExpressibleByArgument, CaseIterable { case msgpack }
 
+/// `--type`: the type in an event's key (`d:`, `s:`, `b:`).
+enum TailKeyType: String, ExpressibleByArgument, CaseIterable {
+    case d, s, b
+}
+
 /// Shell-style globs over event names; a topic's mapped name (`ws-1/*` for
 /// `ws-1_alice_msg.<hash>`) as `HyphaTopic.mappedGlob` says.
 enum EventGlob {
@@ -167,16 +195,36 @@ enum EventGlob {
 /// SIGINT and SIGTERM raise the stop flag instead of killing the process.
 final class SignalWatch {
     private let sources: [any DispatchSourceSignal]
+    private let caught = CaughtSignal()
 
     init(_ stop: TailStopSignal) {
+        let caught = caught
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.stop() }
+            source.setEventHandler {
+                caught.record(number)
+                stop.stop()
+            }
             source.resume()
             return source
         }
     }
 
+    /// The first signal caught, if any.
+    var received: Int32? { caught.number }
+
     func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// The first signal a `SignalWatch` caught.
+private final class CaughtSignal: Sendable {
+    private let first = Atomic<Int32>(0)
+
+    func record(_ number: Int32) { _ = first.compareExchange(expected: 0, desired: number, ordering: .relaxed) }
+
+    var number: Int32? {
+        let number = first.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
 }

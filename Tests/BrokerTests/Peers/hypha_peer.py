@@ -16,7 +16,7 @@ what that server does. Results are JSON lines on stdout; diagnostics go to stder
   partition --bootstrap B (--topic T | --event E) --key K
             prints {"partition":N,"partitions":M}: where aiokafka's default partitioner puts
             key K (UTF-8) on that topic now (asking for its metadata may auto-create it)
-  raw       --bootstrap B --topic T      send {"key": text|null, "value": base64|null} lines
+  raw       --bootstrap B --topic T      send {"key": text|null, "value": base64|null[, "partition", "timestamp_ms"]} lines
             from stdin exactly as given (for values no Hypha server would send);
             "key_base64" instead of "key" for keys that are not text, "partition" to pick one
   health    --bootstrap B --server-id ID [--count N] [--interval S]
@@ -149,14 +149,17 @@ async def cmd_raw(args) -> None:
             else:
                 key = rec["key"].encode("utf-8") if rec.get("key") is not None else None
             value = rec.get("value")
-            records.append((key, base64.b64decode(value) if value is not None else None, rec.get("partition")))
+            records.append((key, base64.b64decode(value) if value is not None else None, rec.get("partition"),
+                            rec.get("timestamp_ms")))
     # Values of several megabytes are part of what hostile input means.
     producer = AIOKafkaProducer(bootstrap_servers=args.bootstrap, client_id="hypha_peer",
                                 max_request_size=16 * 1024 * 1024)
     await start(producer)
     try:
-        for key, value, partition in records:
-            meta = await producer.send_and_wait(args.topic, value=value, key=key, partition=partition)
+        for key, value, partition, timestamp_ms in records:
+            # One message per request; timestamp_ms (CreateTime) as the producer sets it.
+            meta = await producer.send_and_wait(args.topic, value=value, key=key, partition=partition,
+                                                timestamp_ms=timestamp_ms)
             emit({"topic": meta.topic, "partition": meta.partition, "offset": meta.offset})
     finally:
         await producer.stop()

@@ -10,8 +10,11 @@ struct GroupsResetOffsets: AsyncParsableCommand {
         commandName: "reset-offsets",
         abstract: "Move a stopped server's committed offsets; a dry run unless --execute.",
         discussion: """
-            Choose one of --to-earliest, --to-latest, --to-datetime, --to-offset and \
-            --shift-by. The partitions are those the group has committed offsets for, \
+            Choose one of --to-earliest, --to-latest, --to-datetime, --by-duration, \
+            --to-offset and --shift-by (as kafka-consumer-groups.sh has them; \
+            --to-datetime and --by-duration ask the broker for the first offset at or \
+            after the time, ListOffsets by timestamp, and go to the end where nothing \
+            is that new). The partitions are those the group has committed offsets for, \
             narrowed to the topics of --event. New offsets are kept between each \
             partition's low and high watermarks. Refused while the group has members \
             (its state is neither Empty nor Dead): a running server would overwrite \
@@ -31,6 +34,13 @@ struct GroupsResetOffsets: AsyncParsableCommand {
             "To the first message at or after a time: as tail prints it (2026-12-06 06:11:39.597, local), ISO-8601, Unix seconds, or an age like 10m, 1h30m, 2d.",
             valueName: "time"))
     var toDatetime: String?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "To the first message of the last DURATION (15m: what came in the last 15 minutes).",
+            valueName: "duration"),
+        transform: DurationArgument.parse)
+    var byDuration: DurationArgument?
     @Option(parsing: .unconditional, help: ArgumentHelp("To this offset in every partition.", valueName: "n"))
     var toOffset: Int64?
     @Option(
@@ -45,9 +55,10 @@ struct GroupsResetOffsets: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions<OutputFormat>
 
     func validate() throws {
-        let modes = [toEarliest, toLatest, toDatetime != nil, toOffset != nil, shiftBy != nil]
+        let modes = [toEarliest, toLatest, toDatetime != nil, byDuration != nil, toOffset != nil, shiftBy != nil]
         if modes.filter({ $0 }).count != 1 {
-            throw ValidationError("choose one of --to-earliest, --to-latest, --to-datetime, --to-offset and --shift-by")
+            throw ValidationError(
+                "choose one of --to-earliest, --to-latest, --to-datetime, --by-duration, --to-offset and --shift-by")
         }
         try EventNameArgument.check([name], as: "a group or server id")
         try EventNameArgument.check(events, as: "an --event name")
@@ -64,6 +75,10 @@ struct GroupsResetOffsets: AsyncParsableCommand {
         if toEarliest { return .earliest }
         if toLatest { return .latest }
         if let toDatetime, let millis = PointInTime.millis(toDatetime, now: now) { return .time(millis: millis) }
+        if let byDuration {
+            let millis = Int64((now.timeIntervalSince1970 * 1000).rounded())
+            return .time(millis: millis - Int64((byDuration.seconds * 1000).rounded()))
+        }
         if let toOffset { return .offset(toOffset) }
         return .shift(by: shiftBy ?? 0)
     }
