@@ -94,12 +94,12 @@ struct EventBusTests {
             await inbox.add(received)
             if received.payload == .text("stuck") { try await Task.sleep(for: .seconds(30)) }
         }
-        let started = ContinuousClock.now
         try await bus.emit(event, .text("stuck"))
         try await bus.emit(event, .text("next"))
-        let received = await inbox.wait(for: 2, timeout: .seconds(10))
+        // The stuck call lasts 30 s: "next" arriving within 20 s shows the partition moved on
+        // (a bound on a condition, not a timed assertion: a busy machine only makes it slower).
+        let received = await inbox.wait(for: 2, timeout: .seconds(20))
         #expect(received.map(\.payload) == [.text("stuck"), .text("next")])
-        #expect(ContinuousClock.now - started < .seconds(8))
         let timeouts = try metrics.expectCounter("kafka_event_bus", [("event", event), ("status", "handler_timeout")])
         #expect(timeouts.totalValue == 1)
         #expect(

@@ -84,7 +84,9 @@ struct OnCallTests {
         settings.bootstrapSource = "-b"
         let started = ContinuousClock.now
         let refused = try #require(BootstrapReachability.failure(for: settings))
-        #expect(ContinuousClock.now - started < .seconds(1))
+        // Far below the 30 s timeout it would otherwise wait out; how fast is bench
+        // material (about 0.1 s), not a timed assertion that a busy machine could break.
+        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(refused.kind == .unreachable && refused.code == .transport)
         #expect(refused.reason.contains("refused") && refused.reason.contains("127.0.0.1:1 (from -b)"))
         #expect(!ExitCodes.line(for: refused).contains("--timeout"), "more time cannot help a refusal")
