@@ -196,11 +196,12 @@ public final class KafkaEventBus: Sendable {
         }
     }
 
-    /// Leaves the bus: the event each partition has in hand finishes (bounded
-    /// by the handler timeout; what was queued behind it is read again by the
-    /// next run), the handled offsets are committed, the group is left, and every
-    /// emitted event gets its acknowledgement or its failure. Waiting `waitFor`
-    /// calls end with `CancellationError`. Handlers stay registered.
+    /// Leaves the bus: the handler each partition has in hand finishes (bounded
+    /// by the handler timeout; no later handler of that event starts, and what
+    /// was queued behind it is read again by the next run), the handled offsets
+    /// are committed, every emitted event gets its acknowledgement or its
+    /// failure, and librdkafka's handles are destroyed. Waiting `waitFor` calls
+    /// end with `CancellationError`, `events()` sequences end. Handlers stay registered.
     public func stop() async {
         await lifecycle.serialize { await disconnect() }
     }
