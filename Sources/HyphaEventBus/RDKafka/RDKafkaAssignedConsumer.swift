@@ -254,7 +254,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
                 offsets[TopicPartition(topic: String(cString: element.topic), partition: element.partition)]!
         }
         while true {
-            let code = rd_kafka_commit(client.handle, list, 0)
+            let code = commitWaiting(list, until: deadline)
             guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
             guard ContinuousClock.now + .milliseconds(200) < deadline else {
                 client.logger.warning(
@@ -264,6 +264,23 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             }
             Thread.sleep(forTimeInterval: 0.2)
         }
+    }
+
+    /// Commits `list`, waiting for the answer until `deadline` at most: a
+    /// synchronous `rd_kafka_commit` waits for ever while the coordinator is away
+    /// (and with it whoever waits for this lookup, `stop()` included).
+    private func commitWaiting(
+        _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant
+    ) -> rd_kafka_resp_err_t {
+        let answers = rd_kafka_queue_new(client.handle)!
+        defer { rd_kafka_queue_destroy(answers) }
+        let code = rd_kafka_commit_queue(client.handle, list, answers, nil, nil)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { return code }
+        guard let answer = rd_kafka_queue_poll(answers, max(1, (deadline - .now).wholeMilliseconds)) else {
+            return RD_KAFKA_RESP_ERR__TIMED_OUT
+        }
+        defer { rd_kafka_event_destroy(answer) }
+        return rd_kafka_event_error(answer)
     }
 
     // MARK: - The assignment (polling thread)
