@@ -80,19 +80,12 @@ extension RDKafkaClient {
     /// Makes sure a topic exists: a Metadata request naming it lets the broker's
     /// auto-create make it, as the Python server's first use does.
     package func ensureTopic(_ name: String, timeout: Duration) throws(KafkaFailure) {
-        _ = try partitionIDs(ofTopic: name, until: .now + timeout)
+        _ = try topicPartitions(name, until: .now + timeout)
     }
 
-    /// The partitions of a topic, made by the broker's auto-create where it does
-    /// not exist yet; asked again until `deadline` while the broker has none.
-    /// `created`: the first answer had no partitions for it (it was being made).
-    package func partitionIDs(ofTopic name: String, until deadline: ContinuousClock.Instant) throws(KafkaFailure)
-        -> [Int32]
-    {
-        try topicPartitions(name, until: deadline).ids
-    }
-
-    /// A topic's partitions, and whether the first answer had none (it was being made).
+    /// A topic's partitions, made by the broker's auto-create where it does not
+    /// exist yet (asked again until `deadline` while the broker has none), and
+    /// whether the first answer had none (it was being made).
     package func topicPartitions(_ name: String, until deadline: ContinuousClock.Instant) throws(KafkaFailure)
         -> (ids: [Int32], created: Bool)
     {
