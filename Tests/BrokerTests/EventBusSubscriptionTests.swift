@@ -174,6 +174,39 @@ struct EventBusSubscriptionTests {
         await restarted.stop()
     }
 
+    @Test("on() of an event never read before returns once where it starts is committed, or throws")
+    func startCommittedBeforeOnReturns() async throws {
+        let cluster = try Self.mockCluster(topics: ["fresh": 1], servers: ["starter"])
+        // Every commit is refused (GROUP_AUTHORIZATION_FAILED, at once): a start
+        // only stored would go with the bus, and a restart would begin at the log
+        // end again, past every event sent meanwhile.
+        cluster.failNext(.offsetCommit, with: Array(repeating: 30, count: 10_000))
+        let bus = MockBus.make("starter", cluster, handlerTimeout: .seconds(1), timeout: .seconds(5))
+        try await bus.start()
+        let refused = await #expect(throws: KafkaFailure.self) { try await bus.on("fresh") { _ in } }
+        #expect(refused?.kind == .unreachable)
+        #expect(bus.handlerCount("fresh") == 0)
+        await bus.stop()
+
+        // Once commits are answered, on() returns with the start committed: a bus
+        // stopped before it read anything leaves every later event to the restart.
+        cluster.clearErrors(.offsetCommit)
+        try await bus.start()
+        try await bus.on("fresh") { _ in }
+        await bus.stop()
+        let producer = try EventProducer(
+            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, logger: testLogger()))
+        let report = try await producer.send((0..<3).map { OutgoingEvent(name: "fresh", payload: .text("\($0)")) })
+        #expect(report.deliveredCount == 3)
+
+        let restarted = MockBus.make("starter", cluster)
+        try await restarted.start()
+        let inbox = Inbox()
+        try await restarted.on("fresh", inbox.handler)
+        #expect(Self.texts(await inbox.wait(for: 3)) == ["0", "1", "2"])
+        await restarted.stop()
+    }
+
     @Test("an events() loop that leaves commits nothing it did not finish: a restart gets those events")
     func streamLeavesUnhandledForTheRestart() async throws {
         let cluster = try Self.mockCluster(topics: ["stream": 1], servers: ["streamer", "feeder"])

@@ -200,7 +200,11 @@ final class ConsumerLoop: Sendable {
             case .resolve(let topics):
                 BlockingPool.shared.submit { [self] in
                     let looked = lent.borrow { consumer in
-                        lookups.borrow { producer in consumer.startPositions(topics, lookups: producer.client) }
+                        lookups.borrow { producer in
+                            consumer.startPositions(topics, lookups: producer.client) { [self] in
+                                !shared.withLock { $0.stopping }
+                            }
+                        }
                     }
                     let results = (looked ?? nil) ?? [:]
                     let missing = KafkaFailure(.unreachable, "its partitions could not be looked up")

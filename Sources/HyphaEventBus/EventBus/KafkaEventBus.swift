@@ -284,8 +284,8 @@ public final class KafkaEventBus: Sendable {
     /// that reaches it (before `start()`, it only registers). Other events'
     /// partitions are neither stopped nor waited for, so it may be called from
     /// inside a handler. Throws a `KafkaFailure` (`.unreachable` when where to
-    /// start reading was not known within the Kafka timeout) or
-    /// `CancellationError`, and then removes the handler.
+    /// start reading was not known, or could not be committed, within the Kafka
+    /// timeout) or `CancellationError`, and then removes the handler.
     @discardableResult
     public func on(_ event: String, _ handler: @escaping EventHandler) async throws -> HandlerID {
         try await addKafkaHandler(event, once: false, bounded: true, handler)
@@ -500,28 +500,46 @@ public final class KafkaEventBus: Sendable {
         for waiter in state.withLock({ $0.registry.waiters(for: event.name) }) where waiter.matches(event) {
             waiter.settle(.success(event))
         }
+        if let verdict = await handOut(event, side: side, owned: owned) { return verdict }
+        guard side == .kafka else { return .handled }
+        // Nobody had the event. A handler, or an `events()` loop, that came since
+        // the list was taken (a client's next loop, say) has it now; when there is
+        // none, nobody reads the event any more (its last handler has just gone,
+        // and its topic is being let go): it stays unhandled, for whoever reads the
+        // topic next starts at the first event nobody had.
+        if let verdict = await handOut(event, side: side, owned: owned) { return verdict }
+        return state.withLock({ $0.registry.isWanted(event.name) }) ? .handled : .abandoned
+    }
+
+    /// Runs the side's handlers registered now, in order; nil when none of them
+    /// was claimed for the event.
+    private func handOut(
+        _ event: BusEvent, side: HandlerRegistry.Side, owned: @Sendable () -> Bool
+    ) async -> ConsumerLoop.Verdict? {
         var claimedAny = false
         for entry in state.withLock({ $0.registry.entries(side, event.name) }) {
             guard owned() else { return .abandoned }
-            let claimed = state.withLock { state in
-                let claimed = state.registry.claim(side, event.name, entry)
-                if claimed && entry.once && side == .kafka { refresh(event.name, state) }
-                return claimed
-            }
-            guard claimed else { continue }
+            guard let handled = await call(entry, event, side: side) else { continue }
             claimedAny = true
-            let handled = await runHandler(entry, event)
-            let offWaiters = state.withLock { $0.registry.finish(entry.id) }
-            for waiter in offWaiters { waiter.resume() }
             guard handled else { return .abandoned }
         }
-        // Nobody reads the event any more (its last handler, or `events()` loop,
-        // has just gone, and its topic is being let go): it stays unhandled, for
-        // whoever reads the topic next starts at the first event nobody had.
-        if !claimedAny && side == .kafka && !state.withLock({ $0.registry.isWanted(event.name) }) {
-            return .abandoned
+        return claimedAny ? .handled : nil
+    }
+
+    /// Claims and runs one handler for the event: nil when it was not claimed
+    /// (removed meanwhile, or a `once` handler another event took), false when
+    /// it did not have the event (its loop ended first).
+    private func call(_ entry: HandlerRegistry.Entry, _ event: BusEvent, side: HandlerRegistry.Side) async -> Bool? {
+        let claimed = state.withLock { state in
+            let claimed = state.registry.claim(side, event.name, entry)
+            if claimed && entry.once && side == .kafka { refresh(event.name, state) }
+            return claimed
         }
-        return .handled
+        guard claimed else { return nil }
+        let handled = await runHandler(entry, event)
+        let offWaiters = state.withLock { $0.registry.finish(entry.id) }
+        for waiter in offWaiters { waiter.resume() }
+        return handled
     }
 
     /// Runs one handler, waiting at most the handler timeout for it (an

@@ -37,11 +37,13 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     }
 
     package let client: RDKafkaClient
+    private let groupID: String
     private let queue: OpaquePointer
 
     package init(settings: KafkaClientSettings, groupID: String, overrides: [(String, String)] = [])
         throws(KafkaFailure)
     {
+        self.groupID = groupID
         client = try RDKafkaClient.make(
             .consumer, settings: settings,
             overrides: [
@@ -118,8 +120,10 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
 
     /// Where reading each topic starts: every partition at the group's committed
     /// offset, or, where the lookup succeeded and found none, at the log end,
-    /// committed at once (Hypha's auto.offset.reset=latest, made explicit), so
-    /// that an event sent after this returns is never skipped. A topic that does
+    /// committed before this returns (Hypha's auto.offset.reset=latest, made
+    /// explicit), so that an event sent after it is never skipped, not even by a
+    /// restart before the bus's first commit. A topic whose start could not be
+    /// committed by the deadline fails (`.unreachable`), for the bus to try again. A topic that does
     /// not exist yet is created by the broker's auto-create, as the Python
     /// server's first use does, and read from its start: its log end was 0 a
     /// moment ago. All topics are looked up together: their metadata at once,
@@ -134,16 +138,18 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     /// offset it fetches itself, and nothing is committed: a failed lookup must
     /// never read as "never committed" (should the group have none after all,
     /// librdkafka then starts at the earliest offset: duplicates, not gaps).
-    package func startPositions(_ topics: [String], lookups: RDKafkaClient) -> [String: Result<
-        [PartitionStart], KafkaFailure
-    >] {
-        let deadline = ContinuousClock.now + client.settings.timeout
+    /// A lookup gives up early once `wanted` turns false (the bus stops).
+    package func startPositions(
+        _ topics: [String], lookups: RDKafkaClient, wanted: @escaping @Sendable () -> Bool
+    ) -> [String: Result<[PartitionStart], KafkaFailure>] {
+        let deadline = LookupDeadline(instant: .now + client.settings.timeout, wanted: wanted)
         var results: [String: Result<[PartitionStart], KafkaFailure>] = [:]
         var partitions: [TopicPartition] = []
         var created: Set<String> = []
+        let until = deadline.instant
         let found =
             (try? Blocking.map(topics, width: 8) { topic throws(KafkaFailure) in
-                Result { () throws(KafkaFailure) in try lookups.topicPartitions(topic, until: deadline) }
+                Result { () throws(KafkaFailure) in try lookups.topicPartitions(topic, until: until) }
             }) ?? []
         for (topic, answer) in zip(topics, found) {
             switch answer {
@@ -165,7 +171,17 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
                 // A log end that could not be read: from the earliest offset (duplicates, not gaps).
                 starts[partition] = committed[partition] ?? ends[partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
             }
-            commit(ends, until: deadline)
+            if let failed = commit(ends, until: deadline) {
+                let refused = Set(ends.keys.map(\.topic))
+                for topic in refused {
+                    results[topic] = .failure(
+                        KafkaFailure(
+                            .unreachable,
+                            "where reading \(topic) starts could not be committed: \(String(cString: rd_kafka_err2str(failed)))",
+                            hint: "check that the coordinator of the group \(groupID) is up"))
+                }
+                partitions.removeAll { refused.contains($0.topic) }
+            }
         } else {
             client.logger.warning(
                 "the group's committed offsets could not be read within \(client.settings.timeout); librdkafka reads them when fetching starts"
@@ -183,7 +199,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
 
     /// The group's committed offsets (partitions without one left out), asked
     /// again until `deadline` while the lookup fails; nil when it kept failing.
-    private func committedOffsets(_ partitions: [TopicPartition], until deadline: ContinuousClock.Instant)
+    private func committedOffsets(_ partitions: [TopicPartition], until deadline: LookupDeadline)
         -> [TopicPartition: Int64]?
     {
         let list = Self.list(partitions)
@@ -191,13 +207,13 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         let elements = { UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)) }
         while true {
             for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
-            let code = rd_kafka_committed(client.handle, list, max(1, (deadline - .now).wholeMilliseconds))
+            let code = rd_kafka_committed(client.handle, list, deadline.remainingMilliseconds)
             let failed =
                 code != RD_KAFKA_RESP_ERR_NO_ERROR
                 ? code : elements().first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }?.err
             guard let failed else { break }
             client.logger.debug("committed offsets: \(String(cString: rd_kafka_err2str(failed)))")
-            guard ContinuousClock.now + .milliseconds(200) < deadline else { return nil }
+            guard deadline.allowsRetry else { return nil }
             Thread.sleep(forTimeInterval: 0.2)
         }
         var offsets: [TopicPartition: Int64] = [:]
@@ -211,7 +227,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     /// The log ends, asked again while a leader does not answer; partitions
     /// still without one at `deadline` are left out.
     private func logEnds(
-        _ partitions: [TopicPartition], via lookups: RDKafkaClient, until deadline: ContinuousClock.Instant
+        _ partitions: [TopicPartition], via lookups: RDKafkaClient, until deadline: LookupDeadline
     ) -> [TopicPartition: Int64] {
         var ends: [TopicPartition: Int64] = [:]
         var missing = partitions
@@ -219,7 +235,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             let list = Self.list(missing)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for index in 0..<Int(list.pointee.cnt) { list.pointee.elems[index].offset = -1 }
-            let code = rd_kafka_offsets_for_times(lookups.handle, list, max(1, (deadline - .now).wholeMilliseconds))
+            let code = rd_kafka_offsets_for_times(lookups.handle, list, deadline.remainingMilliseconds)
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
                 for index in 0..<Int(list.pointee.cnt) {
                     let end = list.pointee.elems[index]
@@ -229,7 +245,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             }
             missing = missing.filter { ends[$0] == nil }
             guard !missing.isEmpty else { break }
-            guard ContinuousClock.now + .milliseconds(200) < deadline else {
+            guard deadline.allowsRetry else {
                 client.logger.warning(
                     "the log end of \(missing.count) partitions could not be read; they are read from their earliest offset"
                 )
@@ -241,11 +257,11 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     }
 
     /// Commits where reading starts in partitions the group never committed,
-    /// retrying until `deadline`: until it is committed, a restart would start at
-    /// the log end again and skip what was sent meanwhile. What could not be
-    /// committed is stored once assigned, for the next automatic commit.
-    private func commit(_ offsets: [TopicPartition: Int64], until deadline: ContinuousClock.Instant) {
-        guard !offsets.isEmpty else { return }
+    /// retrying until `deadline`; returns the last error when it could not.
+    private func commit(_ offsets: [TopicPartition: Int64], until deadline: LookupDeadline)
+        -> rd_kafka_resp_err_t?
+    {
+        guard !offsets.isEmpty else { return nil }
         let list = Self.list(Array(offsets.keys))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for index in 0..<Int(list.pointee.cnt) {
@@ -255,13 +271,9 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         }
         while true {
             let code = commitWaiting(list, until: deadline)
-            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
-            guard ContinuousClock.now + .milliseconds(200) < deadline else {
-                client.logger.warning(
-                    "committing where reading starts: \(String(cString: rd_kafka_err2str(code))); committed with the next automatic commit"
-                )
-                return
-            }
+            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+            client.logger.debug("committing where reading starts: \(String(cString: rd_kafka_err2str(code)))")
+            guard deadline.allowsRetry else { return code }
             Thread.sleep(forTimeInterval: 0.2)
         }
     }
@@ -270,17 +282,23 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     /// synchronous `rd_kafka_commit` waits for ever while the coordinator is away
     /// (and with it whoever waits for this lookup, `stop()` included).
     private func commitWaiting(
-        _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: ContinuousClock.Instant
+        _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: LookupDeadline
     ) -> rd_kafka_resp_err_t {
         let answers = rd_kafka_queue_new(client.handle)!
         defer { rd_kafka_queue_destroy(answers) }
-        let code = rd_kafka_commit_queue(client.handle, list, answers, nil, nil)
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { return code }
-        guard let answer = rd_kafka_queue_poll(answers, max(1, (deadline - .now).wholeMilliseconds)) else {
+        let asked = rd_kafka_commit_queue(client.handle, list, answers, nil, nil)
+        guard asked == RD_KAFKA_RESP_ERR_NO_ERROR else { return asked }
+        guard let answer = rd_kafka_queue_poll(answers, deadline.remainingMilliseconds) else {
             return RD_KAFKA_RESP_ERR__TIMED_OUT
         }
         defer { rd_kafka_event_destroy(answer) }
-        return rd_kafka_event_error(answer)
+        let code = rd_kafka_event_error(answer)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let committed = rd_kafka_event_topic_partition_list(answer) else {
+            return code
+        }
+        // The answer's own error may be clear while a partition's is not.
+        let elements = UnsafeBufferPointer(start: committed.pointee.elems, count: Int(committed.pointee.cnt))
+        return elements.first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }?.err ?? RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
     // MARK: - The assignment (polling thread)
@@ -297,8 +315,6 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             list.pointee.elems[index].offset = start ?? Int64(RD_KAFKA_OFFSET_INVALID)
         }
         report(rd_kafka_incremental_assign(client.handle, list), while: "assign")
-        // A start that could not be committed goes with the next automatic commit.
-        for (partition, start) in starts { if let start, start >= 0 { store(partition, next: start) } }
     }
 
     /// Stops reading these partitions; the rest of the assignment is left as it is.
@@ -393,4 +409,15 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             poll(timeoutMilliseconds: 100, listener)
         }
     }
+}
+
+/// How long a lookup may go on: until `instant`, and while its owner still wants it.
+private struct LookupDeadline {
+    let instant: ContinuousClock.Instant
+    let wanted: @Sendable () -> Bool
+
+    var remainingMilliseconds: Int32 { max(1, (instant - .now).wholeMilliseconds) }
+
+    /// Whether another try, after a pause of 200 ms, fits.
+    var allowsRetry: Bool { wanted() && ContinuousClock.now + .milliseconds(200) < instant }
 }

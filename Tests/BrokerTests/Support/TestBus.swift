@@ -55,7 +55,7 @@ enum MockBus {
     static func make(
         _ serverID: String, _ cluster: MockKafkaCluster, metrics: (any MetricsFactory)? = nil,
         handlerTimeout: Duration = .seconds(30), healthEvery: Duration = .seconds(1),
-        deliveryTimeout: Duration = .seconds(30),
+        deliveryTimeout: Duration = .seconds(30), timeout: Duration = .seconds(20),
         properties: [(String, String)] = []
     ) -> KafkaEventBus {
         let settings = KafkaClientSettings(
@@ -64,7 +64,7 @@ enum MockBus {
                 ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
             ]
                 + properties,
-            timeout: .seconds(20), logger: testLogger())
+            timeout: timeout, logger: testLogger())
         return KafkaEventBus(
             configuration: EventBusConfiguration(
                 kafka: settings, serverID: serverID, healthCheckInterval: healthEvery, deliveryTimeout: deliveryTimeout,
