@@ -133,4 +133,32 @@ struct ExporterMetricsTests {
             ExporterMetrics.exposition(reading, health: ExporterHealth(up: true, scrapeErrors: 0, scrapeSeconds: nil)))
         #expect(samples.contains(#"kafka_consumergroup_members{consumergroup="we\"ird\\group\nx"} 0.0"#))
     }
+
+    @Test("each family's HELP and TYPE come once, before all of its samples, however many series")
+    func familiesTogether() {
+        let topics = (0..<1000).map { index in
+            ClusterSnapshot.Topic(
+                name: "hypha_event_e\(index)", partitionCount: 4,
+                partitions: (0..<4).map { .init(id: $0, oldest: 0, newest: 3) })
+        }
+        let reading = BusReading(
+            cluster: ClusterSnapshot(brokers: 1, topics: topics, groups: []), servers: [], nowMillis: Self.now)
+        let lines = String(
+            decoding: ExporterMetrics.exposition(
+                reading, health: ExporterHealth(up: true, scrapeErrors: 0, scrapeSeconds: nil)),
+            as: UTF8.self
+        ).split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("# TYPE ") }.count == 6)
+        #expect(lines.filter { $0.hasPrefix("# HELP ") }.count == 6)
+        #expect(lines.filter { $0.hasPrefix("kafka_topic_partition_current_offset{") }.count == 4000)
+        // A family's samples follow its own TYPE line, with no other family between.
+        var family = ""
+        for line in lines {
+            if line.hasPrefix("# TYPE ") {
+                family = String(line.split(separator: " ")[2])
+            } else if !line.hasPrefix("#") {
+                #expect(line.split(separator: "{")[0].split(separator: " ")[0] == family, "\(line)")
+            }
+        }
+    }
 }
