@@ -18,8 +18,13 @@ public struct KafkaFailure: Error, Sendable, CustomStringConvertible {
         case deliveryFailed
         /// A topic, group or partition the request named does not exist.
         case notFound
-        /// The input (data, a property, a name) is not valid.
+        /// The input (data, a property, a name) is not valid: the caller's error,
+        /// which trying again with the same input cannot mend.
         case invalidInput
+        /// The call does not fit the object's state (an event bus not running or
+        /// already started, an RPC connection already closed): the input may be
+        /// fine, the moment is not.
+        case wrongState
         /// librdkafka itself failed (configuration, out of memory, internal error).
         case client
     }

@@ -30,7 +30,7 @@ enum ExitCodes {
         switch failure.kind {
         case .unreachable, .incompatibleClient: 69
         case .invalidInput: 65
-        case .refused, .deliveryFailed, .notFound, .client: 1
+        case .refused, .deliveryFailed, .notFound, .wrongState, .client: 1
         }
     }
 
