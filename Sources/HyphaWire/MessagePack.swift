@@ -12,15 +12,29 @@ public enum MessagePack {
     /// (truncated, trailing bytes, the unused byte `0xc1`, a `str` that is not UTF-8,
     /// nesting deeper than 512).
     public static func decode(_ bytes: [UInt8]) -> MessagePackValue? {
-        guard let (value, count) = decodeFirst(bytes), count == bytes.count else { return nil }
-        return value
+        guard let first = decodeFirst(bytes), first.count == bytes.count else { return nil }
+        return first.value
     }
 
     /// The msgpack value `bytes` start with and how many bytes it takes; what follows
     /// it is left unread. Nil when they do not start with a whole value.
-    public static func decodeFirst(_ bytes: [UInt8]) -> (value: MessagePackValue, count: Int)? {
+    public static func decodeFirst(_ bytes: [UInt8]) -> FirstValue? {
         var reader = Reader(bytes: bytes)
-        return reader.value(depth: 0).map { ($0, reader.index) }
+        return reader.value(depth: 0).map { FirstValue(value: $0, count: reader.index) }
+    }
+
+    /// A msgpack value at the start of some bytes, and how many of them it takes.
+    public struct FirstValue: Sendable, Equatable {
+        /// The value.
+        public var value: MessagePackValue
+        /// How many bytes it takes: the rest start at this offset.
+        public var count: Int
+
+        /// `value`, taking the first `count` bytes.
+        public init(value: MessagePackValue, count: Int) {
+            self.value = value
+            self.count = count
+        }
     }
 
     /// The JSON form of `bytes` when they are exactly one msgpack value; nil otherwise.

@@ -34,7 +34,8 @@ public enum BootstrapReachability {
         guard !addresses.isEmpty else { return nil }
         var problems: [(address: String, problem: String)] = []
         var resolving = false
-        for (host, port) in addresses {
+        for address in addresses {
+            let (host, port) = (address.host, address.port)
             switch probe(host: host, port: port, bound: bound) {
             case .open, .silent:
                 return nil
