@@ -8,7 +8,7 @@ import CYAML
 /// included, so that no tree is too deep to walk or free. Duplicate keys are errors.
 package enum YAMLReader {
     /// The most nodes one document may expand to (aliases counted as copies).
-    static let nodeLimit = 100_000
+    package static let nodeLimit = 100_000
 
     /// The most sequences and mappings one document may nest one inside another
     /// (aliases expanded); one more level is an error.
