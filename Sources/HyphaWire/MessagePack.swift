@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
 
 /// MessagePack (Hypha's RPC messages travel as msgpack inside `b:` values): read
 /// into ``MessagePackValue``, written back (``encode(_:)``), and shown as JSON.
@@ -52,9 +51,9 @@ public enum MessagePack {
         case .float(let number): return jsonNumber(Double(number))
         case .double(let number): return jsonNumber(number)
         case .string(let text): return .string(text)
-        case .binary(let bytes): return .string(Data(bytes).base64EncodedString())
+        case .binary(let bytes): return .string(Base64.encode(bytes))
         case .ext(let type, let data):
-            return .object([("$ext", .number(String(type))), ("data", .string(Data(data).base64EncodedString()))])
+            return .object([("$ext", .number(String(type))), ("data", .string(Base64.encode(data)))])
         case .array(let items):
             var converted: [JSONValue] = []
             converted.reserveCapacity(items.count)
