@@ -41,7 +41,7 @@ let package = Package(
         // YAML with positions, read through libyaml.
         .target(name: "HyphaYAML", dependencies: ["CYAML"]),
         // Compose and Kubernetes manifests from one hypha.yaml.
-        .target(name: "HyphaManifests", dependencies: ["HyphaYAML"]),
+        .target(name: "HyphaManifests", dependencies: ["HyphaWire", "HyphaYAML"]),
         // The event bus: KafkaEventBus, its settings and failures, and the librdkafka
         // wrapper (RDKafka/, the only importer of CRdKafka).
         .target(

@@ -62,7 +62,8 @@ private func checkKeys(_ name: String, topic: String) {
             "key \(key) has no prefix")
         let decoded = key.withUnsafeBytes { EventKey.decode($0) }
         invariant(
-            decoded.type == type && decoded.event == name, "key for \(name.debugDescription) decodes as \(decoded)")
+            decoded == EventKey(type: type, event: name),
+            "key for \(name.debugDescription) decodes as \(String(describing: decoded))")
         invariant(
             decodedEvent(topic: topic, key: key) == name,
             "the decoder does not take \(name.debugDescription) from its key")

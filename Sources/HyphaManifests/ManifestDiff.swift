@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /// A unified diff of two texts, for `generate --check`.
-public enum ManifestDiff {
+package enum ManifestDiff {
     /// nil when the texts are equal; otherwise `diff -u`-style hunks with 3 lines of context.
-    public static func unified(old: String, new: String, oldName: String, newName: String) -> String? {
+    package static func unified(old: String, new: String, oldName: String, newName: String) -> String? {
         guard old != new else { return nil }
         let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -36,8 +36,9 @@ public struct DecodedEvent: Sendable {
     public static func decode(topic: String, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?)
         -> DecodedEvent
     {
-        let (type, keyEvent) = EventKey.decode(key)
-        let event = keyEvent ?? HyphaTopic.eventName(fromTopic: topic) ?? topic
+        let eventKey = EventKey.decode(key)
+        let type = eventKey?.type
+        let event = eventKey?.event ?? HyphaTopic.eventName(fromTopic: topic) ?? topic
         guard let value else { return DecodedEvent(event: event, type: type, data: .none) }
 
         let data: Data

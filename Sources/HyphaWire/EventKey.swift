@@ -22,7 +22,18 @@ public enum PayloadType: String, Sendable, CaseIterable {
 }
 
 /// The key of an event message: `<t>:<event name>`, UTF-8.
-public enum EventKey {
+public struct EventKey: Sendable, Hashable {
+    /// The value's type, from the prefix (`d:`, `s:`, `b:`).
+    public var type: PayloadType
+    /// The event name: everything after the first `:`.
+    public var event: String
+
+    /// The key of event `event` with a value of type `type`.
+    public init(type: PayloadType, event: String) {
+        self.type = type
+        self.event = event
+    }
+
     /// "<t>:<event name>" as UTF-8 bytes.
     public static func encode(type: PayloadType, event: String) -> [UInt8] {
         var key: [UInt8] = []
@@ -33,12 +44,12 @@ public enum EventKey {
         return key
     }
 
-    /// The type from the prefix ("d:", "s:", "b:") and the event name after the first ':'; (nil, nil) for no key or any other key.
+    /// The type from the prefix ("d:", "s:", "b:") and the event name after the first ':'; nil for no key or any other key.
     ///
     /// Bytes of the name that are not valid UTF-8 become U+FFFD.
-    public static func decode(_ key: UnsafeRawBufferPointer?) -> (type: PayloadType?, event: String?) {
-        guard let key, let type = payloadType(of: key) else { return (nil, nil) }
-        return (type, String(decoding: UnsafeRawBufferPointer(rebasing: key[2...]), as: UTF8.self))
+    public static func decode(_ key: UnsafeRawBufferPointer?) -> EventKey? {
+        guard let key, let type = payloadType(of: key) else { return nil }
+        return EventKey(type: type, event: String(decoding: UnsafeRawBufferPointer(rebasing: key[2...]), as: UTF8.self))
     }
 
     /// The type a key's `d:`/`s:`/`b:` prefix names, nil for any other key.

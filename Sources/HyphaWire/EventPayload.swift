@@ -26,3 +26,20 @@ public enum EventPayload: Sendable, Equatable {
         }
     }
 }
+
+extension PayloadType {
+    /// The type a value is sent as when none is asked for: `d:` when it is a
+    /// JSON object (JSON whitespace around it allowed), else `s:`. The one rule
+    /// for DATA and for each line alike; whether `s:` text is UTF-8 is left to
+    /// the caller.
+    package static func detected(in value: UnsafeRawBufferPointer) -> PayloadType {
+        jsonStart(of: value) == UInt8(ascii: "{") && JSONValidator.validate(value) == nil ? .json : .text
+    }
+
+    /// The first byte of `value` after JSON whitespace (space, tab, CR, LF):
+    /// `{` or `[` when the value is meant as a JSON object or array; nil when
+    /// there is none.
+    package static func jsonStart(of value: UnsafeRawBufferPointer) -> UInt8? {
+        value.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+}

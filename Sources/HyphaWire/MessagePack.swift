@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
 
 /// MessagePack (Hypha's RPC messages travel as msgpack inside `b:` values): read
 /// into ``MessagePackValue``, written back (``encode(_:)``), and shown as JSON.
@@ -12,15 +11,29 @@ public enum MessagePack {
     /// (truncated, trailing bytes, the unused byte `0xc1`, a `str` that is not UTF-8,
     /// nesting deeper than 512).
     public static func decode(_ bytes: [UInt8]) -> MessagePackValue? {
-        guard let (value, count) = decodeFirst(bytes), count == bytes.count else { return nil }
-        return value
+        guard let first = decodeFirst(bytes), first.count == bytes.count else { return nil }
+        return first.value
     }
 
     /// The msgpack value `bytes` start with and how many bytes it takes; what follows
     /// it is left unread. Nil when they do not start with a whole value.
-    public static func decodeFirst(_ bytes: [UInt8]) -> (value: MessagePackValue, count: Int)? {
+    public static func decodeFirst(_ bytes: [UInt8]) -> FirstValue? {
         var reader = Reader(bytes: bytes)
-        return reader.value(depth: 0).map { ($0, reader.index) }
+        return reader.value(depth: 0).map { FirstValue(value: $0, count: reader.index) }
+    }
+
+    /// A msgpack value at the start of some bytes, and how many of them it takes.
+    public struct FirstValue: Sendable, Equatable {
+        /// The value.
+        public var value: MessagePackValue
+        /// How many bytes it takes: the rest start at this offset.
+        public var count: Int
+
+        /// `value`, taking the first `count` bytes.
+        public init(value: MessagePackValue, count: Int) {
+            self.value = value
+            self.count = count
+        }
     }
 
     /// The JSON form of `bytes` when they are exactly one msgpack value; nil otherwise.
@@ -38,9 +51,9 @@ public enum MessagePack {
         case .float(let number): return jsonNumber(Double(number))
         case .double(let number): return jsonNumber(number)
         case .string(let text): return .string(text)
-        case .binary(let bytes): return .string(Data(bytes).base64EncodedString())
+        case .binary(let bytes): return .string(Base64.encode(bytes))
         case .ext(let type, let data):
-            return .object([("$ext", .number(String(type))), ("data", .string(Data(data).base64EncodedString()))])
+            return .object([("$ext", .number(String(type))), ("data", .string(Base64.encode(data)))])
         case .array(let items):
             var converted: [JSONValue] = []
             converted.reserveCapacity(items.count)

@@ -83,17 +83,17 @@ public struct RPCMessage: Sendable, Equatable {
         guard let first = bytes.first else {
             throw RPCMessageError(.notAMessage, "the message is empty: it must start with a msgpack map (the header)")
         }
-        guard let (value, count) = MessagePack.decodeFirst(bytes) else {
+        guard let header = MessagePack.decodeFirst(bytes) else {
             throw RPCMessageError(
                 .notAMessage,
                 "the message does not start with a whole msgpack value (\(bytes.count) bytes, first 0x\(hex(first)))")
         }
-        guard case .map = value else {
+        guard case .map = header.value else {
             throw RPCMessageError(
-                .notAMessage, "the message starts with a msgpack \(value.kindName), not a map (the header)")
+                .notAMessage, "the message starts with a msgpack \(header.value.kindName), not a map (the header)")
         }
-        var message = RPCMessage(headerEntries: [], body: Array(bytes[count...]))
-        message.header = try pythonValue(value)
+        var message = RPCMessage(headerEntries: [], body: Array(bytes[header.count...]))
+        message.header = try pythonValue(header.value)
         return message
     }
 

@@ -6,16 +6,16 @@ import CYAML
 /// Aliases are expanded, but the number of nodes an expansion may add is bounded,
 /// so an alias bomb fails fast in bounded memory. Nesting is bounded too, aliases
 /// included, so that no tree is too deep to walk or free. Duplicate keys are errors.
-public enum YAMLReader {
+package enum YAMLReader {
     /// The most nodes one document may expand to (aliases counted as copies).
-    public static let nodeLimit = 100_000
+    package static let nodeLimit = 100_000
 
     /// The most sequences and mappings one document may nest one inside another
     /// (aliases expanded); one more level is an error.
-    public static let depthLimit = 512
+    package static let depthLimit = 512
 
     /// The first document of `text`; nil for an empty stream.
-    public static func read(_ text: String) throws(YAMLError) -> YAMLNode? {
+    package static func read(_ text: String) throws(YAMLError) -> YAMLNode? {
         var bytes = Array(text.utf8)
         if bytes.contains(0) { throw YAMLError("the file contains NUL bytes: not YAML text", at: nil) }
         return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(YAMLError) in

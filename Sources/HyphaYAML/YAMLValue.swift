@@ -11,7 +11,7 @@
 ///     "restart": "unless-stopped",
 /// ]
 /// ```
-public indirect enum YAMLValue: Sendable, Equatable {
+package indirect enum YAMLValue: Sendable, Equatable {
     /// Text. Written plain only when every YAML 1.1 and 1.2 reader reads it back
     /// as this same string; otherwise quoted (or a literal block when multi-line).
     case string(String)
@@ -29,7 +29,7 @@ public indirect enum YAMLValue: Sendable, Equatable {
 
     /// Equal when of the same kind with equal contents; mappings compare keys and
     /// values pairwise, in order.
-    public static func == (lhs: YAMLValue, rhs: YAMLValue) -> Bool {
+    package static func == (lhs: YAMLValue, rhs: YAMLValue) -> Bool {
         switch (lhs, rhs) {
         case (.string(let left), .string(let right)): left == right
         case (.int(let left), .int(let right)): left == right
@@ -45,35 +45,35 @@ public indirect enum YAMLValue: Sendable, Equatable {
 
 extension YAMLValue: ExpressibleByStringLiteral {
     /// A `.string`.
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         self = .string(value)
     }
 }
 
 extension YAMLValue: ExpressibleByIntegerLiteral {
     /// An `.int`.
-    public init(integerLiteral value: Int) {
+    package init(integerLiteral value: Int) {
         self = .int(value)
     }
 }
 
 extension YAMLValue: ExpressibleByBooleanLiteral {
     /// A `.bool`.
-    public init(booleanLiteral value: Bool) {
+    package init(booleanLiteral value: Bool) {
         self = .bool(value)
     }
 }
 
 extension YAMLValue: ExpressibleByArrayLiteral {
     /// A `.sequence`.
-    public init(arrayLiteral elements: YAMLValue...) {
+    package init(arrayLiteral elements: YAMLValue...) {
         self = .sequence(elements)
     }
 }
 
 extension YAMLValue: ExpressibleByDictionaryLiteral {
     /// A `.mapping`, keys in the order they were written.
-    public init(dictionaryLiteral elements: (String, YAMLValue)...) {
+    package init(dictionaryLiteral elements: (String, YAMLValue)...) {
         self = .mapping(elements)
     }
 }

@@ -10,17 +10,17 @@ import CYAML
 /// multi-line strings become literal blocks (`|`) when that reads back exactly;
 /// everything else is double-quoted, escaped by libyaml. The same value always
 /// gives the same bytes.
-public enum YAMLWriter {
+package enum YAMLWriter {
     /// One document, through libyaml's emitter (yaml_emitter_* event API), block
     /// style, 2-space indent, unicode allowed, "\n" line breaks, ending in a
     /// newline, no "---" / "..." markers for a single document.
-    public static func document(_ value: YAMLValue) -> String {
+    package static func document(_ value: YAMLValue) -> String {
         emit([value])
     }
 
     /// Several documents separated by "---" lines (for Kubernetes multi-object
     /// files). The first document has no marker; no documents give "".
-    public static func documents(_ values: [YAMLValue]) -> String {
+    package static func documents(_ values: [YAMLValue]) -> String {
         emit(values)
     }
 

@@ -195,7 +195,7 @@ struct EventBusFaultTests {
         }
         #expect(outcome == 351)
         let error = await #expect(throws: KafkaFailure.self) { try await bus.emit("racing", .text("late")) }
-        #expect(error?.kind == .invalidInput)
+        #expect(error?.kind == .wrongState)
         #expect(error?.reason.contains("not running") == true)
     }
 

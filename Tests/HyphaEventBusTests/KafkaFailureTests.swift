@@ -27,6 +27,26 @@ struct KafkaFailureTests {
         #expect(KafkaErrorCode.unknownTopicOrPartition.description == "Broker: Unknown topic or partition")
     }
 
+    @Test("kinds are distinct values named as in Swift, matched by a switch with a default")
+    func kinds() {
+        let kinds: [KafkaFailure.Kind] = [
+            .unreachable, .incompatibleClient, .refused, .deliveryFailed, .notFound, .invalidInput, .wrongState,
+            .client,
+        ]
+        #expect(Set(kinds).count == kinds.count)
+        #expect(
+            kinds.map(\.description) == [
+                "unreachable", "incompatibleClient", "refused", "deliveryFailed", "notFound", "invalidInput",
+                "wrongState", "client",
+            ])
+        let retryLater =
+            switch KafkaFailure(.wrongState, "x").kind {
+            case .unreachable, .wrongState: true
+            default: false
+            }
+        #expect(retryLater)
+    }
+
     @Test("retriable: a broker away or a coordinator moving; not: a refusal or bad input")
     func retriable() {
         #expect(KafkaErrorCode.notCoordinator.isRetriable)

@@ -8,12 +8,7 @@ import Testing
 /// the load it reckons. (Messages through a broker: BrokerTests' RPCConnectionTests.)
 @Suite("RPC connections, without a broker")
 struct RPCConnectionUnitTests {
-    /// A bus that is never started: `on` only registers, `emit` fails.
-    private func idleBus() -> KafkaEventBus {
-        KafkaEventBus(
-            configuration: EventBusConfiguration(
-                kafka: KafkaClientSettings(bootstrapServers: "127.0.0.1:9"), serverID: "rpc-unit"))
-    }
+    private func idleBus() -> KafkaEventBus { KafkaEventBus.neverStarted("rpc-unit") }
 
     @Test("a workspace, a client id without '/' and user info that is a map are required")
     func checks() {
@@ -63,10 +58,11 @@ struct RPCConnectionUnitTests {
 
         let sent = RPCMessage(header: ["to": "bob"]).encoded()
         let failure = await #expect(throws: KafkaFailure.self) { try await connection.emitMessage(sent) }
-        #expect(failure?.kind == .invalidInput)
+        #expect(failure?.kind == .wrongState)
         #expect(
             failure?.reason.contains("ws-1/alice has already been closed") == true, "\(failure.map(\.reason) ?? "")")
-        await #expect(throws: KafkaFailure.self) { try await connection.onMessage { _ in } }
+        let subscribing = await #expect(throws: KafkaFailure.self) { try await connection.onMessage { _ in } }
+        #expect(subscribing?.kind == .wrongState)
     }
 
     @Test("a message that cannot be sent is refused before the bus is asked, saying what is wrong")
@@ -86,6 +82,7 @@ struct RPCConnectionUnitTests {
         let failure = await #expect(throws: KafkaFailure.self) {
             try await connection.emitMessage(RPCMessage(header: ["to": "bob"]))
         }
+        #expect(failure?.kind == .wrongState)
         #expect(failure?.reason.contains("emit ws-1/bob:msg: the event bus rpc-unit is not running") == true)
     }
 

@@ -29,41 +29,39 @@ struct EventKeyTests {
         ])
     func decodePrefixed(key: String, type: PayloadType, event: String) {
         let decoded = withRawBytes(utf8(key)) { EventKey.decode($0) }
-        #expect(decoded.type == type)
-        #expect(decoded.event == event)
+        #expect(decoded?.type == type)
+        #expect(decoded?.event == event)
     }
 
     @Test(
-        "anything but a d:/s:/b: prefix decodes to (nil, nil)",
+        "anything but a d:/s:/b: prefix decodes to nil",
         arguments: [
             "x:foo", "test", "d", "", ":d", "D:test", "health_check_1", "ds:x", " d:x",
         ])
     func decodeOther(key: String) {
         let decoded = withRawBytes(utf8(key)) { EventKey.decode($0) }
-        #expect(decoded.type == nil)
-        #expect(decoded.event == nil)
+        #expect(decoded == nil)
     }
 
-    @Test("no key decodes to (nil, nil)")
+    @Test("no key decodes to nil")
     func decodeNoKey() {
         let decoded = EventKey.decode(nil)
-        #expect(decoded.type == nil)
-        #expect(decoded.event == nil)
+        #expect(decoded == nil)
     }
 
     @Test("invalid UTF-8 in the name becomes U+FFFD")
     func decodeInvalidUTF8() {
         let decoded = withRawBytes([0x64, 0x3a, 0x66, 0xff, 0x6f]) { EventKey.decode($0) }
-        #expect(decoded.type == .json)
-        #expect(decoded.event == "f\u{FFFD}o")
+        #expect(decoded?.type == .json)
+        #expect(decoded?.event == "f\u{FFFD}o")
     }
 
     @Test("encode then decode gives the name back", arguments: PayloadType.allCases)
     func roundTrip(type: PayloadType) {
         for name in ["test", "", "ws-1/*:msg", "😀:x"] {
             let decoded = withRawBytes(EventKey.encode(type: type, event: name)) { EventKey.decode($0) }
-            #expect(decoded.type == type)
-            #expect(decoded.event == name)
+            #expect(decoded?.type == type)
+            #expect(decoded?.event == name)
         }
     }
 

@@ -21,4 +21,24 @@ struct EventPayloadTests {
         #expect(EventPayload.bytes([0, 0xff, 0x80]).encodedValue() == [0, 0xff, 0x80])
         #expect(EventPayload.text("").encodedValue() == [])
     }
+
+    @Test(
+        "with no type asked for, a JSON object is d: and anything else s:",
+        arguments: [
+            (#"{"a": 1}"#, PayloadType.json), (" \t\r\n{\"b\":2} \n", .json), ("{}", .json), ("[1,2]", .text),
+            ("42", .text), ("\"x\"", .text), ("{not json", .text), (#"{"a":1} x"#, .text), ("plain", .text),
+            ("", .text), ("naïve ✓", .text),
+        ])
+    func detected(_ value: String, _ type: PayloadType) {
+        #expect(Array(value.utf8).withUnsafeBytes { PayloadType.detected(in: $0) } == type)
+    }
+
+    @Test("a JSON start is the first byte after JSON whitespace")
+    func jsonStart() {
+        func start(_ value: String) -> UInt8? { Array(value.utf8).withUnsafeBytes { PayloadType.jsonStart(of: $0) } }
+        #expect(start(" \t\r\n[1,") == UInt8(ascii: "["))
+        #expect(start("{") == UInt8(ascii: "{"))
+        #expect(start("hello {") == UInt8(ascii: "h"))
+        #expect(start(" \n") == nil)
+    }
 }

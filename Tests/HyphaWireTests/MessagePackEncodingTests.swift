@@ -74,9 +74,8 @@ struct MessagePackEncodingTests {
 
     @Test("decodeFirst reads one value and says where the rest starts")
     func first() throws {
-        let (value, count) = try #require(MessagePack.decodeFirst(bytes("81a2746fa3626f62" + "c0ff")))
-        #expect(value == ["to": "bob"])
-        #expect(count == 8)
+        let first = try #require(MessagePack.decodeFirst(bytes("81a2746fa3626f62" + "c0ff")))
+        #expect(first == MessagePack.FirstValue(value: ["to": "bob"], count: 8))
         #expect(MessagePack.decodeFirst(bytes("81a2746fa3626f")) == nil)
         #expect(MessagePack.decodeFirst([]) == nil)
     }

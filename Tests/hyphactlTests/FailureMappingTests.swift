@@ -12,7 +12,7 @@ struct FailureMappingTests {
         "a Kafka failure: its line with hint and advice, and its kind's code",
         arguments: [
             (KafkaFailure.Kind.unreachable, Int32(69)), (.incompatibleClient, 69), (.invalidInput, 65),
-            (.refused, 1), (.deliveryFailed, 1), (.notFound, 1), (.client, 1),
+            (.refused, 1), (.deliveryFailed, 1), (.notFound, 1), (.wrongState, 1), (.client, 1),
         ] as [(KafkaFailure.Kind, Int32)])
     func kafkaFailure(_ kind: KafkaFailure.Kind, _ code: Int32) throws {
         let failure = KafkaFailure(kind, "list topics: it failed", hint: "a hint")

@@ -7,6 +7,15 @@ import Testing
 /// Global options before the subcommand, as kcat and kubectl take them.
 @Suite("global options before the command")
 struct LeadingGlobalOptionsTests {
+    /// A good value for a global option that takes one.
+    private static func value(for option: String) -> String {
+        switch option {
+        case _ where GlobalOptions.Spelling.property.contains(option): "acks=all"
+        case _ where GlobalOptions.Spelling.timeout.contains(option): "5"
+        default: "k:9092" // a bootstrap list, or a context's name
+        }
+    }
+
     private func parse(_ arguments: [String]) throws -> ParsableCommand {
         try HyphaCtl.parseAsRoot(LeadingGlobalOptions.rearranged(arguments, root: HyphaCtl.self))
     }
@@ -28,6 +37,23 @@ struct LeadingGlobalOptionsTests {
         let uri = try #require(try parse(["--kafka-uri=k2:9092", "--property", "a=b", "servers"]) as? ServersCommand)
         #expect(uri.global.bootstrapServers == "k2:9092")
         #expect(uri.global.properties == ["a=b"])
+    }
+
+    @Test(
+        "each spelling of the one list is a global option, before the command and after it",
+        arguments: GlobalOptions.Spelling.withValue.sorted().map { [$0, Self.value(for: $0)] }
+            + GlobalOptions.Spelling.flags.sorted().map { [$0] })
+    func spellings(_ option: [String]) throws {
+        let before = try #require(try parse(option + ["topics", "list"]) as? TopicsList)
+        let after = try #require(try parse(["topics", "list"] + option) as? TopicsList)
+        for command in [before, after] {
+            let global = command.global
+            let given = [
+                global.bootstrapServers != nil, !global.properties.isEmpty, global.context != nil,
+                global.timeout.duration == .seconds(5), global.verbose, global.noColor,
+            ]
+            #expect(given.filter { $0 }.count == 1, "\(option) set \(given)")
+        }
     }
 
     @Test("given on both sides, the one after the command wins; -X properties keep both, after last")

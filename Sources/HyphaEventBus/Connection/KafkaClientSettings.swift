@@ -59,18 +59,34 @@ public struct KafkaClientSettings: Sendable {
 
     /// Each bootstrap server as host and port, without a `protocol://` prefix or
     /// IPv6 brackets; the port is 9092 when none is given, as librdkafka takes it.
-    public var bootstrapAddresses: [(host: String, port: UInt16)] {
+    public var bootstrapAddresses: [BrokerAddress] {
         bootstrapServers.split(separator: ",").compactMap { entry in
             var address = Substring(entry.trimmingCharacters(in: .whitespaces))
             if let scheme = address.range(of: "://") { address = address[scheme.upperBound...] }
             if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
                 let host = String(address[address.index(after: address.startIndex)..<close])
                 let rest = address[address.index(after: close)...]
-                return (host, rest.hasPrefix(":") ? UInt16(rest.dropFirst()) ?? 9092 : 9092)
+                return BrokerAddress(host: host, port: rest.hasPrefix(":") ? UInt16(rest.dropFirst()) ?? 9092 : 9092)
             }
-            guard let colon = address.lastIndex(of: ":") else { return (String(address), 9092) }
+            guard let colon = address.lastIndex(of: ":") else {
+                return BrokerAddress(host: String(address), port: 9092)
+            }
             guard let port = UInt16(address[address.index(after: colon)...]) else { return nil }
-            return (String(address[..<colon]), port)
+            return BrokerAddress(host: String(address[..<colon]), port: port)
+        }
+    }
+
+    /// A broker's host (a name or an IP address, without brackets) and port.
+    public struct BrokerAddress: Sendable, Hashable {
+        /// The host name or IP address.
+        public var host: String
+        /// The TCP port.
+        public var port: UInt16
+
+        /// The broker at `host`:`port`.
+        public init(host: String, port: UInt16) {
+            self.host = host
+            self.port = port
         }
     }
 

@@ -7,26 +7,48 @@
 /// `isFatal`.
 public struct KafkaFailure: Error, Sendable, CustomStringConvertible {
     /// The families of failure that callers act on differently.
-    public enum Kind: Sendable, Equatable {
+    ///
+    /// A set of static values rather than an enum, so that a kind added later
+    /// breaks no caller's `switch`: match the kinds you act on and give the rest
+    /// a `default`.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        private enum Backing: Hashable, Sendable {
+            case unreachable, incompatibleClient, refused, deliveryFailed, notFound, invalidInput, wrongState, client
+        }
+
+        private let backing: Backing
+
+        private init(_ backing: Backing) { self.backing = backing }
+
         /// No broker could be reached, or a bound on connecting ran out.
-        case unreachable
+        public static let unreachable = Kind(.unreachable)
         /// The loaded librdkafka cannot speak to this broker (2.0.2's tagged-field bug).
-        case incompatibleClient
+        public static let incompatibleClient = Kind(.incompatibleClient)
         /// The broker answered and refused the request.
-        case refused
+        public static let refused = Kind(.refused)
         /// Messages were not acknowledged by the broker.
-        case deliveryFailed
+        public static let deliveryFailed = Kind(.deliveryFailed)
         /// A topic, group or partition the request named does not exist.
-        case notFound
-        /// The input (data, a property, a name) is not valid.
-        case invalidInput
+        public static let notFound = Kind(.notFound)
+        /// The input (data, a property, a name) is not valid: the caller's error,
+        /// which trying again with the same input cannot mend.
+        public static let invalidInput = Kind(.invalidInput)
+        /// The call does not fit the object's state (an event bus not running or
+        /// already started, an RPC connection already closed): the input may be
+        /// fine, the moment is not.
+        public static let wrongState = Kind(.wrongState)
         /// librdkafka itself failed (configuration, out of memory, internal error).
-        case client
+        public static let client = Kind(.client)
+
+        /// The kind's name as written in Swift, e.g. `unreachable`.
+        public var description: String { String(describing: backing) }
     }
 
     /// What a failure is about, where it names one thing of the cluster.
     public enum Subject: Sendable, Equatable {
+        /// A topic, by its name.
         case topic(String)
+        /// A consumer group, by its id.
         case group(String)
     }
 

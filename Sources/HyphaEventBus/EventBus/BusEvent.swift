@@ -54,8 +54,8 @@ public struct EventBusConfiguration: Sendable {
     public var healthCheckInterval: Duration
     /// Consecutive Kafka failures that open the circuit breaker (Hypha: 3).
     public var failureThreshold: Int
-    /// First and longest wait between reconnection attempts while the breaker is open (Hypha: 1 s, 30 s).
-    public var backoff: (first: Duration, longest: Duration)
+    /// The waits between reconnection attempts while the breaker is open (Hypha: 1 s, 30 s).
+    public var backoff: Backoff
     /// How long `emit` waits for the broker's acknowledgement.
     public var deliveryTimeout: Duration
     /// How long one handler may hold up its partition before the bus moves on
@@ -70,7 +70,7 @@ public struct EventBusConfiguration: Sendable {
         serverID: String? = nil,
         healthCheckInterval: Duration = .seconds(5),
         failureThreshold: Int = 3,
-        backoff: (first: Duration, longest: Duration) = (.seconds(1), .seconds(30)),
+        backoff: Backoff = Backoff(),
         deliveryTimeout: Duration = .seconds(30),
         handlerTimeout: Duration = .seconds(30),
         partitionBacklog: Int = 1000,
@@ -86,5 +86,24 @@ public struct EventBusConfiguration: Sendable {
         self.deliveryTimeout = deliveryTimeout
         self.handlerTimeout = handlerTimeout
         self.partitionBacklog = partitionBacklog
+    }
+
+    /// The waits between reconnection attempts while the circuit breaker is open:
+    /// the first wait, doubled after each failed attempt up to the longest.
+    public struct Backoff: Sendable, Hashable {
+        /// The wait before the first attempt once the breaker opens.
+        ///
+        /// Default: 1 s.
+        public var first: Duration
+        /// The bound on the doubling wait.
+        ///
+        /// Default: 30 s.
+        public var longest: Duration
+
+        /// Waits from `first`, doubling up to `longest`.
+        public init(first: Duration = .seconds(1), longest: Duration = .seconds(30)) {
+            self.first = first
+            self.longest = longest
+        }
     }
 }

@@ -172,7 +172,7 @@ final class ConsumerLoop: Sendable {
     }
 
     private static func stopped(_ topic: String) -> KafkaFailure {
-        KafkaFailure(.invalidInput, "subscribe to \(topic): the event bus stopped")
+        KafkaFailure(.wrongState, "subscribe to \(topic): the event bus stopped")
     }
 
     /// Settles every lane, commits, lets every partition go; returns when the thread has ended.
@@ -240,7 +240,7 @@ final class ConsumerLoop: Sendable {
             return (shared.table.removeAll(), shared.stopWaiters)
         }
         for waiter in waiters {
-            waiter.continuation.resume(throwing: KafkaFailure(.invalidInput, "subscribe: the event bus stopped"))
+            waiter.continuation.resume(throwing: KafkaFailure(.wrongState, "subscribe: the event bus stopped"))
         }
         for waiter in stopWaiters { waiter.resume() }
     }

@@ -123,14 +123,15 @@ public final class KafkaEventBus: Sendable {
 
     /// Connects: producer, consumer in group `hypha_server_<id>` (subscribed to the
     /// health topic and every event with a handler), health checks. A bus that
-    /// was stopped may be started again, with the handlers it still has.
+    /// was stopped may be started again, with the handlers it still has; starting
+    /// one that is running throws `.wrongState`.
     public func start() async throws(KafkaFailure) {
         try await lifecycle.serialize { () throws(KafkaFailure) in try await connect() }
     }
 
     private func connect() async throws(KafkaFailure) {
         guard state.withLock({ $0.running == nil }) else {
-            throw KafkaFailure(.invalidInput, "the event bus \(serverID) was already started")
+            throw KafkaFailure(.wrongState, "the event bus \(serverID) was already started")
         }
         guard HyphaTopic.isLegal(healthTopic) else {
             throw KafkaFailure(
@@ -413,12 +414,13 @@ public final class KafkaEventBus: Sendable {
     /// timeout). While the circuit breaker is open the local delivery still
     /// happens and the Kafka failure is thrown. An event Kafka refuses for
     /// itself (larger than `message.max.bytes`) is the caller's error
-    /// (`.invalidInput`) and does not count towards the breaker.
+    /// (`.invalidInput`) and does not count towards the breaker; on a bus that is
+    /// not running, or stops before the event is sent, it throws `.wrongState`.
     public func emit(_ event: String, _ payload: EventPayload) async throws(KafkaFailure) {
         await emitLocal(event, payload)
         let (running, open) = state.withLock { ($0.running, $0.breaker.isOpen) }
         guard let running else {
-            throw KafkaFailure(.invalidInput, "emit \(event): the event bus \(serverID) is not running")
+            throw KafkaFailure(.wrongState, "emit \(event): the event bus \(serverID) is not running")
         }
         if let fatal = running.tracker.fatalError {
             metrics.count(event, .emitFailed)
@@ -449,15 +451,16 @@ public final class KafkaEventBus: Sendable {
         case .closed:
             metrics.count(event, .emitFailed)
             throw KafkaFailure(
-                .invalidInput, "emit \(event): the event bus \(serverID) stopped before the event was sent")
+                .wrongState, "emit \(event): the event bus \(serverID) stopped before the event was sent")
         }
     }
 
     /// The next event named `event` that `matches` accepts, from Kafka or from this
     /// process, whichever comes first. While it waits the bus also reads the
     /// event's topic. Throws `KafkaFailure(.notFound)` when nothing matched within
-    /// `timeout`, `CancellationError` when the calling task is cancelled or the
-    /// bus stops. `matches` runs outside the bus's lock and may use the bus.
+    /// `timeout`, `KafkaFailure(.wrongState)` when the bus is not running,
+    /// `CancellationError` when the calling task is cancelled or the bus stops.
+    /// `matches` runs outside the bus's lock and may use the bus.
     public func waitFor(
         _ event: String, where matches: @escaping @Sendable (BusEvent) -> Bool = { _ in true }, timeout: Duration
     ) async throws -> BusEvent {
@@ -468,7 +471,7 @@ public final class KafkaEventBus: Sendable {
             return state.registry.addWaiter(waiter)
         }
         guard let key else {
-            throw KafkaFailure(.invalidInput, "waitFor \(event): the event bus \(serverID) is not running")
+            throw KafkaFailure(.wrongState, "waitFor \(event): the event bus \(serverID) is not running")
         }
         defer {
             state.withLock { state in

@@ -117,7 +117,7 @@ public final class RPCConnection: Sendable {
     ///
     /// A received value that is not an RPC message (not `b:`, or not a msgpack map
     /// followed by the body) is not handed over; the bus counts it as a failed
-    /// handler call and logs why. Throws a `KafkaFailure` (`.invalidInput` on a
+    /// handler call and logs why. Throws a `KafkaFailure` (`.wrongState` on a
     /// closed connection, else what ``KafkaEventBus/on(_:_:)`` throws) or
     /// `CancellationError`.
     public func onMessage(_ handler: @escaping RPCMessageHandler) async throws {
@@ -147,9 +147,9 @@ public final class RPCConnection: Sendable {
     /// set in the header, and the message goes out as event `<target>:msg` with
     /// the body unchanged. Returns after the broker's acknowledgement.
     ///
-    /// Throws `.invalidInput` when the connection is closed or the bytes are not a
-    /// message that can be sent (the reason says what is wrong with the header or
-    /// its target), else the bus's failure to emit.
+    /// Throws `.wrongState` when the connection is closed, `.invalidInput` when the
+    /// bytes are not a message that can be sent (the reason says what is wrong with
+    /// the header or its target), else the bus's failure to emit.
     public func emitMessage(_ bytes: [UInt8]) async throws(KafkaFailure) {
         try checkOpen()
         let message: RPCMessage
@@ -184,7 +184,7 @@ public final class RPCConnection: Sendable {
     }
 
     private func closedFailure() -> KafkaFailure {
-        KafkaFailure(.invalidInput, "the RPC connection \(address) has already been closed")
+        KafkaFailure(.wrongState, "the RPC connection \(address) has already been closed")
     }
 
     // MARK: - Disconnecting

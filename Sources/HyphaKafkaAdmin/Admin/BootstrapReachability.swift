@@ -2,11 +2,11 @@
 import Foundation
 import HyphaEventBus
 
-/// Whether the bootstrap servers can be connected to at all, asked before a
-/// command waits on librdkafka: a refused connection or a name that does not
-/// resolve is known at once, while librdkafka keeps retrying both until a
-/// timeout runs out (`topics list -b 127.0.0.1:1` waited 10 s to say "no
-/// answer").
+/// Whether the bootstrap servers can be connected to at all, asked before
+/// waiting on librdkafka: a refused connection or a name that does not resolve
+/// is known at once, while librdkafka keeps retrying both until a timeout runs
+/// out (a client of `127.0.0.1:1` waited its whole 10 s timeout to report no
+/// answer).
 public enum BootstrapReachability {
     /// What a TCP connect to one bootstrap server found.
     public enum Outcome: Sendable, Equatable {
@@ -23,7 +23,8 @@ public enum BootstrapReachability {
 
     /// How long one address may take to answer a connect before it counts as
     /// silent. A refusal takes one round trip; this only bounds the wait for
-    /// addresses that drop the connect, which then wait out `--timeout` anyway.
+    /// addresses that drop the connect, which then wait out the settings'
+    /// `timeout` anyway.
     public static let connectBound = Duration.seconds(1)
 
     /// The failure to report when every bootstrap server refused the connection
@@ -34,7 +35,8 @@ public enum BootstrapReachability {
         guard !addresses.isEmpty else { return nil }
         var problems: [(address: String, problem: String)] = []
         var resolving = false
-        for (host, port) in addresses {
+        for address in addresses {
+            let (host, port) = (address.host, address.port)
             switch probe(host: host, port: port, bound: bound) {
             case .open, .silent:
                 return nil

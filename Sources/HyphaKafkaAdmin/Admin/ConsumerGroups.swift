@@ -2,7 +2,7 @@
 import HyphaEventBus
 import HyphaWire
 
-/// A group in `groups list`.
+/// A consumer group as the cluster lists it: its id, state and member count.
 public struct GroupSummary: Sendable, Equatable {
     /// The group id.
     public let group: String
@@ -14,7 +14,8 @@ public struct GroupSummary: Sendable, Equatable {
     public let members: Int
 }
 
-/// One partition's position in `groups describe`.
+/// Where a consumer group stands in one partition: its committed offset, the
+/// log end, the member that owns the partition, and the lag between them.
 public struct PartitionLag: Sendable, Equatable {
     /// The topic.
     public let topic: String

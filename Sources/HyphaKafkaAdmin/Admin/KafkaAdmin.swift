@@ -2,7 +2,7 @@
 import HyphaEventBus
 import HyphaWire
 
-/// A topic in `topics list`: its event, size and message count.
+/// A topic in brief: its event, size and message count.
 public struct TopicSummary: Sendable, Equatable {
     /// The Hypha event the topic carries; nil for other topics.
     public let event: String?
@@ -16,7 +16,7 @@ public struct TopicSummary: Sendable, Equatable {
     public let messages: Int64
 }
 
-/// One partition in `topics describe`.
+/// One partition of a topic: its leader, replicas and watermarks.
 public struct PartitionDetail: Sendable, Equatable {
     /// The partition's id.
     public let partition: Int32
@@ -34,7 +34,7 @@ public struct PartitionDetail: Sendable, Equatable {
     public var messages: Int64 { max(0, high - low) }
 }
 
-/// A topic in `topics describe`.
+/// A topic in full: its event, partitions and configuration.
 public struct TopicDescription: Sendable, Equatable {
     /// The Hypha event the topic carries; nil for other topics.
     public let event: String?
@@ -164,10 +164,11 @@ public final class KafkaAdmin: Sendable {
     }
 }
 
-/// How a command-line argument names a topic: an event name, or a topic name.
+/// How a name given for a topic is read: as a topic name, or as an event name
+/// whose topic is meant.
 public enum TopicReference {
-    /// `hypha_event_*` and `health_check_*` names, or any name already in
-    /// `existing`, are topics; anything else is an event name.
+    /// The topic `argument` names: `hypha_event_*` and `health_check_*` names, or
+    /// any name already in `existing`, are topics; anything else is an event name.
     public static func resolve(_ argument: String, existing: Set<String> = []) -> String {
         if existing.contains(argument) || HyphaTopic.isHypha(argument) { return argument }
         return HyphaTopic.forEvent(argument)

@@ -2,8 +2,8 @@
 import HyphaEventBus
 import HyphaWire
 
-/// Where `groups reset-offsets` moves a group's committed offsets, as
-/// kafka-consumer-groups.sh's `--to-*` and `--shift-by` options do.
+/// Where an offset reset moves a group's committed offsets: the targets
+/// kafka-consumer-groups.sh offers (earliest, latest, a time, an offset, a shift).
 public enum OffsetResetTarget: Sendable, Equatable {
     /// Each partition's low watermark: its oldest stored message.
     case earliest

@@ -69,11 +69,7 @@ package enum LineFormat: Sendable {
             }
             return .success(.json)
         case .text, nil:
-            if forced == nil, line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{"),
-                JSONValidator.validate(line) == nil
-            {
-                return .success(.json)
-            }
+            if forced == nil, PayloadType.detected(in: line) == .json { return .success(.json) }
             // Validated in place: no String is made.
             guard (try? UTF8Span(validating: line.assumingMemoryBound(to: UInt8.self).span)) != nil else {
                 return .failure(PayloadInput.Invalid(description: "not UTF-8 text (use --binary to send bytes)"))

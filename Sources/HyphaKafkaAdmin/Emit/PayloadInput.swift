@@ -10,8 +10,9 @@ package enum PayloadInput {
         package let description: String
     }
 
-    /// The payload for `bytes`. With `type` nil: a JSON object becomes `d:`,
-    /// anything else `s:` (and must then be UTF-8 text).
+    /// The payload for `bytes`. With `type` nil: as ``PayloadType/detected(in:)``
+    /// says, a JSON object becomes `d:`, anything else `s:` (and must then be
+    /// UTF-8 text).
     package static func payload(_ bytes: [UInt8], as type: PayloadType?) throws(Invalid) -> EventPayload {
         switch type {
         case .bytes:
@@ -25,14 +26,7 @@ package enum PayloadInput {
         case .text:
             return .text(try text(bytes))
         case nil:
-            let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-            if trimmed.first == UInt8(ascii: "{"),
-                let value = try? bytes.withUnsafeBytes({ (raw) throws(JSONSyntaxError) in try JSONValue.parse(raw) }),
-                value.isObject
-            {
-                return .json(value)
-            }
-            return .text(try text(bytes))
+            return try payload(bytes, as: bytes.withUnsafeBytes { PayloadType.detected(in: $0) })
         }
     }
 

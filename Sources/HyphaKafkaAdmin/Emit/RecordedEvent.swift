@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
 import HyphaEventBus
 import HyphaWire
 
@@ -28,10 +27,10 @@ package enum RecordedEvent {
                 description: "no d, s or b \"type\" (a message whose key had no prefix is not a Hypha event)")
         }
         if field("error") != nil {
-            guard case .string(let raw)? = field("raw"), let bytes = Data(base64Encoded: raw) else {
+            guard case .string(let raw)? = field("raw"), let bytes = Base64.decode(raw) else {
                 throw PayloadInput.Invalid(description: "an \"error\" record without a base64 \"raw\" value")
             }
-            return OutgoingEvent(name: name, type: type, value: Array(bytes))
+            return OutgoingEvent(name: name, type: type, value: bytes)
         }
         switch (type, field("data")) {
         case (_, nil), (.text, .null?), (.bytes, .null?):
@@ -42,10 +41,10 @@ package enum RecordedEvent {
         case (.text, .string(let text)?):
             return OutgoingEvent(name: name, payload: .text(text))
         case (.bytes, .string(let base64)?):
-            guard let bytes = Data(base64Encoded: base64) else {
+            guard let bytes = Base64.decode(base64) else {
                 throw PayloadInput.Invalid(description: "\"data\" of a b: record is not base64")
             }
-            return OutgoingEvent(name: name, payload: .bytes(Array(bytes)))
+            return OutgoingEvent(name: name, payload: .bytes(bytes))
         default:
             throw PayloadInput.Invalid(description: "\"data\" does not fit type \(type.rawValue)")
         }

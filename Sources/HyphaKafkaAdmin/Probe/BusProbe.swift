@@ -12,8 +12,8 @@ public enum BusProbe {
     public static let event = "hyphactl-probe"
 
     /// Whether a server id is a probe's (`hyphactl-probe-…`). A probe deletes its
-    /// group and health topic when it ends; one that was killed cannot, so
-    /// `servers` and `groups list` leave probes out by this rule.
+    /// group and health topic when it ends; one that was killed cannot, so a
+    /// listing of servers or groups should leave probes out by this rule.
     public static func isProbe(serverID: String) -> Bool { serverID.hasPrefix(serverIDPrefix) }
 
     private static let serverIDPrefix = "hyphactl-probe-"

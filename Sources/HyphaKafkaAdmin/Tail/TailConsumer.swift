@@ -22,13 +22,13 @@ public struct TailRequest: Sendable {
     public var partition: Int32?
     /// Where to start.
     public var start: TailStart
-    /// Stop at the end offsets as they were when tailing started (`-e`).
+    /// Stop at the end offsets as they were when tailing started.
     public var stopAtEnd: Bool
-    /// Stop after this many messages (`-n`).
+    /// Stop after this many messages.
     public var limit: Int?
     /// Stop each partition at its first message stamped after this time
     /// (milliseconds since the epoch), and once every partition has, end; a
-    /// partition at its end stops too once the wall clock is past it (`--until`).
+    /// partition at its end stops too once the wall clock is past it.
     public var until: Int64?
     /// Only messages whose key has one of these types (`d`, `s`, `b`: the
     /// key's first byte, before its `:`); nil for all.

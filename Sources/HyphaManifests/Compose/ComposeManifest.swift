@@ -4,9 +4,9 @@ import HyphaYAML
 /// A Docker Compose file for a deployment: Kafka (bundled) with an internal
 /// listener for Hypha and a host listener bound to 127.0.0.1, then one service
 /// per Hypha replica with its own server id.
-public enum ComposeManifest {
+package enum ComposeManifest {
     /// The Compose file.
-    public static func render(_ deployment: HyphaDeployment) -> String {
+    package static func render(_ deployment: HyphaDeployment) -> String {
         HyphaProbe.composeComment + FirstApply.composeSteps(deployment) + YAMLWriter.document(document(deployment))
     }
 

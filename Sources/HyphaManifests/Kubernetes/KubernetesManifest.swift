@@ -5,9 +5,9 @@ import HyphaYAML
 /// the file names one), Kafka (bundled: a StatefulSet with its node id from the pod
 /// ordinal, a headless and a client Service, a PodDisruptionBudget), then the Hypha
 /// StatefulSet, its Services and PDB.
-public enum KubernetesManifest {
+package enum KubernetesManifest {
     /// Every object, as a multi-document YAML file.
-    public static func render(_ deployment: HyphaDeployment) -> String {
+    package static func render(_ deployment: HyphaDeployment) -> String {
         HyphaProbe.kubernetesComment + FirstApply.kubernetesSteps(deployment)
             + YAMLWriter.documents(objects(deployment))
     }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HyphaWire
 import HyphaYAML
 
 /// Names of generated objects: every one starts with the deployment's name.
@@ -31,20 +32,7 @@ struct Names {
             }
             bytes.append(UInt8(truncatingIfNeeded: state >> 24))
         }
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        var text = ""
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 6 {
-                bits -= 6
-                text.append(alphabet[Int((buffer >> UInt32(bits)) & 0x3f)])
-            }
-        }
-        if bits > 0 { text.append(alphabet[Int((buffer << UInt32(6 - bits)) & 0x3f)]) }
-        return text
+        return Base64.encodeURLSafeUnpadded(bytes)
     }
 }
 

@@ -3,15 +3,15 @@ import Foundation
 import HyphaYAML
 
 /// Reads `hypha.yaml` into a `HyphaDeployment`, reporting every problem at once.
-public enum DeploymentReader {
+package enum DeploymentReader {
     /// Problems that do not stop generation, e.g. several replicas without Redis.
-    public struct Warning: Sendable, Equatable, CustomStringConvertible {
+    package struct Warning: Sendable, Equatable, CustomStringConvertible {
         /// One line.
-        public let description: String
+        package let description: String
     }
 
     /// The deployment in `text`, and its warnings; `SpecError` with every problem otherwise.
-    public static func read(_ text: String, file: String) throws(SpecError) -> (HyphaDeployment, [Warning]) {
+    package static func read(_ text: String, file: String) throws(SpecError) -> (HyphaDeployment, [Warning]) {
         let root: YAMLNode?
         do {
             root = try YAMLReader.read(text)
@@ -133,7 +133,7 @@ public enum DeploymentReader {
     /// branch (pull request 767), so every plain version tag of that repository is
     /// one that cannot start a generated deployment. Images built from the branch
     /// carry a tag of their own choosing, and a digest cannot be told apart.
-    public static func isReleasedHyphaImage(_ image: String) -> Bool {
+    package static func isReleasedHyphaImage(_ image: String) -> Bool {
         guard !image.contains("@"), let colon = image.lastIndex(of: ":"),
             !image[colon...].contains("/")
         else { return false }

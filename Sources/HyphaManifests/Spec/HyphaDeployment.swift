@@ -1,36 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 /// A whole Hypha-on-Kafka deployment, as `hypha.yaml` describes it (docs/deploy.md).
-public struct HyphaDeployment: Sendable, Equatable {
+package struct HyphaDeployment: Sendable, Equatable {
     /// DNS-1123 label; prefixes every generated object.
-    public var name: String
+    package var name: String
     /// Kubernetes namespace; nil: the objects carry none.
-    public var namespace: String?
+    package var namespace: String?
     /// The Hypha servers.
-    public var hypha: HyphaServers
+    package var hypha: HyphaServers
     /// The Kafka they share.
-    public var kafka: KafkaCluster
+    package var kafka: KafkaCluster
 }
 
 /// The Hypha servers of a deployment.
-public struct HyphaServers: Sendable, Equatable {
+package struct HyphaServers: Sendable, Equatable {
     /// Image with a tag (never `latest`).
-    public var image: String
+    package var image: String
     /// How many servers (each its own server id and consumer group).
-    public var replicas: Int
+    package var replicas: Int
     /// The HTTP port.
-    public var port: Int
+    package var port: Int
     /// `--public-base-url`, if set.
-    public var publicBaseURL: String?
+    var publicBaseURL: String?
     /// Further `python -m hypha.server` arguments.
-    public var args: [String]
+    package var args: [String]
     /// Plain environment variables, in file order.
-    public var env: [(name: String, value: String)]
+    package var env: [(name: String, value: String)]
     /// Environment variables from secrets, in file order.
-    public var secretEnv: [(name: String, secret: String, key: String)]
+    package var secretEnv: [(name: String, secret: String, key: String)]
     /// Kubernetes resources: `requests`/`limits` → `cpu`/`memory` → quantity.
-    public var resources: [(String, [(String, String)])]
+    var resources: [(String, [(String, String)])]
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.image == rhs.image && lhs.replicas == rhs.replicas && lhs.port == rhs.port
             && lhs.publicBaseURL == rhs.publicBaseURL && lhs.args == rhs.args
             && lhs.env.map { [$0.name, $0.value] } == rhs.env.map { [$0.name, $0.value] }
@@ -41,7 +41,7 @@ public struct HyphaServers: Sendable, Equatable {
 }
 
 /// The Kafka a deployment uses.
-public enum KafkaCluster: Sendable, Equatable {
+package enum KafkaCluster: Sendable, Equatable {
     /// Kafka generated with the deployment.
     case bundled(BundledKafka)
     /// An existing cluster.
@@ -49,29 +49,29 @@ public enum KafkaCluster: Sendable, Equatable {
 }
 
 /// Kafka generated with the deployment.
-public struct BundledKafka: Sendable, Equatable {
+package struct BundledKafka: Sendable, Equatable {
     /// KRaft (apache/kafka) or ZooKeeper (the cp-kafka 7.4 layout Kafka-mode Hypha was written against).
-    public enum Flavor: String, Sendable, CaseIterable { case kraft, zookeeper }
+    package enum Flavor: String, Sendable, CaseIterable { case kraft, zookeeper }
 
-    public var flavor: Flavor
-    public var image: String
+    package var flavor: Flavor
+    package var image: String
     /// 1, 3 or 5.
-    public var brokers: Int
+    package var brokers: Int
     /// Kubernetes volume size per broker.
-    public var storage: String
+    var storage: String
     /// `num.partitions`.
-    public var partitions: Int
+    package var partitions: Int
     /// `default.replication.factor`.
-    public var replicationFactor: Int
+    package var replicationFactor: Int
     /// `min.insync.replicas`.
-    public var minInsyncReplicas: Int
+    package var minInsyncReplicas: Int
     /// `compression.type`.
-    public var compression: String
+    package var compression: String
     /// The ZooKeeper image (flavour zookeeper only): `kafka.zookeeperImage`, or the
     /// Kafka image's own registry, path and tag with `cp-zookeeper` for `cp-kafka`.
-    public var zookeeperImage: String?
+    package var zookeeperImage: String?
     /// The StorageClass of every claim; nil: the cluster's default.
-    public var storageClassName: String?
+    package var storageClassName: String?
 }
 
 /// Reserved by the generator: these are set per replica.

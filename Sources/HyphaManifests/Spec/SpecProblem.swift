@@ -2,30 +2,30 @@
 import HyphaYAML
 
 /// One thing wrong in a `hypha.yaml`: the key path, what is wrong, and where.
-public struct SpecProblem: Sendable, Equatable, CustomStringConvertible {
+package struct SpecProblem: Sendable, Equatable, CustomStringConvertible {
     /// e.g. `hypha.replicas`.
-    public let path: String
+    package let path: String
     /// e.g. `expected an integer`.
-    public let message: String
+    package let message: String
     /// Where in the file, when known.
-    public let position: YAMLPosition?
+    package let position: YAMLPosition?
 
     /// `hypha.replicas: expected an integer at line 9, column 13`.
-    public var description: String {
+    package var description: String {
         let place = position.map { " at \($0)" } ?? ""
         return path.isEmpty ? "\(message)\(place)" : "\(path): \(message)\(place)"
     }
 }
 
 /// Every problem found in a file, all at once.
-public struct SpecError: Error, Sendable, CustomStringConvertible {
+package struct SpecError: Error, Sendable, CustomStringConvertible {
     /// The file's name, for messages.
-    public let file: String
+    package let file: String
     /// Each problem, in file order.
-    public let problems: [SpecProblem]
+    package let problems: [SpecProblem]
 
     /// One line per problem, each prefixed with the file.
-    public var description: String {
+    package var description: String {
         problems.map { "\(file): \($0)" }.joined(separator: "\n")
     }
 }

@@ -15,9 +15,9 @@ import HyphaYAML
 ///     secrets:
 ///       sasl.password: {env: HYPHA_KAFKA_PASSWORD}   # or {file: /run/secrets/kafka}
 /// ```
-public struct ConfigFile: Sendable {
+struct ConfigFile: Sendable {
     /// Where a secret's value is read from when it is needed.
-    public enum SecretSource: Sendable, Equatable {
+    enum SecretSource: Sendable, Equatable {
         /// An environment variable's name.
         case environment(String)
         /// A file's path; one trailing newline is not part of the value.
@@ -25,26 +25,26 @@ public struct ConfigFile: Sendable {
     }
 
     /// One cluster.
-    public struct Context: Sendable {
+    struct Context: Sendable {
         /// The context's name.
-        public let name: String
+        let name: String
         /// Its bootstrap servers, if it names them.
-        public let bootstrapServers: String?
+        let bootstrapServers: String?
         /// librdkafka properties, in file order.
-        public let properties: [(String, String)]
+        let properties: [(String, String)]
         /// librdkafka properties whose values are secrets.
-        public let secrets: [(String, SecretSource)]
+        let secrets: [(String, SecretSource)]
     }
 
     /// The context used when none is named.
-    public let currentContext: String?
+    let currentContext: String?
     /// Every context, in file order.
-    public let contexts: [Context]
+    let contexts: [Context]
     /// The file it was read from.
-    public let path: String
+    let path: String
 
     /// `$HYPHACTL_CONFIG`, else `$XDG_CONFIG_HOME/hyphactl/config.yaml`, else `~/.config/hyphactl/config.yaml`.
-    public static func defaultPath(environment: [String: String]) -> String {
+    static func defaultPath(environment: [String: String]) -> String {
         if let path = environment["HYPHACTL_CONFIG"], !path.isEmpty { return path }
         if let base = environment["XDG_CONFIG_HOME"], !base.isEmpty { return base + "/hyphactl/config.yaml" }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
@@ -52,7 +52,7 @@ public struct ConfigFile: Sendable {
     }
 
     /// The file at `path`; nil when there is none. Every problem in it is reported at once.
-    public static func load(path: String) throws(KafkaFailure) -> ConfigFile? {
+    static func load(path: String) throws(KafkaFailure) -> ConfigFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KafkaFailure(.invalidInput, "config file \(path): not readable")
@@ -129,7 +129,7 @@ public struct ConfigFile: Sendable {
     }
 
     /// The named context, else the current one; nil when neither is set.
-    public func context(named name: String?) throws(KafkaFailure) -> Context? {
+    func context(named name: String?) throws(KafkaFailure) -> Context? {
         guard let wanted = name ?? currentContext else { return nil }
         guard let context = contexts.first(where: { $0.name == wanted }) else {
             let known = contexts.map(\.name).joined(separator: ", ")
@@ -143,7 +143,7 @@ public struct ConfigFile: Sendable {
 
 extension ConfigFile.Context {
     /// The context's properties with each secret's value read from its source.
-    public func resolvedProperties(environment: [String: String]) throws(KafkaFailure) -> [(String, String)] {
+    func resolvedProperties(environment: [String: String]) throws(KafkaFailure) -> [(String, String)] {
         var resolved = properties
         for (key, source) in secrets {
             switch source {

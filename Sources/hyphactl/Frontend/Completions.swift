@@ -41,10 +41,10 @@ enum Completions {
         }
         let environment = ProcessInfo.processInfo.environment
         let config = (try? ConfigFile.load(path: ConfigFile.defaultPath(environment: environment))) ?? nil
-        let named = value(after: ["--context"])
+        let named = value(after: GlobalOptions.Spelling.context)
         let context: ConfigFile.Context? = (try? config?.context(named: named)) ?? nil
         let (bootstrap, _) = GlobalOptions.bootstrap(
-            flag: value(after: ["-b", "--bootstrap-servers", "--kafka-uri"]), named: named == nil ? nil : context,
+            flag: value(after: GlobalOptions.Spelling.bootstrapServers), named: named == nil ? nil : context,
             current: named == nil ? context : nil, environment: environment)
         var logger = Logger(label: "hyphactl.completion") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical

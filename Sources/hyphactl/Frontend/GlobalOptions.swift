@@ -8,7 +8,7 @@ import Logging
 /// The options every command takes (docs/cli.md, "Global options").
 struct GlobalOptions: ParsableArguments {
     @Option(
-        name: [.customShort("b"), .customLong("bootstrap-servers"), .customLong("kafka-uri")],
+        name: Spelling.names(Spelling.bootstrapServers),
         help: ArgumentHelp(
             "Kafka bootstrap servers, host:port[,host:port…].",
             discussion: """
@@ -20,14 +20,18 @@ struct GlobalOptions: ParsableArguments {
     var bootstrapServers: String?
 
     @Option(
-        name: [.customShort("X"), .customLong("property")],
+        name: Spelling.names(Spelling.property),
         help: ArgumentHelp("A librdkafka property, repeatable; applied last.", valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(help: ArgumentHelp("A context from the config file.", valueName: "name"), completion: Completions.contexts)
+    @Option(
+        name: Spelling.names(Spelling.context),
+        help: ArgumentHelp("A context from the config file.", valueName: "name"),
+        completion: Completions.contexts)
     var context: String?
 
     @Option(
+        name: Spelling.names(Spelling.timeout),
         parsing: .unconditional,
         help: ArgumentHelp(
             "Bound on connecting and on every admin call: 10s, 500ms, 1m, or plain seconds; default 10s.",
@@ -35,11 +39,37 @@ struct GlobalOptions: ParsableArguments {
         transform: DurationArgument.parse)
     var timeout = DurationArgument(argument: "10s")!
 
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "librdkafka's log lines and debug lines on stderr.")
+    @Flag(name: Spelling.names(Spelling.verbose), help: "librdkafka's log lines and debug lines on stderr.")
     var verbose = false
 
-    @Flag(name: .customLong("no-color"), help: "Plain output, no colour (also when NO_COLOR is set).")
+    @Flag(name: Spelling.names(Spelling.noColor), help: "Plain output, no colour (also when NO_COLOR is set).")
     var noColor = false
+
+    /// Every spelling of the global options: the one list that parsing, moving
+    /// leading global options after the command, and shell completion read.
+    enum Spelling {
+        static let bootstrapServers = ["-b", "--bootstrap-servers", "--kafka-uri"]
+        static let property = ["-X", "--property"]
+        static let context = ["--context"]
+        static let timeout = ["--timeout"]
+        static let verbose = ["-v", "--verbose"]
+        static let noColor = ["--no-color"]
+
+        /// The options that take a value.
+        static let withValue = Set(bootstrapServers + property + context + timeout)
+        /// The flags.
+        static let flags = Set(verbose + noColor)
+
+        /// ArgumentParser's names for `spellings`: `-x` short, `--name` long.
+        static func names(_ spellings: [String]) -> NameSpecification {
+            NameSpecification(
+                spellings.map { spelling in
+                    spelling.hasPrefix("--")
+                        ? .customLong(String(spelling.dropFirst(2)))
+                        : .customShort(Character(String(spelling.dropFirst())))
+                })
+        }
+    }
 
     func validate() throws {
         guard timeout.duration > .zero else { throw ValidationError("--timeout must be longer than 0") }

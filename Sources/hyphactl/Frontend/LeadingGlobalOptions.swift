@@ -8,13 +8,6 @@ import ArgumentParser
 /// after the subcommand wins (the last value of an option is the one kept, and
 /// of `-X` properties the last one set).
 enum LeadingGlobalOptions {
-    /// Global options that take a value.
-    static let withValue: Set<String> = [
-        "-b", "--bootstrap-servers", "--kafka-uri", "-X", "--property", "--context", "--timeout",
-    ]
-    /// Global flags.
-    static let flags: Set<String> = ["-v", "--verbose", "--no-color"]
-
     /// `arguments` (without the program's name) with leading global options moved
     /// after the subcommand path `root` recognises; unchanged when none lead.
     static func rearranged(_ arguments: [String], root: any ParsableCommand.Type) throws -> [String] {
@@ -23,13 +16,15 @@ enum LeadingGlobalOptions {
         while index < arguments.count {
             let argument = arguments[index]
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
-            if flags.contains(argument) {
+            if GlobalOptions.Spelling.flags.contains(argument) {
                 leading.append(argument)
                 index += 1
-            } else if withValue.contains(name) && argument.contains("=") && argument.hasPrefix("--") {
+            } else if GlobalOptions.Spelling.withValue.contains(name) && argument.contains("=")
+                && argument.hasPrefix("--")
+            {
                 leading.append(argument)
                 index += 1
-            } else if withValue.contains(argument) {
+            } else if GlobalOptions.Spelling.withValue.contains(argument) {
                 guard index + 1 < arguments.count else {
                     throw ValidationError("Missing value for '\(argument)'")
                 }

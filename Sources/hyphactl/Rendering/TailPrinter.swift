@@ -89,11 +89,11 @@ struct TailPrinter {
                     style.dim("(msgpack)") + " "
                         + TerminalText.safe(String(decoding: value.compactJSON(), as: UTF8.self))
                 } else {
-                    style.dim("(\(bytes.count) bytes, base64)") + " " + Data(bytes).base64EncodedString()
+                    style.dim("(\(bytes.count) bytes, base64)") + " " + Base64.encode(bytes)
                 }
             case .none: style.dim("(no value)")
             case .invalid(let reason, let raw):
-                style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Data(raw).base64EncodedString()
+                style.red("! \(reason)") + " " + style.dim("raw base64:") + " " + Base64.encode(raw)
             }
         var shown = data
         if let valueLimit, data.count > valueLimit {
@@ -122,7 +122,7 @@ extension TailPrinter {
     fileprivate static func rpcFields(event: String, _ bytes: [UInt8]) -> [(String, JSONValue)] {
         guard let message = RPCMessage.carried(byEvent: event, bytes), let header = MessagePack.json(message.header)
         else { return [] }
-        return [("rpc", header), ("body", .string(Data(message.body).base64EncodedString()))]
+        return [("rpc", header), ("body", .string(Base64.encode(message.body)))]
     }
 }
 

@@ -222,7 +222,7 @@ struct EmitCommand: AsyncParsableCommand {
     /// A warning for DATA sent as text although it looks like JSON that does
     /// not parse (`{bad json`); nil for anything else.
     static func notJSONWarning(_ bytes: [UInt8]) -> String? {
-        guard let first = bytes.first(where: { !" \t\r\n".utf8.contains($0) }),
+        guard let first = bytes.withUnsafeBytes({ PayloadType.jsonStart(of: $0) }),
             first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
         else { return nil }
         let problem = bytes.withUnsafeBytes { buffer in JSONValidator.validate(buffer) }
