@@ -133,7 +133,9 @@ struct Streams: Sendable {
 
     /// When the loop's handler is registered (it alone reads `name` on its bus), an
     /// `on` of the name returns once the bus reads the topic: from then on the loop
-    /// reads every event of it, and the client's messages are due.
+    /// reads every event of it, and the client's messages are due. Only while the
+    /// bus runs: on a bus whose `stop()` has begun, `on` only registers (for a next
+    /// `start()` of that bus) and returns at once, so nothing is due yet.
     private func probe(_ server: Int, _ name: String, logical: String, loop: Fleet.Loop, on member: Fleet.Member)
         async
     {
@@ -143,7 +145,7 @@ struct Streams: Sendable {
             try? await Task.sleep(for: .milliseconds(5))
         }
         guard let added = await fleet.add(.transient, name, server: server, on: member, profile: .quick) else { return }
-        if member.bus.handlerCount(name) == 2 { ledger.slotReading(logical) }
+        if member.bus.handlerCount(name) == 2 && member.bus.isRunning { ledger.slotReading(logical) }
         await fleet.remove(name, added, on: member)
     }
 }
