@@ -123,10 +123,12 @@ struct EventBusTests {
 
         let lag = try Hyphactl.succeed(["groups", "describe", server, "-o", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: lag.stdout) as? [String: Any])
-        #expect(document["total_lag"] as? Int == 0)
         let partitions = try #require(document["partitions"] as? [[String: Any]])
-        #expect(
-            partitions.contains { $0["topic"] as? String == "hypha_event_\(event)" && $0["committed"] as? Int == 3 })
+        // The event's own partitions: the health topic may hold a check sent as
+        // the bus stopped, which it never read (lag 1 there is no lost event).
+        let own = partitions.filter { $0["topic"] as? String == "hypha_event_\(event)" }
+        #expect(own.contains { $0["committed"] as? Int == 3 })
+        #expect(own.allSatisfy { $0["lag"] as? Int == 0 }, "\(own)")
     }
 
     @Test("waitFor: a match from Kafka or from this process, and a timeout")
