@@ -4,6 +4,7 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
+import TestSupport
 import Testing
 
 @Suite("the event bus against the test broker")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
 /// Contexts and secrets, doctor, completions and man pages, pipes, exit codes.
