@@ -158,9 +158,10 @@ let package = Package(
         .testTarget(
             name: "hyphactlTests",
             dependencies: [
-                "hyphactl",
+                "hyphactl", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Snapshots"]
         ),
     ]
 )
