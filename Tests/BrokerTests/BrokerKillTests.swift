@@ -54,7 +54,9 @@ struct BrokerKillTests {
         }
         try #require(stored > 0, "emit stored nothing within 60 s")
         broker.kill()
+        let killed = Date()
         let result = try #require(emit.finish(timeout: 60), "emit still runs 60 s after its broker died")
+        let gaveUp = Date().timeIntervalSince(killed)
         #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(result.stderr)")
@@ -64,6 +66,6 @@ struct BrokerKillTests {
         let delivered = try #require(number(after: "delivered ", in: result.stdout), "stdout: \(result.stdout)")
         #expect(undelivered > 0)
         #expect(delivered + undelivered == total)
-        #expect(result.seconds < 30, "took \(result.seconds) s to give up")
+        #expect(gaveUp < 30, "gave up \(gaveUp) s after the broker died")
     }
 }

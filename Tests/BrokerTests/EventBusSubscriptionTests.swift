@@ -68,8 +68,14 @@ struct EventBusSubscriptionTests {
                 try await bus.once(client + "-once", inbox.handler)
                 await bus.emitLocal(client + "-local", .text("local"))
                 let waiter = Task { try await bus.waitFor(client + "-wait", timeout: .seconds(15)) }
-                try await Task.sleep(for: .milliseconds(50))
-                await bus.emitLocal(client + "-wait", .text("waited"))
+                // Said until heard: the waiter may not be waiting yet on a busy machine.
+                let announcer = Task {
+                    while !Task.isCancelled {
+                        await bus.emitLocal(client + "-wait", .text("waited"))
+                        try? await Task.sleep(for: .milliseconds(20))
+                    }
+                }
+                defer { announcer.cancel() }
                 _ = try await waiter.value
             } catch {
                 insideFailures.withLock { $0.append("\(error)") }

@@ -65,6 +65,16 @@ package final class RunningCommand: @unchecked Sendable {
     /// What it has written to stderr so far.
     package func stderrSoFar() -> String { errors.snapshot() }
 
+    /// Waits up to `timeout` seconds for its stderr to contain `text`; whether it did.
+    package func stderr(contains text: String, within timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !stderrSoFar().contains(text) {
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+
     /// Waits up to `timeout` seconds for the end; nil if it is still running
     /// (then it is killed and the end of its stderr recorded). The stdout not
     /// yet read by `nextLine` comes with the status.
