@@ -124,10 +124,12 @@ struct EventBusTests {
 
         let lag = try Hyphactl.succeed(["groups", "describe", server, "-o", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: lag.stdout) as? [String: Any])
-        #expect(document["total_lag"] as? Int == 0)
         let partitions = try #require(document["partitions"] as? [[String: Any]])
-        #expect(
-            partitions.contains { $0["topic"] as? String == "hypha_event_\(event)" && $0["committed"] as? Int == 3 })
+        // The event's topic only: the group also reads the server's health checks, and one
+        // the bus wrote just before stop (every 5 s; a slow run meets one) is rightly unread.
+        let read = partitions.filter { $0["topic"] as? String == "hypha_event_\(event)" }
+        #expect(read.compactMap { $0["committed"] as? Int }.reduce(0, +) == 3, "\(partitions)")
+        #expect(!read.isEmpty && read.allSatisfy { $0["lag"] as? Int == 0 }, "\(partitions)")
     }
 
     @Test("waitFor: a match from Kafka or from this process, and a timeout")
