@@ -123,11 +123,31 @@ let package = Package(
             name: "HyphaExporterTests", dependencies: ["HyphaExporter", "HyphaKafkaAdmin", "HyphaEventBus"]),
         .testTarget(name: "HyphaYAMLTests", dependencies: ["HyphaYAML"]),
         .testTarget(name: "HyphaManifestsTests", dependencies: ["HyphaManifests", "HyphaYAML"]),
+        // What the test targets share: buses on the mock cluster, waits, the programs
+        // under test run as processes. A plain target, in no product.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "HyphaEventBus", "HyphaWire",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        // librdkafka's in-process mock cluster, where brokers go down and requests
+        // fail on cue: no broker needed.
+        .testTarget(
+            name: "MockClusterTests",
+            dependencies: [
+                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
         // Needs a real broker: scripts/test starts one and says where.
         .testTarget(
             name: "BrokerTests",
             dependencies: [
-                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire",
+                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "TestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,9 +157,10 @@ let package = Package(
         .testTarget(
             name: "hyphactlTests",
             dependencies: [
-                "hyphactl",
+                "hyphactl", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Snapshots"]
         ),
     ]
 )

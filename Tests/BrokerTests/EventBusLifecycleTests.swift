@@ -4,6 +4,7 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import Logging
 import ServiceLifecycle
+import TestSupport
 import Testing
 
 /// The bus as a swift-service-lifecycle service, as an asynchronous sequence, and

@@ -4,6 +4,7 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
+import TestSupport
 import Testing
 
 @Suite("the event bus against the test broker")
@@ -124,11 +125,11 @@ struct EventBusTests {
         let lag = try Hyphactl.succeed(["groups", "describe", server, "-o", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: lag.stdout) as? [String: Any])
         let partitions = try #require(document["partitions"] as? [[String: Any]])
-        // The event's own partitions: the health topic may hold a check sent as
-        // the bus stopped, which it never read (lag 1 there is no lost event).
-        let own = partitions.filter { $0["topic"] as? String == "hypha_event_\(event)" }
-        #expect(own.contains { $0["committed"] as? Int == 3 })
-        #expect(own.allSatisfy { $0["lag"] as? Int == 0 }, "\(own)")
+        // The event's topic only: the group also reads the server's health checks, and one
+        // the bus wrote just before stop (every 5 s; a slow run meets one) is rightly unread.
+        let read = partitions.filter { $0["topic"] as? String == "hypha_event_\(event)" }
+        #expect(read.compactMap { $0["committed"] as? Int }.reduce(0, +) == 3, "\(partitions)")
+        #expect(!read.isEmpty && read.allSatisfy { $0["lag"] as? Int == 0 }, "\(partitions)")
     }
 
     @Test("waitFor: a match from Kafka or from this process, and a timeout")

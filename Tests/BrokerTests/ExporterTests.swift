@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
 /// `hyphactl exporter` as Prometheus meets it: a process on a free port, scraped

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
+import TestSupport
 import Testing
 
 /// `groups reset-offsets` and `groups delete` on groups the aiokafka peer left.

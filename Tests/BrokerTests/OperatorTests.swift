@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
-/// Contexts and secrets, doctor, completions and man pages, pipes, exit codes.
+/// Contexts and secrets, doctor, completion from the broker, pipes, exit codes
+/// (the committed completion scripts and man pages: hyphactlTests).
 @Suite("the operator's everyday")
 struct OperatorTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
     static let secret = "s3cr3t-\(UUID().uuidString.prefix(8))"
 
     /// A config file with two contexts; `test` points at the test broker, with a
@@ -179,25 +179,6 @@ struct OperatorTests {
         #expect(broken.output.contains("→"))
     }
 
-    @Test(
-        "the committed completions are what the binary generates",
-        arguments: [
-            ("bash", "hyphactl.bash"), ("zsh", "_hyphactl"), ("fish", "hyphactl.fish"),
-        ])
-    func completionsDrift(_ shell: String, _ file: String) throws {
-        let generated = try Subprocess.run(try Hyphactl.binary(), ["--generate-completion-script", shell])
-        let committed = try String(contentsOf: Self.root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
-        #expect(generated.output == committed, "completions/\(file) is stale: run scripts/generate-docs")
-    }
-
-    @Test("bash loads the completion script")
-    func bashCompletion() throws {
-        let script = Self.root.appendingPathComponent("completions/hyphactl.bash").path
-        let result = try Subprocess.run("/bin/bash", ["-c", "source '\(script)'; complete -p hyphactl"])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.output.contains("hyphactl"))
-    }
-
     @Test("event names complete from the broker")
     func dynamicCompletion() throws {
         let event = TestEnvironment.uniqueEvent()
@@ -209,37 +190,6 @@ struct OperatorTests {
                 try TestEnvironment.bootstrap(), "",
             ])
         #expect(result.lines.contains(event), "\(result.output)")
-    }
-
-    @Test("the committed man pages are what generate-manual makes, and man renders them")
-    func manDrift() throws {
-        let tool = try TestEnvironment.require("HYPHA_TEST_GENERATE_MANUAL")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("man-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let made = try Subprocess.run(
-            tool, [try Hyphactl.binary(), "--multi-page", "--date", "2026-11-27", "--output-directory", directory.path])
-        #expect(made.status == 0, "\(made.stderr)")
-        let finished = try Subprocess.run(
-            try TestEnvironment.require("HYPHA_TEST_PYTHON"),
-            [Self.root.appendingPathComponent("scripts/man-finish").path, try Hyphactl.binary(), directory.path])
-        #expect(finished.status == 0, "\(finished.stderr)")
-        let pages = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        let committed = try FileManager.default.contentsOfDirectory(
-            atPath: Self.root.appendingPathComponent("man").path
-        ).sorted()
-        #expect(pages == committed, "man/ is stale: run scripts/generate-docs")
-        for page in pages {
-            let fresh = try String(contentsOf: directory.appendingPathComponent(page), encoding: .utf8)
-            let old = try String(contentsOf: Self.root.appendingPathComponent("man/\(page)"), encoding: .utf8)
-            #expect(fresh == old, "man/\(page) is stale: run scripts/generate-docs")
-        }
-        var environment = ProcessInfo.processInfo.environment
-        environment["MANPAGER"] = "cat"
-        let rendered = try Subprocess.run(
-            "/usr/bin/man", ["-l", Self.root.appendingPathComponent("man/hyphactl.1").path], environment: environment)
-        #expect(rendered.status == 0, "\(rendered.stderr)")
-        #expect(rendered.output.contains("hyphactl"))
     }
 
     @Test("a recorded stream replays: tail -f jsonl > saved; emit --jsonl < saved")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
+import TestSupport
 import Testing
 
 /// The .deb and the tarball scripts/package builds, installed as an ops box would

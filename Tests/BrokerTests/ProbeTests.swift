@@ -3,6 +3,7 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import TestSupport
 import Testing
 
 @Suite("probe against the test broker")

@@ -4,6 +4,7 @@ import HyphaEventBus
 import HyphaWire
 import MetricsTestKit
 import Synchronization
+import TestSupport
 import Testing
 
 /// RPC connections through the test broker: two Swift servers (two buses, two

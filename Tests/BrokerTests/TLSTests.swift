@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
 /// TLS end to end: Tansu behind stunnel, certificates made by openssl.

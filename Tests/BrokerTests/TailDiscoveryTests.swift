@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import TestSupport
 import Testing
 
 /// Topics that appear while tail follows: globs and --all pick them up, a named
@@ -26,7 +27,7 @@ struct TailDiscoveryTests {
     func globWithoutMatch() throws {
         let prefix = TestEnvironment.uniqueEvent("disc")
         let tail = try RunningCommand(["tail", "\(prefix)-*", "-f", "jsonl", "-b", try TestEnvironment.bootstrap()])
-        Thread.sleep(forTimeInterval: 2)
+        try Self.waitUntilWaiting(tail)
         try Hyphactl.succeed(["emit", "\(prefix)-late", "here"])
         let line = Self.nextLine(of: tail, containing: "\(prefix)-late", within: 30)
         #expect(line?.contains(#""data":"here""#) == true, "\(line ?? "nothing within 30 s")")
@@ -57,7 +58,7 @@ struct TailDiscoveryTests {
         #expect(failed.stderr.contains("does not exist"), "\(failed.stderr)")
 
         let tail = try RunningCommand(["tail", event, "-f", "jsonl", "-b", try TestEnvironment.bootstrap()])
-        Thread.sleep(forTimeInterval: 2)
+        try Self.waitUntilWaiting(tail)
         try Hyphactl.succeed(["emit", event, "at last"])
         let line = Self.nextLine(of: tail, containing: event, within: 30)
         #expect(line?.contains(#""data":"at last""#) == true, "\(line ?? "nothing within 30 s")")
@@ -68,6 +69,13 @@ struct TailDiscoveryTests {
             end.stderr.split(separator: "\n") == [
                 "hyphactl: topic hypha_event_\(event) (event \(event)) does not exist yet; waiting for it"
             ], "\(end.stderr)")
+    }
+
+    /// Until `tail` says it waits for a topic: only then is one created, so that
+    /// it is sure to appear while tail follows.
+    private static func waitUntilWaiting(_ tail: RunningCommand) throws {
+        try #require(
+            tail.stderr(contains: "; waiting for", within: 30), "tail never said it waits: \(tail.stderrSoFar())")
     }
 
     /// Sends events to `event` until `tail` shows one: it has started reading.

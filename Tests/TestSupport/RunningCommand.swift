@@ -5,21 +5,21 @@ import Testing
 /// A hyphactl (or another program) left running in the background: its stdout
 /// drained as it comes (so a full pipe never holds it up) and read line by line,
 /// its stderr and exit status collected when it ends.
-final class RunningCommand: @unchecked Sendable {
+package final class RunningCommand: @unchecked Sendable {
     // @unchecked Sendable: `process` is set up before anything runs concurrently;
     // the streams lock their own state.
     private let process = Process()
     private let output = Stream()
     private let errors = Stream()
-    let started = Date()
+    package let started = Date()
 
     /// Starts `hyphactl ARGS --no-color` (the arguments name their broker).
-    convenience init(_ arguments: [String]) throws {
+    package convenience init(_ arguments: [String]) throws {
         try self.init(executable: try Hyphactl.binary(), arguments + ["--no-color"])
     }
 
     /// Starts `executable ARGS`.
-    init(executable: String, _ arguments: [String]) throws {
+    package init(executable: String, _ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe()
@@ -33,14 +33,14 @@ final class RunningCommand: @unchecked Sendable {
     }
 
     /// The process id.
-    var pid: Int32 { process.processIdentifier }
+    package var pid: Int32 { process.processIdentifier }
 
     /// The next line of stdout, or nil after `timeout` seconds or at its end.
-    func nextLine(timeout: Double) -> String? { output.nextLine(timeout: timeout) }
+    package func nextLine(timeout: Double) -> String? { output.nextLine(timeout: timeout) }
 
     /// `nextLine(timeout:)` for async tests: polls instead of blocking a thread of
     /// the cooperative pool, which the code under test needs too.
-    func nextLine(within timeout: Double) async -> String? {
+    package func nextLine(within timeout: Double) async -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let (line, ended) = output.poll()
@@ -51,22 +51,34 @@ final class RunningCommand: @unchecked Sendable {
     }
 
     /// `finish(timeout:)` for async tests, polling as `nextLine(within:)` does.
-    func finish(within timeout: Double) async -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
+    package func finish(within timeout: Double) async -> (
+        status: Int32, stdout: String, stderr: String, seconds: Double
+    )? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         return finish(timeout: 0)
     }
 
     /// Sends a signal.
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    package func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// What it has written to stderr so far.
-    func stderrSoFar() -> String { errors.snapshot() }
+    package func stderrSoFar() -> String { errors.snapshot() }
+
+    /// Waits up to `timeout` seconds for its stderr to contain `text`; whether it did.
+    package func stderr(contains text: String, within timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !stderrSoFar().contains(text) {
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
 
     /// Waits up to `timeout` seconds for the end; nil if it is still running
     /// (then it is killed and the end of its stderr recorded). The stdout not
     /// yet read by `nextLine` comes with the status.
-    func finish(timeout: Double) -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
+    package func finish(timeout: Double) -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         guard !process.isRunning else {

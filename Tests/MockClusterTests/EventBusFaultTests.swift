@@ -5,27 +5,13 @@ import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
 import Synchronization
+import TestSupport
 import Testing
 
 /// The event bus's failure and concurrency paths on librdkafka's mock cluster,
 /// where request errors can be injected and brokers slowed, moved and taken down.
 @Suite("the event bus under faults and concurrency")
 struct EventBusFaultTests {
-    private static func cluster(topics: [String: Int], servers: [String]) throws -> MockKafkaCluster {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        for (event, partitions) in topics {
-            try cluster.createTopic(HyphaTopic.forEvent(event), partitions: partitions)
-        }
-        for server in servers { try cluster.createTopic(HyphaTopic.healthCheck(serverID: server), partitions: 1) }
-        return cluster
-    }
-
-    private static func texts(_ events: [BusEvent]) -> [String] {
-        events.compactMap { event -> String? in
-            if case .text(let text)? = event.payload { text } else { nil }
-        }
-    }
-
     private static func offset(_ event: BusEvent) -> Int64 {
         if case .kafka(_, let offset, _) = event.origin { offset } else { -1 }
     }
@@ -33,7 +19,7 @@ struct EventBusFaultTests {
     @Test(
         "a restarted server whose committed-offset lookup fails at first still gets every event sent while it was away")
     func committedLookupFails() async throws {
-        let cluster = try Self.cluster(topics: ["away": 1], servers: ["sender", "receiver"])
+        let cluster = try MockKafkaCluster.hypha(events: ["away": 1], servers: ["sender", "receiver"])
         let sender = MockBus.make("sender", cluster)
         try await sender.start()
         let first = MockBus.make("receiver", cluster)
@@ -52,7 +38,7 @@ struct EventBusFaultTests {
         let after = Inbox()
         try await second.on("away", after.handler)
         let received = await after.wait(for: 10)
-        #expect(Self.texts(received) == (10..<20).map(String.init))
+        #expect(texts(received) == (10..<20).map(String.init))
         await second.stop()
         await sender.stop()
     }
@@ -62,7 +48,7 @@ struct EventBusFaultTests {
         let news = (0..<5).map { "new\($0)" }
         var topics = ["busy": 1]
         for name in news { topics[name] = 1 }
-        let cluster = try Self.cluster(topics: topics, servers: ["worker", "feeder"])
+        let cluster = try MockKafkaCluster.hypha(events: topics, servers: ["worker", "feeder"])
         let bus = MockBus.make("worker", cluster)
         try await bus.start()
         let inbox = Inbox()
@@ -85,7 +71,7 @@ struct EventBusFaultTests {
         let offsets = all.map(Self.offset)
         let backwards = zip(offsets, offsets.dropFirst()).filter { $0 >= $1 }.count
         #expect(backwards == 0, "\(backwards) steps backwards in offset order")
-        #expect(Self.texts(received).prefix(300) == ArraySlice((0..<300).map(String.init)))
+        #expect(texts(received).prefix(300) == ArraySlice((0..<300).map(String.init)))
         await bus.stop()
     }
 
@@ -111,7 +97,7 @@ struct EventBusFaultTests {
             for index in 0..<10 { try await sender.emit("moving", .text("\(round * 10 + index)")) }
         }
         let received = await inbox.wait(for: 60, timeout: .seconds(30))
-        let missing = Set((0..<60).map(String.init)).subtracting(Self.texts(received))
+        let missing = Set((0..<60).map(String.init)).subtracting(texts(received))
         #expect(missing.isEmpty, "\(missing.count) of 60 events never arrived")
         await bus.stop()
         await sender.stop()
@@ -121,7 +107,7 @@ struct EventBusFaultTests {
         "an event too large for Kafka is the caller's error: valid emits beside it all succeed, the breaker stays closed"
     )
     func oversizedEmits() async throws {
-        let cluster = try Self.cluster(topics: ["sized": 4], servers: ["emitter"])
+        let cluster = try MockKafkaCluster.hypha(events: ["sized": 4], servers: ["emitter"])
         let bus = MockBus.make("emitter", cluster)
         try await bus.start()
         let big = String(repeating: "x", count: 2_000_000)
@@ -167,7 +153,7 @@ struct EventBusFaultTests {
 
     @Test("emits racing stop all return; an emit after stop fails at once, saying the bus is not running")
     func emitDuringStop() async throws {
-        let cluster = try Self.cluster(topics: ["racing": 2], servers: ["stopper"])
+        let cluster = try MockKafkaCluster.hypha(events: ["racing": 2], servers: ["stopper"])
         let bus = MockBus.make("stopper", cluster)
         try await bus.start()
         let outcome = try await within(.seconds(180), "350 emits around stop") {
@@ -201,7 +187,7 @@ struct EventBusFaultTests {
 
     @Test("waitFor ends by its timeout however short, and at once when its task is cancelled")
     func waitForEnds() async throws {
-        let cluster = try Self.cluster(topics: ["awaited": 1], servers: ["waiter"])
+        let cluster = try MockKafkaCluster.hypha(events: ["awaited": 1], servers: ["waiter"])
         let bus = MockBus.make("waiter", cluster)
         try await bus.start()
         let timedOut = try await within(.seconds(180), "200 waitFor calls with tiny timeouts") {
@@ -229,7 +215,7 @@ struct EventBusFaultTests {
 
     @Test("a waitFor predicate may use the bus; stop ends a waiting waitFor")
     func waitForPredicateUsesBus() async throws {
-        let cluster = try Self.cluster(topics: ["inner": 1], servers: ["reentrant"])
+        let cluster = try MockKafkaCluster.hypha(events: ["inner": 1], servers: ["reentrant"])
         let bus = MockBus.make("reentrant", cluster)
         try await bus.start()
         let waiting = Task { try await bus.waitFor("inner", where: { _ in !bus.isCircuitOpen }, timeout: .seconds(60)) }
@@ -250,8 +236,8 @@ struct EventBusFaultTests {
     @Test("on and off from many tasks at once: the subscription ends as the handlers are")
     func concurrentSubscriptions() async throws {
         let names = (0..<12).map { "sub\($0)" }
-        let cluster = try Self.cluster(
-            topics: Dictionary(uniqueKeysWithValues: names.map { ($0, 1) }), servers: ["juggler", "caller"])
+        let cluster = try MockKafkaCluster.hypha(
+            events: Dictionary(uniqueKeysWithValues: names.map { ($0, 1) }), servers: ["juggler", "caller"])
         let bus = MockBus.make("juggler", cluster)
         let caller = MockBus.make("caller", cluster)
         try await bus.start()
@@ -280,7 +266,7 @@ struct EventBusFaultTests {
 
     @Test("off returns only once the handler's running call has ended; none starts after it")
     func offWaitsForRunningCall() async throws {
-        let cluster = try Self.cluster(topics: ["steady": 1], servers: ["offer"])
+        let cluster = try MockKafkaCluster.hypha(events: ["steady": 1], servers: ["offer"])
         let bus = MockBus.make("offer", cluster)
         try await bus.start()
         let log = CallLog()
@@ -307,7 +293,7 @@ struct EventBusFaultTests {
 
     @Test("a handler that throws has had its event: the event is counted, not read again after a restart")
     func throwingHandler() async throws {
-        let cluster = try Self.cluster(topics: ["poison": 1], servers: ["victim", "source"])
+        let cluster = try MockKafkaCluster.hypha(events: ["poison": 1], servers: ["victim", "source"])
         let metrics = TestMetrics()
         let source = MockBus.make("source", cluster)
         try await source.start()
@@ -333,7 +319,7 @@ struct EventBusFaultTests {
         try await source.emit("poison", .text("good"))
         let received = await again.wait(for: 1)
         try await Task.sleep(for: .milliseconds(500))
-        #expect(Self.texts(await again.events) == ["good"], "\(Self.texts(received))")
+        #expect(texts(await again.events) == ["good"], "\(texts(received))")
         await second.stop()
         await source.stop()
     }
@@ -348,7 +334,7 @@ struct EventBusFaultTests {
         _ = try await within(.seconds(60), "stop after a failed start") { await nowhere.stop() }
 
         // Kafka refuses topic names over 249 characters; librdkafka refuses to open one over 512.
-        let cluster = try Self.cluster(topics: [:], servers: [])
+        let cluster = try MockKafkaCluster.hypha(events: [:], servers: [])
         for length in [300, 600] {
             let bus = MockBus.make(String(repeating: "s", count: length), cluster)
             let error = await #expect(throws: KafkaFailure.self) { try await bus.start() }

@@ -4,10 +4,10 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
+import TestSupport
 import Testing
 
-/// librdkafka's mock cluster, where brokers can be taken down: the one place
-/// these tests use something other than the real test broker.
+/// librdkafka's mock cluster, where brokers can be taken down.
 @Suite("the event bus through a broker outage")
 struct FaultInjectionTests {
     @Test("brokers down for 10 s while 1,000 events are emitted: every one arrives; the breaker opens and closes")
