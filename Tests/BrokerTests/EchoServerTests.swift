@@ -122,8 +122,7 @@ struct EchoServerTests {
         ldd.standardOutput = output
         try ldd.run()
         let libraries = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        ldd.waitUntilExit()
-        #expect(ldd.terminationStatus == 0)
+        #expect(ldd.waitForExit() == 0)
         #expect(libraries.contains("librdkafka"), "\(libraries)")
         #expect(!libraries.contains("libyaml"), "\(libraries)")
     }

@@ -133,9 +133,9 @@ private final class PipedCommand: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning {
+        if process.exitStatus == nil {
             process.terminate()
-            process.waitUntilExit()
+            process.waitForExit()
         }
     }
 
@@ -164,15 +164,15 @@ private final class PipedCommand: @unchecked Sendable {
         try? input.fileHandleForWriting.close()
         let started = Date()
         let deadline = started.addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        guard !process.isRunning else {
+        while process.exitStatus == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard let status = process.exitStatus else {
             Issue.record("still running \(timeout) s after its input was closed")
             return nil
         }
         return condition.withLock {
             while ended < 2 { condition.wait() }
             return ProcessResult(
-                status: process.terminationStatus, stdout: output, stderr: String(decoding: errors, as: UTF8.self),
+                status: status, stdout: output, stderr: String(decoding: errors, as: UTF8.self),
                 seconds: Date().timeIntervalSince(started))
         }
     }

@@ -80,21 +80,21 @@ package final class RunningCommand: @unchecked Sendable {
     /// yet read by `nextLine` comes with the status.
     package func finish(timeout: Double) -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        guard !process.isRunning else {
+        while process.exitStatus == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard let status = process.exitStatus else {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitForExit()
             Issue.record("still running after \(timeout) s; the end of its stderr: \(errors.rest().suffix(3000))")
             return nil
         }
         let seconds = Date().timeIntervalSince(started)
-        return (process.terminationStatus, output.rest(), errors.rest(), seconds)
+        return (status, output.rest(), errors.rest(), seconds)
     }
 
     deinit {
-        if process.isRunning {
+        if process.exitStatus == nil {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitForExit()
         }
     }
 

@@ -98,10 +98,10 @@ package enum Subprocess {
             Issue.record("\(executable) \(arguments.joined(separator: " ")) did not end within \(timeout) s")
             group.wait()
         }
-        process.waitUntilExit()
+        let status = process.waitForExit()
         let (out, err) = collected.values
         return ProcessResult(
-            status: process.terminationStatus, stdout: out,
+            status: status, stdout: out,
             stderr: String(decoding: err, as: UTF8.self), seconds: Date().timeIntervalSince(started))
     }
 

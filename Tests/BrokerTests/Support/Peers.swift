@@ -52,7 +52,7 @@ final class BackgroundPeer {
     /// Waits for the peer to end by itself and returns the JSON lines it printed after "ready".
     func finish() throws -> [[String: Any]] {
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
@@ -63,7 +63,7 @@ final class BackgroundPeer {
     func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitForExit()
         }
     }
 
@@ -102,12 +102,12 @@ final class PrivateBroker {
     /// Ends the broker at once, as a crash or an OOM kill would.
     func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
     }
 
     deinit {
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
     }
 
     /// A loopback port nobody listens on now.

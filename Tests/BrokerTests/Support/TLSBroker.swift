@@ -181,7 +181,7 @@ final class TLSBroker {
     private func stop() {
         for process in [stunnel, tansu] where process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.waitForExit()
         }
     }
 
