@@ -121,7 +121,7 @@ struct EchoServerTests {
         let output = Pipe()
         ldd.standardOutput = output
         try ldd.run()
-        let libraries = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let libraries = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
         #expect(ldd.waitForExit() == 0)
         #expect(libraries.contains("librdkafka"), "\(libraries)")
         #expect(!libraries.contains("libyaml"), "\(libraries)")

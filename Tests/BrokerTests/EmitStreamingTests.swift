@@ -180,7 +180,7 @@ private final class PipedCommand: @unchecked Sendable {
     private func drain(_ handle: FileHandle, isError: Bool) {
         Thread.detachNewThread { [self] in
             while true {
-                let chunk = handle.availableData
+                let chunk = handle.readSomeRetryingInterrupts()
                 condition.withLock {
                     if chunk.isEmpty {
                         ended += 1

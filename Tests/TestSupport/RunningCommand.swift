@@ -108,7 +108,7 @@ package final class RunningCommand: @unchecked Sendable {
         func drain(_ handle: FileHandle) {
             Thread.detachNewThread { [self] in
                 while true {
-                    let chunk = handle.availableData
+                    let chunk = handle.readSomeRetryingInterrupts()
                     condition.withLock {
                         if chunk.isEmpty { ended = true } else { buffer.append(chunk) }
                         condition.broadcast()

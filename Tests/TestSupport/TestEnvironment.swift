@@ -86,7 +86,7 @@ package enum Subprocess {
         for (pipe, isError) in [(output, false), (errors, true)] {
             group.enter()
             DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
                 collected.store(data, isError: isError)
                 group.leave()
             }

@@ -51,7 +51,7 @@ final class BackgroundPeer {
 
     /// Waits for the peer to end by itself and returns the JSON lines it printed after "ready".
     func finish() throws -> [[String: Any]] {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = output.fileHandleForReading.readToEndRetryingInterrupts()
         process.waitForExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
