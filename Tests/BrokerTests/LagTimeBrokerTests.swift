@@ -131,5 +131,17 @@ struct LagTimeBrokerTests {
                 == 0)
         let serverLag = scrape.value("hypha_server_lag_seconds", ["server_id": server])
         #expect(isAge(serverLag, of: stamp, before: before, after: after), "\(String(describing: serverLag))")
+
+        // The exporter keeps the records it read; a committed offset that moved
+        // is read afresh, and one that did not still ages with the wall clock.
+        try Hyphactl.succeed(["groups", "reset-offsets", server, "--to-offset", "0", "--execute"])
+        for _ in 0..<2 {
+            let before = Self.millis()
+            let again = try ExporterTests.scrape(url)
+            let after = Self.millis()
+            let moved = again.value(
+                "kafka_consumergroup_lag_seconds", ["consumergroup": group, "topic": topic, "partition": "0"])
+            #expect(isAge(moved, of: stamp - 100_000, before: before, after: after), "\(String(describing: moved))")
+        }
     }
 }

@@ -73,3 +73,42 @@ struct LagTimeTests {
         #expect(third.lagTimeChangeMillis == nil)
     }
 }
+
+@Suite("records read at committed offsets, kept across readings")
+struct ReadRecordsTests {
+    private let busy = TopicPartition(topic: "hypha_event_a", partition: 0)
+    private let other = TopicPartition(topic: "hypha_event_a", partition: 1)
+
+    @Test("a record read before and still stored is known; anything else is read")
+    func plan() {
+        let records = ReadRecords.kept([
+            busy: [4: .message(offset: 4, timestampMillis: 1_000), 7: .message(offset: 7, timestampMillis: nil)],
+            other: [2: .message(offset: 5, timestampMillis: 9_000), 3: .end(next: 3)],
+        ])
+        let (known, toRead) = records.plan(
+            [busy: [4, 7, 8], other: [2, 3]], oldest: [busy: 0, other: 0])
+        #expect(
+            known == [
+                busy: [4: .message(offset: 4, timestampMillis: 1_000), 7: .message(offset: 7, timestampMillis: nil)]
+            ])
+        #expect(
+            toRead == [busy: [8], other: [2, 3]],
+            "never read (8), found later than asked (gone then, maybe not now) or at the end: read again")
+    }
+
+    @Test("a record deleted since it was read is read again, to show it gone")
+    func deletedSince() {
+        let records = ReadRecords.kept([busy: [4: .message(offset: 4, timestampMillis: 1_000)]])
+        #expect(records.plan([busy: [4]], oldest: [busy: 5]).toRead == [busy: [4]])
+        #expect(records.plan([busy: [4]], oldest: [:]).toRead == [busy: [4]], "no low watermark: not known")
+        #expect(records.plan([busy: [4]], oldest: [busy: 4]).known.count == 1)
+    }
+
+    @Test("only the latest reading's records are kept")
+    func onlyLatest() {
+        let first = ReadRecords.kept([busy: [4: .message(offset: 4, timestampMillis: 1_000)]])
+        #expect(first.plan([busy: [4]], oldest: [busy: 0]).toRead.isEmpty)
+        let second = ReadRecords.kept([other: [1: .message(offset: 1, timestampMillis: 2_000)]])
+        #expect(second.plan([busy: [4]], oldest: [busy: 0]).toRead == [busy: [4]])
+    }
+}

@@ -69,7 +69,8 @@ extension KafkaAdmin {
     /// offsets of a partition Metadata did not list. An admin that reads
     /// (`reading(settings:)`) also reads each health topic's last message after
     /// the watermarks (what `ServerSurvey.reports(from:)` needs), and each
-    /// lagging partition's lag time.
+    /// lagging partition's lag time, reading only records it has not read in an
+    /// earlier snapshot (`ReadRecords`).
     package func snapshot() async throws(KafkaFailure) -> ClusterSnapshot {
         let client = client
         let reader = reader
@@ -114,7 +115,7 @@ extension KafkaAdmin {
                     return GroupLag(
                         group: summary.group, state: summary.state, coordinator: description?.coordinator,
                         members: description?.members ?? [], committed: committed[summary.group] ?? [:], ends: ends)
-                })
+                }, oldest: oldest)
             return ClusterSnapshot(
                 brokers: brokers,
                 topics: topics.map { topic in

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import Synchronization
 
 /// A topic in brief: its event, size and message count.
 public struct TopicSummary: Sendable, Equatable {
@@ -51,6 +52,8 @@ public final class KafkaAdmin: Sendable {
     let client: RDKafkaClient
     /// The reader whose connection `client` is, when the admin can read records (lag times).
     let reader: RDKafkaPartitionReader?
+    /// Records read at committed offsets by earlier readings on this admin.
+    let readRecords = Mutex(ReadRecords())
 
     /// A client for `settings`; it connects on the first question.
     public init(settings: KafkaClientSettings) throws(KafkaFailure) {

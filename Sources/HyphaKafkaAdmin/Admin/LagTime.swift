@@ -67,11 +67,60 @@ extension GroupLag {
     public var maxLagTime: LagTime? { LagTime.maximum(partitions.compactMap(\.lagTime)) }
 }
 
+/// The records a long-lived admin (the exporter's, `--watch`'s) already read at
+/// committed offsets. A record never changes once written, so while it is still
+/// stored its timestamp need not be read again: a stalled group, the one whose
+/// lag time matters, costs no read after its first. Only what the latest
+/// reading found is kept, so the memory follows the lagging partitions.
+package struct ReadRecords: Sendable, Equatable {
+    /// The timestamp of the record at each partition's offset (nil: it has none).
+    private(set) var timestamps: [TopicPartition: [Int64: Int64?]] = [:]
+
+    /// A store holding nothing.
+    package init() {}
+
+    /// Of `wanted`, what is known from an earlier reading, and what must be read.
+    /// A record counts as known only when `oldest` (the partition's low
+    /// watermark, now) shows it still stored: one deleted since must read as gone.
+    package func plan(_ wanted: [TopicPartition: Set<Int64>], oldest: [TopicPartition: Int64])
+        -> (known: [TopicPartition: [Int64: FirstRecord]], toRead: [TopicPartition: Set<Int64>])
+    {
+        var known: [TopicPartition: [Int64: FirstRecord]] = [:]
+        var toRead: [TopicPartition: Set<Int64>] = [:]
+        for (partition, offsets) in wanted {
+            for offset in offsets {
+                if let low = oldest[partition], low <= offset, let timestamp = timestamps[partition]?[offset] {
+                    known[partition, default: [:]][offset] = .message(offset: offset, timestampMillis: timestamp)
+                } else {
+                    toRead[partition, default: []].insert(offset)
+                }
+            }
+        }
+        return (known, toRead)
+    }
+
+    /// The store after a reading that found `found`: the records found exactly
+    /// at the offset asked for, and nothing else.
+    package static func kept(_ found: [TopicPartition: [Int64: FirstRecord]]) -> ReadRecords {
+        var records = ReadRecords()
+        for (partition, byOffset) in found {
+            for (offset, record) in byOffset {
+                if case .message(offset, let timestamp) = record {
+                    records.timestamps[partition, default: [:]][offset] = timestamp
+                }
+            }
+        }
+        return records
+    }
+}
+
 extension KafkaAdmin {
     /// The groups with each partition's lag time, from one batched read of the
     /// records at their committed offsets (a partition several groups stand at
-    /// differently is read once per offset); unchanged without a reader.
-    func withLagTimes(_ lags: [GroupLag]) throws(KafkaFailure) -> [GroupLag] {
+    /// differently is read once per offset); unchanged without a reader. Given
+    /// every partition's low watermark (`oldest`), records this admin read
+    /// before and that are still stored are not read again.
+    func withLagTimes(_ lags: [GroupLag], oldest: [TopicPartition: Int64]? = nil) throws(KafkaFailure) -> [GroupLag] {
         guard let reader else { return lags }
         var wanted: [TopicPartition: Set<Int64>] = [:]
         for lag in lags {
@@ -81,15 +130,16 @@ extension KafkaAdmin {
                     .insert(committed)
             }
         }
+        var (found, toRead) =
+            oldest.map { low in readRecords.withLock { $0.plan(wanted, oldest: low) } } ?? ([:], wanted)
         // Lag time adds to what describe and servers show: a read that fails (no
         // Read permission on a topic, say) leaves it unknown, not the command failed.
-        let found: [TopicPartition: [Int64: FirstRecord]]
         do {
-            found = try reader.firstRecords(wanted)
+            found.merge(try reader.firstRecords(toRead)) { known, _ in known }
         } catch  where error.kind != .unreachable {
             reader.client.logger.debug("lag time: \(error.reason)")
-            found = [:]
         }
+        if oldest != nil { readRecords.withLock { $0 = .kept(found) } }
         let now = Self.wallClockMillis()
         return lags.map { lag in
             lag.withLagTimes { partition in
