@@ -244,6 +244,20 @@ struct EmitAndTailTests {
         #expect(records.contains { $0["type"] as? String == "d" && $0["data"] is NSNull && $0["error"] == nil })
     }
 
+    @Test("-e from the beginning: empty partitions are not waited for; a topic holding nothing ends at once")
+    func exitAtEndOverEmptyPartitions() throws {
+        let event = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["topics", "create", event, "--partitions", "6"])
+        try Hyphactl.succeed(["emit", event, "--lines"], stdin: Data("{\"i\":1}\n{\"i\":2}\n".utf8))
+        let tail = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "jsonl"])
+        #expect(try tail.jsonLines().compactMap { ($0["data"] as? [String: Any])?["i"] as? Int } == [1, 2])
+
+        let empty = TestEnvironment.uniqueEvent()
+        try Hyphactl.succeed(["topics", "create", empty, "--partitions", "3"])
+        let nothing = try Hyphactl.succeed(["tail", empty, "--from-beginning", "-e", "-f", "jsonl"])
+        #expect(nothing.stdout.isEmpty)
+    }
+
     @Test("-e ends at the end offsets seen at start, even while events keep arriving")
     func exitAtEndOnBusyTopic() throws {
         let event = TestEnvironment.uniqueEvent()

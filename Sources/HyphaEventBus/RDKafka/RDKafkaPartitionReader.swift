@@ -107,6 +107,19 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
         }
     }
 
+    /// Stops fetching these partitions (read to where they were wanted), in one
+    /// call that does not wait for the broker threads: a fetch request asks for
+    /// every partition still fetched, and some brokers (Tansu) spend time on
+    /// each, so a reader of thousands of partitions keeps only the unfinished
+    /// ones in it. `stop()` still ends them.
+    package func pause(_ partitions: [TopicPartition]) {
+        guard !partitions.isEmpty else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
+        rd_kafka_pause_partitions(client.handle, list)
+    }
+
     /// Stops every partition; safe to call more than once.
     package func stop() {
         for (topic, partition) in started {

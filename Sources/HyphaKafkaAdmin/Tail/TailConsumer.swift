@@ -135,6 +135,7 @@ public final class TailConsumer: Sendable {
                 onBatch()
                 if plan.limitReached { return .limitReached }
                 if plan.isFinished { return .reachedEnd }
+                reader.pause(plan.takeFinished())
                 // Every broker reported down, and nothing read for longer than
                 // --timeout: give up. Messages still coming reset the clock (they may
                 // have been fetched before the outage) but not the mark: only an
@@ -186,6 +187,8 @@ struct TailPlan {
     private let notAfter: Int64?
     /// Partitions at their end for now (with `until`: done once the clock passes it).
     private var atEnd: Set<TopicPartition> = []
+    /// Partitions finished since `takeFinished()` last asked.
+    private var newlyFinished: [TopicPartition] = []
     private var accepted = 0
 
     /// Whether partitions are tracked to an end: `-e`, or `--until`.
@@ -196,10 +199,11 @@ struct TailPlan {
         limit = request.limit
         notAfter = request.until
         let metadata = try client.metadata()
+        let topics = Dictionary(metadata.topics.map { ($0.name, $0) }) { first, _ in first }
         var partitions: [TopicPartition] = []
         let waits = request.discovers != nil && !request.stopAtEnd
         for name in request.topics {
-            guard let topic = metadata.topics.first(where: { $0.name == name }), !topic.partitions.isEmpty else {
+            guard let topic = topics[name], !topic.partitions.isEmpty else {
                 if request.skipsMissingTopics || waits { continue }
                 throw KafkaFailure(
                     .notFound, "topic \(name) does not exist", code: .unknownTopicOrPartition, subject: .topic(name),
@@ -218,6 +222,17 @@ struct TailPlan {
             notBefore = millis
         } else {
             notBefore = nil
+        }
+        // With -e from the beginning, an empty partition has nothing to read: it is
+        // neither started nor waited for. (Its end is known without a fetch only
+        // when there is none: ListOffsets can miscount a batched partition's end,
+        // but not a partition holding nothing.)
+        if stopAtEnd, request.start == .beginning {
+            let watermarks = try client.offsets(partitions, at: [.earliest, .latest])
+            partitions.removeAll { partition in
+                guard let low = watermarks[0][partition], let high = watermarks[1][partition] else { return false }
+                return high <= low
+            }
         }
         for partition in partitions {
             startOffsets[partition] =
@@ -304,8 +319,15 @@ struct TailPlan {
     }
 
     private mutating func finish(_ partition: TopicPartition) {
-        unfinished[partition] = nil
+        guard unfinished.removeValue(forKey: partition) != nil else { return }
+        newlyFinished.append(partition)
         if current?.partition == partition { current = nil }
+    }
+
+    /// The partitions finished since the last call: fetching them is no longer needed.
+    mutating func takeFinished() -> [TopicPartition] {
+        defer { newlyFinished.removeAll() }
+        return newlyFinished
     }
 
     /// The partition has nothing more to read for now, `next` being its next offset.
