@@ -111,8 +111,9 @@ package enum ServerSurvey {
         package let reports: [ServerReport]
         /// Hypha's topics as the survey's Metadata answer listed them.
         package let hyphaTopics: [ClusterMetadata.Topic]
-        /// The end offsets read: every partition of Hypha's topics, and any other
-        /// a server's group committed in. Two surveys' ends give the event rates.
+        /// The end offsets read: every partition a server's group committed in and
+        /// of the health topics, and with `everyEnd` every partition of Hypha's
+        /// topics. Two surveys' ends give the event rates.
         package let ends: [TopicPartition: Int64]
         /// An admin on the survey's connection, for further questions (`doctor`).
         package let admin: KafkaAdmin
@@ -123,12 +124,14 @@ package enum ServerSurvey {
     ///
     /// One connection: on a bus of thousands of topics a new one costs more (the
     /// broker lists them all for each client's first Metadata) than it saves. On
-    /// it, two chains at once: Metadata, then the ends of Hypha's topics, then
-    /// each health topic's last message; and ListGroups, then DescribeGroups
-    /// beside one OffsetFetch per group. Lag needs no ListOffsets of its own
-    /// unless a group committed outside Hypha's topics. Then one batched fetch
-    /// of the records at the groups' committed offsets where they lag, for
-    /// each server's lag time.
+    /// it, two chains at once: Metadata, then the ends of the health topics
+    /// (with `everyEnd`, of every Hypha topic), then each health topic's last
+    /// message; and ListGroups, then DescribeGroups beside one OffsetFetch per
+    /// group, then the ends of the partitions the groups committed in. Then one
+    /// batched fetch of the records at the groups' committed offsets where they
+    /// lag, for each server's lag time. Without `everyEnd` the ListOffsets grow
+    /// with what the servers read, not with the bus (12,000 partitions at 3,000
+    /// topics, most of them no server's).
     package static func take(
         settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
@@ -138,12 +141,12 @@ package enum ServerSurvey {
     /// A survey on `admin`'s connection (one made by `KafkaAdmin.reading`, kept
     /// across the refreshes of `--watch`).
     package static func take(
-        admin: KafkaAdmin, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
+        admin: KafkaAdmin, limits: ServerLimits = ServerLimits(), everyEnd: Bool = false, nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
         guard let reader = admin.reader else {
             preconditionFailure("a survey reads records: its admin comes from KafkaAdmin.reading(settings:)")
         }
-        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader) }
+        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader, everyEnd: everyEnd) }
         let lags = try await Blocking.run { () throws(KafkaFailure) in
             try admin.withLagTimes(
                 survey.groups.map {
@@ -206,16 +209,16 @@ package enum ServerSurvey {
         var hyphaTopics: [ClusterMetadata.Topic]
         var newest: [String: Int64]
 
-        static func take(_ reader: RDKafkaPartitionReader) throws(KafkaFailure) -> Survey {
+        static func take(_ reader: RDKafkaPartitionReader, everyEnd: Bool) throws(KafkaFailure) -> Survey {
             let client = reader.client
             let (topics, groups) = try Blocking.pair(
                 { () throws(KafkaFailure) in
                     let hypha = try client.metadata().topics.filter { HyphaTopic.isHypha($0.name) && $0.errorCode == 0 }
-                    let partitions = hypha.flatMap { topic in
+                    let health = hypha.filter { $0.name.hasPrefix(HyphaTopic.healthCheckPrefix) }
+                    let partitions = (everyEnd ? hypha : health).flatMap { topic in
                         topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
                     }
                     let ends = try client.offsets(partitions, at: .latest)
-                    let health = hypha.filter { $0.name.hasPrefix(HyphaTopic.healthCheckPrefix) }
                     return (hypha, ends, try newestTimestamps(health, ends: ends, reader: reader))
                 },
                 { () throws(KafkaFailure) in
@@ -224,9 +227,12 @@ package enum ServerSurvey {
                     let (descriptions, committed) = try Blocking.pair(
                         { () throws(KafkaFailure) in try KafkaAdmin.describeMembers(listings, client: client) },
                         { () throws(KafkaFailure) in try KafkaAdmin.committedOffsets(ids, client: client) })
-                    return (KafkaAdmin.summaries(listings, descriptions: descriptions), committed)
+                    let ends =
+                        everyEnd ? [:] : try client.offsets(Array(Set(committed.values.flatMap(\.keys))), at: .latest)
+                    return (KafkaAdmin.summaries(listings, descriptions: descriptions), committed, ends)
                 })
             var ends = topics.1
+            ends.merge(groups.2) { first, _ in first }
             let elsewhere = Set(groups.1.values.flatMap(\.keys)).subtracting(ends.keys)
             if !elsewhere.isEmpty {
                 ends.merge(try client.offsets(Array(elsewhere), at: .latest)) { first, _ in first }

@@ -90,7 +90,8 @@ struct ServersCommand: AsyncParsableCommand {
         ).run(
             refresh: {
                 try await connection.refresh { admin throws(KafkaFailure) in
-                    try await ServerSurvey.take(admin: admin, limits: limits, nowMillis: WallClock.nowMillis)
+                    try await ServerSurvey.take(
+                        admin: admin, limits: limits, everyEnd: true, nowMillis: WallClock.nowMillis)
                 }
             },
             render: { findings, steadyMillis, nowMillis in
