@@ -2,6 +2,7 @@
 import Foundation
 import HyphaManifests
 import HyphaYAML
+import TestSupport
 import Testing
 
 /// What the validators cannot see: whether the generated deployments start, stay
@@ -67,9 +68,8 @@ struct DeploymentStartTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let output = String(decoding: pipe.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
+        #expect(process.waitForExit() == 0)
         var result: [String: String] = [:]
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)

@@ -2,6 +2,7 @@
 import Foundation
 import HyphaManifests
 import HyphaYAML
+import TestSupport
 import Testing
 
 /// Every example in examples/: its committed output is what it generates now, and
@@ -146,8 +147,7 @@ enum Validators {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
+        return (process.waitForExit(), String(decoding: data, as: UTF8.self))
     }
 }

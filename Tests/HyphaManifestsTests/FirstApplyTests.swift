@@ -2,6 +2,7 @@
 import Foundation
 import HyphaManifests
 import HyphaYAML
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -330,15 +331,14 @@ struct FirstApplyTests {
         // Bound but not listening: refused. Wait for it to say so about both servers.
         var output = ""
         while !output.contains("waiting for Kafka at 127.0.0.1:\(later.port)") {
-            let data = pipe.fileHandleForReading.availableData
+            let data = pipe.fileHandleForReading.readSomeRetryingInterrupts()
             if data.isEmpty { break }
             output += String(decoding: data, as: UTF8.self)
         }
         #expect(output.contains("waiting for Kafka at 127.0.0.1:\(never.port)"), "\(output)")
         #expect(process.isRunning, "it stopped while nothing listened: \(output)")
         try later.listen()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(process.waitForExit() == 0)
     }
 
     @Test("brokers have a startup probe with minutes to catch up, before liveness may restart them", arguments: cases)
@@ -421,10 +421,9 @@ struct FirstApplyTests {
             process.standardOutput = output
             process.standardError = error
             try process.run()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let complaint = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, printed.split(separator: "\n").map(String.init), complaint)
+            let printed = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
+            let complaint = String(decoding: error.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
+            return (process.waitForExit(), printed.split(separator: "\n").map(String.init), complaint)
         }
         let started = try run(secrets)
         #expect(started.status == 0, "\(started.error)")
