@@ -5,12 +5,19 @@ import Testing
 
 /// `hyphactl generate` as a runbook calls it (needs no broker).
 @Suite("generate on the command line")
-struct GenerateCommandTests {
+final class GenerateCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
+    /// This test's files, removed when it ends.
+    private let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "generate-\(UUID().uuidString)")
+
+    init() throws { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     private func temporary(_ name: String, _ contents: Data) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID().uuidString)-\(name)")
+        let url = directory.appendingPathComponent(name)
         try contents.write(to: url)
         return url.path
     }
