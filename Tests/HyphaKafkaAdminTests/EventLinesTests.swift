@@ -266,3 +266,30 @@ struct InputSourceTests {
         }
     }
 }
+
+@Suite("emit's outcome when the reachability check gets no answer")
+struct EmitReachabilityTests {
+    private let noAnswer = KafkaFailure(.unreachable, "no broker answered within 10 s")
+
+    private func report(delivered: Int, of total: Int) -> EmitReport {
+        EmitReport(
+            sent: total, total: total, delivered: [], deliveredCount: delivered,
+            firstError: delivered < total ? "Local: Message timed out" : nil)
+    }
+
+    @Test("nothing acknowledged: no broker answered")
+    func nothingDelivered() {
+        #expect(throws: KafkaFailure.self) { try report(delivered: 0, of: 5).unlessUnreachable(noAnswer) }
+    }
+
+    @Test("some acknowledged before the brokers went: the counts, not \"no answer\"")
+    func someDelivered() throws {
+        let outcome = try report(delivered: 3, of: 5).unlessUnreachable(noAnswer)
+        #expect(outcome.deliveredCount == 3 && outcome.undelivered == 2)
+    }
+
+    @Test("a check that was answered changes nothing")
+    func answered() throws {
+        #expect(try report(delivered: 0, of: 0).unlessUnreachable(nil).total == 0)
+    }
+}

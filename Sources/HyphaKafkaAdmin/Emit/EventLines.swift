@@ -140,8 +140,7 @@ extension EventProducer {
             input, as: format, repeat: count, loopCheck: loopCheck, onDelivered: onDelivered, stopping: reachability,
             stop: stop ?? TailStopSignal())
         await reachabilityChecked
-        if let failure = reachability.failure { throw failure }
-        return report
+        return try report.unlessUnreachable(reachability.failure)
     }
 
     private func stream(
@@ -217,6 +216,17 @@ extension EventProducer {
 }
 
 /// The answer to "does a broker answer?", asked while lines are already sent.
+extension EmitReport {
+    /// This report, or `failure` (no broker answered the reachability check)
+    /// when no event was acknowledged. An acknowledgement is a broker's answer:
+    /// brokers that went away after taking events leave the counts of what was
+    /// delivered and what was not, not "no answer".
+    func unlessUnreachable(_ failure: KafkaFailure?) throws(KafkaFailure) -> EmitReport {
+        if let failure, deliveredCount == 0 { throw failure }
+        return self
+    }
+}
+
 private final class Reachability: Sendable {
     private let answer = Mutex<KafkaFailure?>(nil)
 
