@@ -41,7 +41,9 @@ struct PackageTests {
     func debContents() throws {
         let scratch = try unpackDeb()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        for file in Self.installed + ["share/doc/hyphactl/copyright", "share/doc/hyphactl/README.md.gz"] {
+        for file in Self.installed + [
+            "share/doc/hyphactl/copyright", "share/doc/hyphactl/README.md.gz", "share/doc/hyphactl/docs/cli.md.gz",
+        ] {
             #expect(
                 FileManager.default.fileExists(atPath: scratch.appendingPathComponent("usr/\(file)").path), "\(file)")
         }
@@ -106,7 +108,9 @@ struct PackageTests {
         #expect(unpacked.status == 0, "\(unpacked.stderr)")
         let top = scratch.appendingPathComponent(
             URL(fileURLWithPath: tarball).lastPathComponent.replacingOccurrences(of: ".tar.gz", with: ""))
-        for file in Self.installed + ["share/doc/hyphactl/LICENSE", "share/doc/hyphactl/README.md"] {
+        for file in Self.installed + [
+            "share/doc/hyphactl/LICENSE", "share/doc/hyphactl/README.md", "share/doc/hyphactl/docs/cli.md",
+        ] {
             #expect(FileManager.default.fileExists(atPath: top.appendingPathComponent(file).path), "\(file)")
         }
         let version = try runClean(top.appendingPathComponent("bin/hyphactl").path, ["version"])
