@@ -225,6 +225,49 @@ extension GroupsTests {
         }
     }
 
+    @Test("an Empty group whose server sent a health check in the last 15 s is running: reset and delete refuse")
+    func runningSwiftServerRefused() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let server = "swiftly-\(event)"
+        try emit(event, ["1", "2"])
+        try stoppedServer(server, events: [event], count: 1)
+        // A server on the Swift event bus: no member in its group, health checks going on.
+        func healthCheck(agedSeconds: Int) throws {
+            let stamp = Int64(Date().timeIntervalSince1970 * 1000) - Int64(agedSeconds) * 1000
+            let sent = try PythonPeer.run(
+                ["raw", "--topic", "health_check_\(server)"],
+                stdin: Data(#"{"key": null, "value": "MS4w", "timestamp_ms": \#(stamp)}"#.utf8 + [0x0A]))
+            try #require(sent.status == 0, "\(sent.stderr)")
+        }
+        try healthCheck(agedSeconds: 60)
+        try healthCheck(agedSeconds: 0)
+        let before = try committed(server)
+
+        let reset = try Hyphactl.run(["groups", "reset-offsets", server, "--to-latest", "--execute"])
+        #expect(reset.status == 1)
+        #expect(reset.stderr.contains("health check in the last 15s"), "\(reset.stderr)")
+        #expect(try committed(server) == before)
+        let delete = try Hyphactl.run(["groups", "delete", server, "--yes"])
+        #expect(delete.status == 1)
+        #expect(delete.stderr.contains("is Empty, but its server sent a health check"), "\(delete.stderr)")
+        #expect(try Hyphactl.succeed(["groups", "list"]).output.contains("hypha_server_\(server)"))
+    }
+
+    @Test("an Empty group whose server's last health check is older than 15 s can be deleted")
+    func staleHealthCheckDeletes() throws {
+        let event = TestEnvironment.uniqueEvent()
+        let server = "quiet-\(event)"
+        try emit(event, ["1"])
+        try stoppedServer(server, events: [event], count: 1)
+        let stamp = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
+        let sent = try PythonPeer.run(
+            ["raw", "--topic", "health_check_\(server)"],
+            stdin: Data(#"{"key": null, "value": "MS4w", "timestamp_ms": \#(stamp)}"#.utf8 + [0x0A]))
+        try #require(sent.status == 0, "\(sent.stderr)")
+        let deleted = try Hyphactl.run(["groups", "delete", server, "--yes"])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+    }
+
     @Test("groups delete: a stopped server's group goes; without --yes and a terminal nothing does")
     func deleteStoppedGroup() throws {
         let event = TestEnvironment.uniqueEvent()

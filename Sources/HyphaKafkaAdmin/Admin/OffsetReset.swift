@@ -153,7 +153,7 @@ extension KafkaAdmin {
         let committed = try committedOffsets(unlisted, client: client)
         if let missing = unlisted.first(where: { committed[$0]!.isEmpty }) { throw groupNotFound(missing) }
         let descriptions = try client.describeGroups(groups)
-        return try groups.map { group throws(KafkaFailure) in
+        let states = try groups.map { group throws(KafkaFailure) in
             let state = descriptions.first { $0.id == group }?.state ?? "Unknown"
             guard state == "Empty" || state == "Dead" else {
                 let why =
@@ -171,6 +171,40 @@ extension KafkaAdmin {
             }
             return state
         }
+        try refuseRunningServers(zip(groups, states).filter { $0.1 == "Empty" }.map(\.0), client: client)
+        return states
+    }
+
+    /// A Hypha server on this library's event bus reads without joining its
+    /// group, so its group is Empty while it runs: Empty server groups whose
+    /// health topic's newest check (its record's own timestamp, as `servers`
+    /// reads it) is younger than `recentMillis` (`servers`' `--silence`
+    /// default) are `.refused`.
+    static func refuseRunningServers(
+        _ emptyGroups: [String], client: RDKafkaClient, recentMillis: Int64 = ServerLimits().silenceMillis
+    ) throws(KafkaFailure) {
+        let servers = emptyGroups.filter(isServerGroup).compactMap { group in
+            HyphaGroup.serverID(fromGroup: group).map { (group: group, topic: HyphaTopic.healthCheck(serverID: $0)) }
+        }
+        guard !servers.isEmpty else { return }
+        let wanted = Set(servers.map(\.topic))
+        let health = try client.metadata().topics.filter { wanted.contains($0.name) }
+        guard !health.isEmpty else { return }
+        let ends = try client.offsets(
+            health.flatMap { topic in topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) } },
+            at: .latest)
+        let reader = try RDKafkaPartitionReader(settings: client.settings, batchSize: 256, fetchWaitMilliseconds: 10)
+        let newest = try ServerSurvey.newestTimestamps(health, ends: ends, reader: reader)
+        let now = wallClockMillis()
+        guard let running = servers.first(where: { newest[$0.topic].map { now - $0 <= recentMillis } ?? false })
+        else { return }
+        let seconds = recentMillis / 1000
+        throw KafkaFailure(
+            .refused,
+            "consumer group \(running.group) is Empty, but its server sent a health check in the last \(seconds)s: "
+                + "a server on the Swift event bus reads without joining its group, and would commit over the change",
+            hint: "stop the server first; if it has stopped, wait \(seconds)s for its last health check to age",
+            code: .nonEmptyGroup, subject: .group(running.group), isRetriable: false)
     }
 
     /// "consumer group X does not exist".

@@ -10,7 +10,9 @@ struct GroupsDelete: AsyncParsableCommand {
         abstract: "Delete leftover groups of servers that are gone; asks first unless --yes.",
         discussion: """
             Only groups without members (Empty or Dead) are deleted, with their committed \
-            offsets; if any named group has members or does not exist, none is deleted. \
+            offsets, and not a server's whose last health check is under 15s old (a \
+            server on the Swift event bus has no members); if any named group is \
+            refused or does not exist, none is deleted. \
             A server id stands for its group: `1` means hypha_server_1.
             """)
 

@@ -17,8 +17,9 @@ struct GroupsResetOffsets: AsyncParsableCommand {
             is that new). The partitions are those the group has committed offsets for, \
             narrowed to the topics of --event. New offsets are kept between each \
             partition's low and high watermarks. Refused while the group has members \
-            (its state is neither Empty nor Dead): a running server would overwrite \
-            them. Without --execute nothing is committed. A server id stands for its \
+            (its state is neither Empty nor Dead), or while its server's last health \
+            check is under 15s old (a server on the Swift event bus has no members): a \
+            running server would overwrite them. Without --execute nothing is committed. A server id stands for its \
             group: `1` means hypha_server_1.
             """)
 
