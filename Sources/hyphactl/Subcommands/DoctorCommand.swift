@@ -9,7 +9,9 @@ struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check config, reachability, broker and librdkafka versions, topic settings and stale servers.",
-        discussion: "Prints each check as ok, warn or fail with a fix. Exits 1 when any check fails.")
+        discussion:
+            "Prints each check as ok, warn or fail with a fix, or skip with why it was not made. Exits 1 when any check fails."
+    )
 
     @OptionGroup var global: GlobalOptions
 

@@ -10,7 +10,7 @@ struct ServersCommand: AsyncParsableCommand {
         commandName: "servers",
         abstract: "Each Hypha server on the bus: its group, lag and last health check.",
         discussion: """
-            STATUS is gone (group missing, empty or dead), silent (no health check for longer than \
+            STATUS is gone (group missing or dead, or empty with no recent health check), silent (no health check for longer than \
             --silence, 15s by default), lagging (total lag over --max-lag, or lag time over \
             --max-lag-seconds) or ok. LAG-TIME is how long the server's oldest unhandled event \
             has waited (the record at its committed offset; - when unknown). --check exits 3 \
