@@ -24,10 +24,17 @@ struct FaultInjectionTests {
         let inbox = Inbox()
         try await receiver.on("fault", inbox.handler)
 
+        // Some events through first; then the brokers stay down until the breaker
+        // has opened (at least 10 s): on a loaded machine the health checks that
+        // open it may come late, and a fixed outage could end before them.
         let outage = Task {
-            try await Task.sleep(for: .seconds(2))
+            while await inbox.events.count < 20 { try await Task.sleep(for: .milliseconds(20)) }
             cluster.takeDown()
-            try await Task.sleep(for: .seconds(10))
+            let shortest = ContinuousClock.now + .seconds(10)
+            let longest = ContinuousClock.now + .seconds(180)
+            while (!sender.isCircuitOpen || ContinuousClock.now < shortest) && ContinuousClock.now < longest {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             cluster.bringUp()
         }
         var retries = 0
@@ -65,6 +72,9 @@ struct FaultInjectionTests {
         #expect(unique.count == 1000, "lost \(1000 - unique.count) events")
         #expect(unique == Set((0..<1000).map(String.init)))
 
+        // Closed again at the first health check answered after the outage.
+        let closing = ContinuousClock.now + .seconds(60)
+        while sender.isCircuitOpen && ContinuousClock.now < closing { try await Task.sleep(for: .milliseconds(100)) }
         let transitions = sender.circuitTransitions
         #expect(transitions.opened >= 1, "the breaker never opened")
         #expect(transitions.closed >= 1, "the breaker never closed again")
