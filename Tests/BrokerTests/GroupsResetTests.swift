@@ -20,6 +20,15 @@ extension GroupsTests {
         #expect(run.status == 0, "\(run.stderr)")
     }
 
+    /// One health check of `server`, stamped `agedSeconds` ago by its producer.
+    private func healthCheck(_ server: String, agedSeconds: Int) throws {
+        let stamp = Int64(Date().timeIntervalSince1970 * 1000) - Int64(agedSeconds) * 1000
+        let sent = try PythonPeer.run(
+            ["raw", "--topic", "health_check_\(server)"],
+            stdin: Data(#"{"key": null, "value": "MS4w", "timestamp_ms": \#(stamp)}"#.utf8 + [0x0A]))
+        try #require(sent.status == 0, "\(sent.stderr)")
+    }
+
     /// Emits each text as its own event (Tansu's ListOffsets counts a batch as one message).
     private func emit(_ event: String, _ texts: [String]) throws {
         for text in texts { try Hyphactl.succeed(["emit", event, text]) }
@@ -232,15 +241,8 @@ extension GroupsTests {
         try emit(event, ["1", "2"])
         try stoppedServer(server, events: [event], count: 1)
         // A server on the Swift event bus: no member in its group, health checks going on.
-        func healthCheck(agedSeconds: Int) throws {
-            let stamp = Int64(Date().timeIntervalSince1970 * 1000) - Int64(agedSeconds) * 1000
-            let sent = try PythonPeer.run(
-                ["raw", "--topic", "health_check_\(server)"],
-                stdin: Data(#"{"key": null, "value": "MS4w", "timestamp_ms": \#(stamp)}"#.utf8 + [0x0A]))
-            try #require(sent.status == 0, "\(sent.stderr)")
-        }
-        try healthCheck(agedSeconds: 60)
-        try healthCheck(agedSeconds: 0)
+        try healthCheck(server, agedSeconds: 60)
+        try healthCheck(server, agedSeconds: 0)
         let before = try committed(server)
 
         let reset = try Hyphactl.run(["groups", "reset-offsets", server, "--to-latest", "--execute"])
@@ -259,11 +261,7 @@ extension GroupsTests {
         let server = "quiet-\(event)"
         try emit(event, ["1"])
         try stoppedServer(server, events: [event], count: 1)
-        let stamp = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
-        let sent = try PythonPeer.run(
-            ["raw", "--topic", "health_check_\(server)"],
-            stdin: Data(#"{"key": null, "value": "MS4w", "timestamp_ms": \#(stamp)}"#.utf8 + [0x0A]))
-        try #require(sent.status == 0, "\(sent.stderr)")
+        try healthCheck(server, agedSeconds: 60)
         let deleted = try Hyphactl.run(["groups", "delete", server, "--yes"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
     }
