@@ -4,6 +4,7 @@ import Foundation
 import HyphaEventBus
 import HyphaWire
 import Logging
+import RDKafkaMock
 import Synchronization
 import Testing
 

@@ -4,6 +4,7 @@ import Foundation
 import HyphaEventBus
 import HyphaWire
 import Logging
+import RDKafkaMock
 import Synchronization
 
 /// `bench/churn`: how fast a Hypha server's bus takes new subscriptions, the way

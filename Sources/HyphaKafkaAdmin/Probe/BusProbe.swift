@@ -3,6 +3,7 @@ import CoreMetrics
 import Foundation
 import HyphaEventBus
 import HyphaWire
+import RDKafkaAdmin
 import Synchronization
 
 /// Round trips through the bus: join it with a short-lived server id, emit probe

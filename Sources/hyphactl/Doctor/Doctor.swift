@@ -3,6 +3,8 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// One finding of `doctor`.
 struct DoctorFinding: Sendable, Equatable {
