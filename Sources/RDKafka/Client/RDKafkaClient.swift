@@ -116,7 +116,7 @@ package final class RDKafkaClient: @unchecked Sendable {
                 ("client.id", settings.clientID),
                 ("log.queue", "true"),
                 ("socket.connection.setup.timeout.ms", String(max(1000, settings.timeoutMilliseconds))),
-            ] + overrides + settings.properties
+            ] + overrides + settings.properties.map { ($0.name, $0.value) }
         for (key, value) in properties {
             if let problem = RDKafkaClient.set(key, value, on: conf) {
                 rd_kafka_conf_destroy(conf)
