@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         // The event bus a Swift server runs on: Hypha's wire format on Kafka, no libyaml.
-        .library(name: "HyphaEventBus", targets: ["HyphaEventBus", "HyphaWire"]),
+        .library(name: "HyphaEventBus", targets: ["HyphaEventBus", "HyphaWire", "KafkaConnection"]),
         // What hyphactl shares beyond the bus: admin queries, emit, tail, probe.
         .library(name: "HyphaKafkaAdmin", targets: ["HyphaKafkaAdmin"]),
         .executable(name: "hyphactl", targets: ["hyphactl"]),
@@ -42,12 +42,38 @@ let package = Package(
         .target(name: "HyphaYAML", dependencies: ["CYAML"]),
         // Compose and Kubernetes manifests from one hypha.yaml.
         .target(name: "HyphaManifests", dependencies: ["HyphaWire", "HyphaYAML"]),
-        // The event bus: KafkaEventBus, its settings and failures, and the librdkafka
-        // wrapper (RDKafka/, the only importer of CRdKafka).
+        // The librdkafka wrapper, in Sources/RDKafka/ (the only importer of CRdKafka), in
+        // no product. KafkaConnection: what the wrapper and the bus's API share (settings,
+        // failures, cluster types), re-exported by HyphaEventBus.
+        .target(
+            name: "KafkaConnection",
+            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/RDKafka/Connection"
+        ),
+        // What the bus runs on: client, producer, assigned consumer, blocking pool.
+        .target(
+            name: "RDKafka",
+            dependencies: ["CRdKafka", "KafkaConnection", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/RDKafka/Client"
+        ),
+        // What only the CLI's admin queries use: admin requests, groups, metadata, partition reader.
+        .target(
+            name: "RDKafkaAdmin",
+            dependencies: ["CRdKafka", "KafkaConnection", "RDKafka"],
+            path: "Sources/RDKafka/Admin"
+        ),
+        // librdkafka's in-process mock cluster, for tests and the soak and churn benches.
+        .target(
+            name: "RDKafkaMock",
+            dependencies: ["CRdKafka", "KafkaConnection", "RDKafka"],
+            path: "Sources/RDKafka/Mock"
+        ),
+        // The event bus: KafkaEventBus, RPCConnection; re-exports KafkaConnection's types.
         .target(
             name: "HyphaEventBus",
             dependencies: [
-                "CRdKafka",
+                "KafkaConnection",
+                "RDKafka",
                 "HyphaWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -61,6 +87,8 @@ let package = Package(
             dependencies: [
                 "HyphaEventBus",
                 "HyphaWire",
+                "RDKafka",
+                "RDKafkaAdmin",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
@@ -87,6 +115,8 @@ let package = Package(
                 "HyphaManifests",
                 "HyphaWire",
                 "HyphaYAML",
+                "RDKafka",
+                "RDKafkaAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -99,6 +129,8 @@ let package = Package(
             dependencies: [
                 "HyphaEventBus",
                 "HyphaWire",
+                "RDKafka",
+                "RDKafkaMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -111,14 +143,17 @@ let package = Package(
             dependencies: [
                 "HyphaEventBus",
                 "HyphaWire",
+                "RDKafkaMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/Churn"
         ),
         .testTarget(name: "HyphaWireTests", dependencies: ["HyphaWire"]),
-        .testTarget(name: "HyphaEventBusTests", dependencies: ["HyphaEventBus", "HyphaWire"]),
-        .testTarget(name: "HyphaKafkaAdminTests", dependencies: ["HyphaKafkaAdmin", "HyphaEventBus", "HyphaWire"]),
+        .testTarget(
+            name: "HyphaEventBusTests", dependencies: ["HyphaEventBus", "HyphaWire", "RDKafka", "RDKafkaMock"]),
+        .testTarget(
+            name: "HyphaKafkaAdminTests", dependencies: ["HyphaKafkaAdmin", "HyphaEventBus", "HyphaWire", "RDKafka"]),
         .testTarget(
             name: "HyphaExporterTests", dependencies: ["HyphaExporter", "HyphaKafkaAdmin", "HyphaEventBus"]),
         .testTarget(name: "HyphaYAMLTests", dependencies: ["HyphaYAML"]),
@@ -128,7 +163,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "HyphaEventBus", "HyphaWire",
+                "HyphaEventBus", "HyphaWire", "RDKafkaMock",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "MockClusterTests",
             dependencies: [
-                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "TestSupport",
+                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "RDKafka", "RDKafkaMock", "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
@@ -147,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "BrokerTests",
             dependencies: [
-                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "TestSupport",
+                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "RDKafka", "RDKafkaAdmin", "RDKafkaMock",
+                "TestSupport",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,8 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import Logging
+import RDKafka
+import RDKafkaAdmin
 import ServiceLifecycle
 import TestSupport
 import Testing

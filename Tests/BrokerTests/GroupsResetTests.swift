@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
 import HyphaEventBus
+import RDKafka
+import RDKafkaAdmin
 import TestSupport
 import Testing
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaWire
+import RDKafka
+import RDKafkaMock
 import Testing
 
 @testable import HyphaEventBus

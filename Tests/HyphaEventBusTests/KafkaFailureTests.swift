@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import RDKafka
 import Testing
 
 @testable import HyphaEventBus
@@ -64,10 +65,10 @@ struct KafkaFailureTests {
         let client = try RDKafkaClient.make(.producer, settings: KafkaClientSettings(bootstrapServers: "127.0.0.1:1"))
         let failures = [
             client.unreachable(while: "list topics"),
-            client.failure(KafkaErrorCode.notCoordinator.rdkafka, while: "commit"),
-            client.failure(KafkaErrorCode.topicAlreadyExists.rdkafka, while: "create topic x", subject: .topic("x")),
-            client.failure(KafkaErrorCode.groupIDNotFound.rdkafka, while: "describe group g", subject: .group("g")),
-            client.failure(KafkaErrorCode.messageSizeTooLarge.rdkafka, while: "emit x"),
+            client.failure(.notCoordinator, while: "commit"),
+            client.failure(.topicAlreadyExists, while: "create topic x", subject: .topic("x")),
+            client.failure(.groupIDNotFound, while: "describe group g", subject: .group("g")),
+            client.failure(.messageSizeTooLarge, while: "emit x"),
         ]
         #expect(failures.map(\.kind) == [.unreachable, .refused, .refused, .notFound, .invalidInput])
         #expect(

@@ -2,6 +2,7 @@
 import Testing
 
 @testable import HyphaEventBus
+@testable import RDKafka
 
 @Suite("TLS failures read from librdkafka's lines")
 struct TLSFailureTests {

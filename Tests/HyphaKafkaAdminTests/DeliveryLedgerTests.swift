@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
 import Testing
 
 @testable import HyphaKafkaAdmin

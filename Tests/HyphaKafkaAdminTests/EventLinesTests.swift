@@ -233,7 +233,11 @@ struct LineFormatTests {
         // No broker: checking reads the input only.
         let producer = try EventProducer(
             settings: KafkaClientSettings(
-                bootstrapServers: "127.0.0.1:1", properties: [("message.max.bytes", "1000"), ("log_level", "0")]))
+                bootstrapServers: "127.0.0.1:1",
+                properties: [
+                    KafkaProperty(name: "message.max.bytes", value: "1000"),
+                    KafkaProperty(name: "log_level", value: "0"),
+                ]))
         let good = Array(("{}\n\n" + String(repeating: "x", count: 5000) + "\n{\"a\":1}").utf8)
         #expect(try await producer.check(lines: InputSource(bytes: good), as: .values(event: "e", type: .json)) == nil)
         let bad = Array("{}\n\n{\n{}".utf8)

@@ -2,6 +2,7 @@
 import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
+import RDKafkaMock
 import TestSupport
 import Testing
 

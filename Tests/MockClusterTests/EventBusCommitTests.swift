@@ -4,6 +4,8 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
+import RDKafka
+import RDKafkaMock
 import Synchronization
 import TestSupport
 import Testing

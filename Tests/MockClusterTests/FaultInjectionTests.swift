@@ -4,6 +4,7 @@ import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
 import MetricsTestKit
+import RDKafkaMock
 import TestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import Foundation
 import HyphaEventBus
 import HyphaWire
 import Logging
+import RDKafkaMock
 import Synchronization
 import Testing
 
@@ -61,12 +62,14 @@ package enum MockBus {
         _ serverID: String, _ cluster: MockKafkaCluster, metrics: (any MetricsFactory)? = nil,
         handlerTimeout: Duration = .seconds(30), healthEvery: Duration = .seconds(1),
         deliveryTimeout: Duration = .seconds(30), timeout: Duration = .seconds(20),
-        properties: [(String, String)] = []
+        properties: [KafkaProperty] = []
     ) -> KafkaEventBus {
         let settings = KafkaClientSettings(
             bootstrapServers: cluster.bootstrapServers,
             properties: [
-                ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+                KafkaProperty(name: "session.timeout.ms", value: "6000"),
+                KafkaProperty(name: "max.poll.interval.ms", value: "6000"),
+                KafkaProperty(name: "heartbeat.interval.ms", value: "1000"),
             ]
                 + properties,
             timeout: timeout, logger: testLogger())

@@ -35,8 +35,9 @@ struct CommandLineTests {
                 ]) as? TopicsList)
         let settings = try command.global.clientSettings(environment: [:])
         // The default comes first: librdkafka takes the last value set, so -X wins.
-        #expect(settings.properties.map(\.0) == ["reconnect.backoff.ms", "a", "sasl.password", "reconnect.backoff.ms"])
-        #expect(settings.properties.map(\.1) == ["10", "1", "x=y", "500"])
+        #expect(
+            settings.properties.map(\.name) == ["reconnect.backoff.ms", "a", "sasl.password", "reconnect.backoff.ms"])
+        #expect(settings.properties.map(\.value) == ["10", "1", "x=y", "500"])
         #expect(settings.timeout == .milliseconds(2500))
     }
 
@@ -69,7 +70,7 @@ struct CommandLineTests {
         let settings = try command.global.clientSettings(
             environment: ["HYPHACTL_CONFIG": config, "KAFKA_PASSWORD": "sasl-secret-2"])
         #expect(settings.bootstrapServers == "kafka-1:9093")
-        let properties = Dictionary(settings.properties, uniquingKeysWith: { $1 })
+        let properties = Dictionary(settings.properties.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
         #expect(properties["security.protocol"] == "sasl_ssl")
         #expect(properties["sasl.mechanism"] == "SCRAM-SHA-512")
         #expect(properties["ssl.key.location"] == "/etc/kafka/client.key")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import HyphaEventBus
 import Testing
 
 @testable import hyphactl
@@ -67,7 +68,7 @@ struct LeadingGlobalOptionsTests {
         #expect(command.global.timeout.duration == .seconds(3))
         #expect(command.global.properties == ["acks=1", "acks=all"])
         let settings = try command.global.clientSettings(environment: [:])
-        #expect(settings.properties.last! == ("acks", "all"))
+        #expect(settings.properties.last! == KafkaProperty(name: "acks", value: "all"))
     }
 
     @Test("arguments without leading global options are left as they are")

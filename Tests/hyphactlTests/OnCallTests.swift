@@ -57,7 +57,7 @@ struct OnCallTests {
             }
             // --context brings its properties whichever address wins.
             let flagged = try settings(["topics", "list", "-b", "flag:9092", "--context", "prod"], withURI)
-            #expect(flagged.properties.contains { $0 == ("security.protocol", "ssl") })
+            #expect(flagged.properties.contains(KafkaProperty(name: "security.protocol", value: "ssl")))
         }
     }
 
@@ -264,7 +264,8 @@ struct OnCallTests {
 
     @Test("doctor says skip, not ok, for what it did not check")
     func doctorSkips() {
-        let settings = KafkaClientSettings(bootstrapServers: "k:9093", properties: [("security.protocol", "ssl")])
+        let settings = KafkaClientSettings(
+            bootstrapServers: "k:9093", properties: [KafkaProperty(name: "security.protocol", value: "ssl")])
         #expect(Doctor.apiVersions(settings).status == .skip)
         #expect(
             DoctorRendering.render([DoctorFinding(.skip, "x", "not checked")], style: Style(enabled: false))

@@ -4,6 +4,7 @@ import Foundation
 import HyphaEventBus
 import HyphaWire
 import Logging
+import RDKafkaMock
 import Synchronization
 
 /// `bench/churn`: how fast a Hypha server's bus takes new subscriptions, the way
@@ -72,7 +73,9 @@ struct Churn {
         let settings = KafkaClientSettings(
             bootstrapServers: bootstrap,
             properties: [
-                ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+                KafkaProperty(name: "session.timeout.ms", value: "6000"),
+                KafkaProperty(name: "max.poll.interval.ms", value: "6000"),
+                KafkaProperty(name: "heartbeat.interval.ms", value: "1000"),
             ],
             timeout: .seconds(20), logger: logger)
         return KafkaEventBus(configuration: EventBusConfiguration(kafka: settings, serverID: serverID))

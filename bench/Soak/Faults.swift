@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafkaMock
 
 /// The faults of the plan, on librdkafka's mock cluster, and their cure.
 struct FaultInjector: Sendable {

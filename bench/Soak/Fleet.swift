@@ -94,7 +94,9 @@ final class Fleet: Sendable {
         let settings = KafkaClientSettings(
             bootstrapServers: bootstrapServers,
             properties: [
-                ("session.timeout.ms", "3000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "500"),
+                KafkaProperty(name: "session.timeout.ms", value: "3000"),
+                KafkaProperty(name: "max.poll.interval.ms", value: "6000"),
+                KafkaProperty(name: "heartbeat.interval.ms", value: "500"),
             ],
             timeout: SoakSettings.kafkaTimeout, logger: logger, clientID: "event-bus-soak")
         let bus = KafkaEventBus(

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import RDKafkaMock
 
 /// What the soak does and when, all decided up front from the seed: the same seed
 /// gives the same plan (`--print-schedule` shows it); only the timing of the run varies.

@@ -3,6 +3,8 @@ import Foundation
 import HyphaEventBus
 import HyphaWire
 import Logging
+import RDKafka
+import RDKafkaMock
 import Synchronization
 
 /// One soak: the mock cluster and its topics, the buses with their first handlers,

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import HyphaWire
 import Logging
+import RDKafka
 import Synchronization
 
 /// The bus's consumer and the one thread that drives it: every call that may

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import RDKafka
 import Synchronization
 
 /// Sends messages for many concurrent callers and hands each one its own

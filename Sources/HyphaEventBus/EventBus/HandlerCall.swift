@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import RDKafka
 import Synchronization
 
 /// One call of a handler, raced against the handler timeout.

@@ -3,6 +3,7 @@ import CoreMetrics
 import Foundation
 import HyphaWire
 import Logging
+import RDKafka
 import Synchronization
 
 /// Hypha's event bus on Kafka, as a Python Hypha server runs it, so that a Swift

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Dispatch
+import RDKafka
 import Synchronization
 
 /// One partition's events under one assignment to this bus, handled one at a

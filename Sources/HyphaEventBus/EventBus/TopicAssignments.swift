@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import RDKafka
+
 /// Which topics a bus reads and where each stands on its way in or out, as a
 /// plain value: each method takes what happened and returns what to do, and
 /// the consumer loop does it outside its lock. No librdkafka here, so every

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// The whole cluster at one moment, as a metrics exporter shows it: every topic
 /// with its partitions' watermarks, and every consumer group with its members

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// A consumer group as the cluster lists it: its id, state and member count.
 public struct GroupSummary: Sendable, Equatable {

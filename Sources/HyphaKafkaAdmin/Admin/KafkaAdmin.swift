@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 import Synchronization
 
 /// A topic in brief: its event, size and message count.

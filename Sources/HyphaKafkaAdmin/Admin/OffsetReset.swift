@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// Where an offset reset moves a group's committed offsets: the targets
 /// kafka-consumer-groups.sh offers (earliest, latest, a time, an offset, a shift).

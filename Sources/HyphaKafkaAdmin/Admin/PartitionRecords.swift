@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import RDKafkaAdmin
 
 /// What a read starting at an offset found first.
 package enum FirstRecord: Sendable, Equatable {

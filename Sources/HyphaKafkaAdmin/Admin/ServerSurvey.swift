@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// What a Hypha server looks like from the bus.
 package struct ServerReport: Sendable, Equatable {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// An event to send: its name, its type and its value bytes.
 public struct OutgoingEvent: Sendable, Equatable {

@@ -2,6 +2,7 @@
 import Foundation
 import HyphaEventBus
 import HyphaWire
+import RDKafkaAdmin
 
 /// Finds a mirror into itself: `tail X -f jsonl | emit --jsonl` against one
 /// cluster sends each event back to the topic it was read from, where tail

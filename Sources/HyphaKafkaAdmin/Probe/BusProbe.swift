@@ -3,6 +3,7 @@ import CoreMetrics
 import Foundation
 import HyphaEventBus
 import HyphaWire
+import RDKafkaAdmin
 import Synchronization
 
 /// Round trips through the bus: join it with a short-lived server id, emit probe
@@ -85,7 +86,9 @@ public enum BusProbe {
         var kafka = settings
         kafka.properties =
             [
-                ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+                KafkaProperty(name: "session.timeout.ms", value: "6000"),
+                KafkaProperty(name: "max.poll.interval.ms", value: "6000"),
+                KafkaProperty(name: "heartbeat.interval.ms", value: "1000"),
             ] + settings.properties
         let bus = KafkaEventBus(
             configuration: EventBusConfiguration(kafka: kafka, serverID: serverID), metricsFactory: metricsFactory)

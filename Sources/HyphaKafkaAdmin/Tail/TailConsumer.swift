@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import RDKafka
+import RDKafkaAdmin
 import Synchronization
 
 /// Where tailing starts in each partition.

@@ -31,7 +31,7 @@ struct ConfigFile: Sendable {
         /// Its bootstrap servers, if it names them.
         let bootstrapServers: String?
         /// librdkafka properties, in file order.
-        let properties: [(String, String)]
+        let properties: [KafkaProperty]
         /// librdkafka properties whose values are secrets.
         let secrets: [(String, SecretSource)]
     }
@@ -97,11 +97,11 @@ struct ConfigFile: Sendable {
         let path = "contexts.\(name)"
         let fields = ConfigFields(node, path: path, problems: &problems)
         fields.rejectUnknown(["bootstrap-servers", "properties", "secrets"], problems: &problems)
-        var properties: [(String, String)] = []
+        var properties: [KafkaProperty] = []
         if let node = fields["properties"] {
             for (key, value) in ConfigFields(node, path: "\(path).properties", problems: &problems).pairs {
                 if let text = value.scalarText {
-                    properties.append((key, text))
+                    properties.append(KafkaProperty(name: key, value: text))
                 } else {
                     problems.append(
                         "\(path).properties.\(key): expected a value, found \(value.kindName) at \(value.position)")
@@ -143,7 +143,7 @@ struct ConfigFile: Sendable {
 
 extension ConfigFile.Context {
     /// The context's properties with each secret's value read from its source.
-    func resolvedProperties(environment: [String: String]) throws(KafkaFailure) -> [(String, String)] {
+    func resolvedProperties(environment: [String: String]) throws(KafkaFailure) -> [KafkaProperty] {
         var resolved = properties
         for (key, source) in secrets {
             switch source {
@@ -152,7 +152,7 @@ extension ConfigFile.Context {
                     throw KafkaFailure(
                         .invalidInput, "context \(name): secret \(key) comes from $\(variable), which is not set")
                 }
-                resolved.append((key, value))
+                resolved.append(KafkaProperty(name: key, value: value))
             case .file(let path):
                 guard let data = FileManager.default.contents(atPath: path),
                     var value = String(validating: data, as: UTF8.self)
@@ -161,7 +161,7 @@ extension ConfigFile.Context {
                         .invalidInput, "context \(name): secret \(key) comes from \(path), which cannot be read")
                 }
                 if value.hasSuffix("\n") { value.removeLast() }
-                resolved.append((key, value))
+                resolved.append(KafkaProperty(name: key, value: value))
             }
         }
         return resolved

@@ -3,6 +3,8 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import RDKafka
+import RDKafkaAdmin
 
 /// One finding of `doctor`.
 struct DoctorFinding: Sendable, Equatable {
@@ -85,7 +87,7 @@ enum Doctor {
             return DoctorFinding(.fail, "tls", reason ?? failure.reason, fix: failure.hint)
         }
         guard failure == nil else { return nil } // not reached at all: the brokers check says why
-        func property(_ key: String) -> String? { settings.properties.last { $0.0 == key }?.1 }
+        func property(_ key: String) -> String? { settings.properties.last { $0.name == key }?.value }
         let ca = property("ssl.ca.location").map { "CA \($0)" } ?? "the system's CA certificates"
         let client = property("ssl.certificate.location").map { "client certificate \($0)" } ?? "no client certificate"
         let hostCheck =
@@ -102,7 +104,7 @@ enum Doctor {
 
     /// Whether security.protocol is ssl or sasl_ssl (the last value given wins, as in librdkafka).
     static func usesTLS(_ settings: KafkaClientSettings) -> Bool {
-        let value = settings.properties.last { $0.0 == "security.protocol" }?.1.lowercased()
+        let value = settings.properties.last { $0.name == "security.protocol" }?.value.lowercased()
         return value == "ssl" || value == "sasl_ssl"
     }
 

@@ -123,12 +123,12 @@ struct GlobalOptions: ParsableArguments {
         if bootstrapServers == nil, let problem = KafkaClientSettings.problem(inBootstrapServers: bootstrap) {
             throw KafkaFailure(.invalidInput, "\(source): \(problem)")
         }
-        let pairs = properties.compactMap(KeyValue.split)
+        let pairs = properties.compactMap(KeyValue.split).map { KafkaProperty(name: $0.0, value: $0.1) }
         // librdkafka 2.10 and newer drop the bootstrap connection once Metadata
         // names the brokers, then wait half of reconnect.backoff.ms (50 ms by
         // default) before connecting to one: a command that lives for one or two
         // round trips waits that long for nothing. The context and -X may say otherwise.
-        let commandDefaults = [("reconnect.backoff.ms", "10")]
+        let commandDefaults = [KafkaProperty(name: "reconnect.backoff.ms", value: "10")]
         let logger = logger()
         var settings = KafkaClientSettings(
             bootstrapServers: bootstrap,

@@ -3,6 +3,7 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import RDKafka
 import Synchronization
 
 /// `--watch`: one refresh per interval until SIGINT or SIGTERM (exit 0) or

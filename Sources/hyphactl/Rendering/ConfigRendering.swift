@@ -43,7 +43,8 @@ enum ConfigRendering {
                             fields.append(("bootstrap-servers", .string(servers)))
                         }
                         if !context.properties.isEmpty {
-                            fields.append(("properties", .mapping(context.properties.map { ($0.0, .string($0.1)) })))
+                            fields.append(
+                                ("properties", .mapping(context.properties.map { ($0.name, .string($0.value)) })))
                         }
                         if !context.secrets.isEmpty {
                             fields.append(

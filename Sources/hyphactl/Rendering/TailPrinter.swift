@@ -3,6 +3,7 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import RDKafka
 import Synchronization
 
 /// Turns tailed messages into output bytes, buffered and flushed per batch.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HyphaEventBus
+import RDKafka
 
 /// What `version` prints: hyphactl's version and the loaded librdkafka's. Whether
 /// that librdkafka suits a broker shows when they meet (`doctor`, or the failure

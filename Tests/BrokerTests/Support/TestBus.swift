@@ -10,7 +10,9 @@ enum TestBus {
         let settings = KafkaClientSettings(
             bootstrapServers: try bootstrap ?? TestEnvironment.bootstrap(),
             properties: [
-                ("session.timeout.ms", "6000"), ("max.poll.interval.ms", "6000"), ("heartbeat.interval.ms", "1000"),
+                KafkaProperty(name: "session.timeout.ms", value: "6000"),
+                KafkaProperty(name: "max.poll.interval.ms", value: "6000"),
+                KafkaProperty(name: "heartbeat.interval.ms", value: "1000"),
             ],
             timeout: .seconds(20), logger: testLogger())
         return KafkaEventBus(

@@ -73,10 +73,11 @@ struct EchoServerCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// `key=value` as a pair; nil without `=` or with an empty key.
-    static func split(_ property: String) -> (String, String)? {
+    /// `key=value` as a property; nil without `=` or with an empty key.
+    static func split(_ property: String) -> KafkaProperty? {
         guard let equals = property.firstIndex(of: "="), equals != property.startIndex else { return nil }
-        return (String(property[..<equals]), String(property[property.index(after: equals)...]))
+        return KafkaProperty(
+            name: String(property[..<equals]), value: String(property[property.index(after: equals)...]))
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import RDKafkaAdmin
 
 /// `groups describe GROUP|SERVER_ID`.
 struct GroupsDescribe: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import ArgumentParser
 import HyphaEventBus
 import HyphaKafkaAdmin
 import HyphaWire
+import RDKafkaAdmin
 
 /// `topics delete EVENT…`.
 struct TopicsDelete: AsyncParsableCommand {

@@ -48,4 +48,11 @@ public struct TopicConfigEntry: Sendable, Equatable {
     public let value: String?
     /// Whether the value is the broker's built-in default.
     public let isDefault: Bool
+
+    /// An entry as DescribeConfigs returns it.
+    package init(name: String, value: String?, isDefault: Bool) {
+        self.name = name
+        self.value = value
+        self.isDefault = isDefault
+    }
 }

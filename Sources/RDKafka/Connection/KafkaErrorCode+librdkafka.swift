@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 
+// librdkafka's own code type, for the wrapper's targets (Sources/RDKafka/) only:
+// everything outside them speaks KafkaErrorCode.
 extension KafkaErrorCode {
     package init(_ code: rd_kafka_resp_err_t) { self.init(rawValue: code.rawValue) }
 

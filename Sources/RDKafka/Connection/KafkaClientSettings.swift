@@ -7,8 +7,9 @@ import Logging
 public struct KafkaClientSettings: Sendable {
     /// `host:port[,host:port…]`.
     public var bootstrapServers: String
-    /// librdkafka properties, applied in order after this library's own defaults.
-    public var properties: [(String, String)]
+    /// librdkafka properties, applied in order after this library's own defaults: of a
+    /// name given twice, the later value wins.
+    public var properties: [KafkaProperty]
     /// Bound on connecting and on every admin call.
     public var timeout: Duration
     /// Where librdkafka's own log lines and this library's debug lines go.
@@ -29,7 +30,7 @@ public struct KafkaClientSettings: Sendable {
 
     /// The values of the secret properties, to be masked wherever text is shown.
     package var secretValues: [String] {
-        properties.filter { secretKeys.contains($0.0) && !$0.1.isEmpty }.map(\.1)
+        properties.filter { secretKeys.contains($0.name) && !$0.value.isEmpty }.map(\.value)
     }
 
     /// `text` with every secret value replaced by `***`.
@@ -40,7 +41,7 @@ public struct KafkaClientSettings: Sendable {
     /// Settings for one cluster.
     public init(
         bootstrapServers: String,
-        properties: [(String, String)] = [],
+        properties: [KafkaProperty] = [],
         timeout: Duration = .seconds(10),
         logger: Logger = Logger(label: "hypha.kafka"),
         clientID: String = "hypha-swift"
@@ -139,6 +140,20 @@ public struct KafkaClientSettings: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// One librdkafka property, as `-X name=value` gives it: `security.protocol` set to `ssl`.
+public struct KafkaProperty: Sendable, Hashable {
+    /// The property's name, as librdkafka's CONFIGURATION.md spells it.
+    public var name: String
+    /// Its value, as text.
+    public var value: String
+
+    /// Property `name` set to `value`.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
     }
 }
 

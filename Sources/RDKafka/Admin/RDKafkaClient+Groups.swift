@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
+import KafkaConnection
+import RDKafka
 
 /// A consumer group as ListGroups names it.
 package struct GroupListing: Sendable {
@@ -25,7 +27,7 @@ extension RDKafkaClient {
     package func listGroups() throws(KafkaFailure) -> [GroupListing] {
         var listings: [GroupListing] = []
         try runAdmin(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS, action: "list consumer groups") { options, queue in
-            rd_kafka_ListConsumerGroups(handle, options, queue)
+            withHandle { rd_kafka_ListConsumerGroups($0, options, queue) }
         } results: { event throws(KafkaFailure) in
             let result = rd_kafka_event_ListConsumerGroups_result(event)
             var count = 0
@@ -44,7 +46,7 @@ extension RDKafkaClient {
             if let errors = rd_kafka_ListConsumerGroups_result_errors(result, &errorCount), errorCount > 0,
                 listings.isEmpty
             {
-                throw failure(rd_kafka_error_code(errors[0]), while: "list consumer groups")
+                throw failure(KafkaErrorCode(rd_kafka_error_code(errors[0])), while: "list consumer groups")
             }
         }
         return listings.sorted { $0.id < $1.id }
@@ -58,7 +60,7 @@ extension RDKafkaClient {
         defer { names.forEach { free($0) } }
         var pointers: [UnsafePointer<CChar>?] = names.map { $0.map { UnsafePointer($0) } }
         try runAdmin(RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, action: "describe consumer groups") { options, queue in
-            rd_kafka_DescribeConsumerGroups(handle, &pointers, pointers.count, options, queue)
+            withHandle { rd_kafka_DescribeConsumerGroups($0, &pointers, pointers.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             guard
@@ -108,7 +110,7 @@ extension RDKafkaClient {
         defer { requests.forEach { rd_kafka_ListConsumerGroupOffsets_destroy($0) } }
         try runAdmin(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, action: "fetch the committed offsets of \(group)") {
             options, queue in
-            rd_kafka_ListConsumerGroupOffsets(handle, &requests, requests.count, options, queue)
+            withHandle { rd_kafka_ListConsumerGroupOffsets($0, &requests, requests.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             guard
@@ -118,7 +120,8 @@ extension RDKafkaClient {
             for index in 0..<count {
                 let result = groups[index]
                 if let error = rd_kafka_group_result_error(result) {
-                    throw failure(rd_kafka_error_code(error), while: "fetch the committed offsets of \(group)")
+                    throw failure(
+                        KafkaErrorCode(rd_kafka_error_code(error)), while: "fetch the committed offsets of \(group)")
                 }
                 guard let list = rd_kafka_group_result_partitions(result) else { continue }
                 for at in 0..<Int(list.pointee.cnt) {
@@ -150,7 +153,7 @@ extension RDKafkaClient {
         defer { requests.forEach { rd_kafka_AlterConsumerGroupOffsets_destroy($0) } }
         let action = "commit offsets for \(group)"
         try runAdmin(RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, action: action) { options, queue in
-            rd_kafka_AlterConsumerGroupOffsets(handle, &requests, requests.count, options, queue)
+            withHandle { rd_kafka_AlterConsumerGroupOffsets($0, &requests, requests.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             guard
@@ -176,7 +179,7 @@ extension RDKafkaClient {
     /// The failure of a commit from outside the group; the errors a broker gives
     /// while the group has members say so.
     private func offsetCommitFailure(_ code: rd_kafka_resp_err_t, group: String, action: String) -> KafkaFailure {
-        let failure = failure(code, while: action, subject: .group(group))
+        let failure = failure(KafkaErrorCode(code), while: action, subject: .group(group))
         switch code {
         case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION,
             RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS, RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
+import KafkaConnection
+import RDKafka
 
 /// The cluster as one Metadata answer describes it, copied out of C memory.
 package struct ClusterMetadata: Sendable {
@@ -49,10 +51,10 @@ extension RDKafkaClient {
     /// Metadata for every topic, or for the cluster's brokers only.
     package func metadata(allTopics: Bool = true) throws(KafkaFailure) -> ClusterMetadata {
         var pointer: UnsafePointer<rd_kafka_metadata>?
-        let code = rd_kafka_metadata(handle, allTopics ? 1 : 0, nil, &pointer, settings.timeoutMilliseconds)
+        let code = withHandle { rd_kafka_metadata($0, allTopics ? 1 : 0, nil, &pointer, settings.timeoutMilliseconds) }
         serveLogs()
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer else {
-            throw failure(code, while: "read the cluster's metadata")
+            throw failure(KafkaErrorCode(code), while: "read the cluster's metadata")
         }
         defer { rd_kafka_metadata_destroy(pointer) }
         markBrokersReachable()
@@ -75,56 +77,6 @@ extension RDKafkaClient {
                 partitions: partitions.sorted { $0.id < $1.id })
         }
         return ClusterMetadata(brokers: brokers, topics: topics)
-    }
-
-    /// Makes sure a topic exists: a Metadata request naming it lets the broker's
-    /// auto-create make it, as the Python server's first use does.
-    package func ensureTopic(_ name: String, timeout: Duration) throws(KafkaFailure) {
-        _ = try topicPartitions(name, until: .now + timeout)
-    }
-
-    /// A topic's partitions, made by the broker's auto-create where it does not
-    /// exist yet (asked again until `deadline` while the broker has none), and
-    /// whether the first answer had none (it was being made).
-    package func topicPartitions(_ name: String, until deadline: ContinuousClock.Instant) throws(KafkaFailure)
-        -> (ids: [Int32], created: Bool)
-    {
-        var created = false
-        var pause = 0.005
-        guard let topic = rd_kafka_topic_new(handle, name, nil) else {
-            throw KafkaFailure(.invalidInput, "\(name) is not a topic name librdkafka accepts")
-        }
-        defer { rd_kafka_topic_destroy(topic) }
-        var lastCode = RD_KAFKA_RESP_ERR_NO_ERROR
-        repeat {
-            var pointer: UnsafePointer<rd_kafka_metadata>?
-            let remaining = max(1, (deadline - ContinuousClock.now).wholeMilliseconds)
-            let code = rd_kafka_metadata(handle, 0, topic, &pointer, min(remaining, settings.timeoutMilliseconds))
-            if code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer {
-                defer { rd_kafka_metadata_destroy(pointer) }
-                let raw = pointer.pointee
-                if raw.topic_cnt > 0 && raw.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR
-                    && raw.topics[0].partition_cnt > 0
-                {
-                    let found = raw.topics[0]
-                    return ((0..<Int(found.partition_cnt)).map { found.partitions[$0].id }.sorted(), created)
-                }
-                lastCode = raw.topic_cnt > 0 ? raw.topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
-                created = true
-            } else {
-                lastCode = code
-            }
-            // A topic being made is ready within milliseconds; a broker away takes longer.
-            Thread.sleep(forTimeInterval: pause)
-            pause = min(pause * 2, 0.1)
-        } while ContinuousClock.now < deadline
-        if lastCode == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
-            throw KafkaFailure(
-                .notFound, "topic \(name) does not exist and the broker did not create it",
-                hint: "create the topic, or enable auto.create.topics.enable on the broker",
-                code: .unknownTopicOrPartition, subject: .topic(name), isRetriable: false)
-        }
-        throw unreachable(while: "create topic \(name) on first use", waited: settings.timeout)
     }
 
     /// Offsets for many partitions at once. Partitions the broker could not answer
@@ -174,10 +126,10 @@ extension RDKafkaClient {
         for entry in partitions {
             rd_kafka_topic_partition_list_add(list, entry.topic, entry.partition).pointee.offset = query.requestValue
         }
-        let code = rd_kafka_offsets_for_times(handle, list, settings.timeoutMilliseconds)
+        let code = withHandle { rd_kafka_offsets_for_times($0, list, settings.timeoutMilliseconds) }
         serveLogs()
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw failure(code, while: "query partition offsets")
+            throw failure(KafkaErrorCode(code), while: "query partition offsets")
         }
         var result: [TopicPartition: Int64] = [:]
         result.reserveCapacity(partitions.count)

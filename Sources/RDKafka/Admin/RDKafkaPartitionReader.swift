@@ -1,22 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
-
-/// One message as the reader hands it out: valid only inside the callback
-/// that receives it (the bytes are librdkafka's, freed right after).
-package struct RawMessage {
-    /// The message's topic.
-    package let topic: String
-    /// Its partition.
-    package let partition: Int32
-    /// Its offset.
-    package let offset: Int64
-    /// Milliseconds since the epoch, when the broker gave one.
-    package let timestampMillis: Int64?
-    /// The key's bytes; nil for no key.
-    package let key: UnsafeRawBufferPointer?
-    /// The value's bytes; nil for a null value.
-    package let value: UnsafeRawBufferPointer?
-}
+import KafkaConnection
+import RDKafka
 
 /// Starting points librdkafka understands without a query.
 package enum StartOffset {
@@ -78,7 +63,7 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
         // wants the next fetch as soon as there is room.
         if rd_kafka_version() >= 0x0201_0000 { overrides.append(("fetch.queue.backoff.ms", "10")) }
         client = try RDKafkaClient.make(.consumer, settings: settings, overrides: overrides)
-        queue = rd_kafka_queue_new(client.handle)!
+        queue = client.withHandle { rd_kafka_queue_new($0) }!
         batch = Array(repeating: nil, count: batchSize)
     }
 
@@ -95,13 +80,14 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
             if let existing = topicHandles[position.topic] {
                 handle = existing
             } else {
-                handle = rd_kafka_topic_new(client.handle, position.topic, nil)!
+                handle = client.withHandle { rd_kafka_topic_new($0, position.topic, nil) }!
                 topicHandles[position.topic] = handle
                 topicNames[handle] = position.topic
             }
             guard rd_kafka_consume_start_queue(handle, position.partition, offset, queue) == 0 else {
                 throw client.failure(
-                    rd_kafka_last_error(), while: "start reading \(position.topic) [\(position.partition)]")
+                    KafkaErrorCode(rd_kafka_last_error()),
+                    while: "start reading \(position.topic) [\(position.partition)]")
             }
             started.append((handle, position.partition))
         }
@@ -117,7 +103,7 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
-        rd_kafka_pause_partitions(client.handle, list)
+        _ = client.withHandle { rd_kafka_pause_partitions($0, list) }
     }
 
     /// Stops every partition; safe to call more than once.
@@ -132,7 +118,9 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     package func highWatermark(_ partition: TopicPartition) -> Int64? {
         var low: Int64 = -1
         var high: Int64 = -1
-        let code = rd_kafka_get_watermark_offsets(client.handle, partition.topic, partition.partition, &low, &high)
+        let code = client.withHandle {
+            rd_kafka_get_watermark_offsets($0, partition.topic, partition.partition, &low, &high)
+        }
         return code == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
     }
 
@@ -184,7 +172,7 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
                 // `observedEvents.allBrokersDown` to give up after its timeout.
                 client.logger.debug("read \(topic) [\(raw.partition)]: \(String(cString: rd_kafka_err2str(raw.err)))")
             default:
-                failure = failure ?? client.failure(raw.err, while: "read \(topic) [\(raw.partition)]")
+                failure = failure ?? client.failure(KafkaErrorCode(raw.err), while: "read \(topic) [\(raw.partition)]")
             }
         }
         if let failure { throw failure }

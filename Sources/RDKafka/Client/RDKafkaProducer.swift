@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
+import KafkaConnection
 import Synchronization
 
 /// What the broker said about one produced message.
@@ -29,6 +30,45 @@ package struct RDKafkaDelivery {
     }
 }
 
+extension RDKafkaDelivery {
+    /// The report of one message of a delivery-report event, copied out of C memory.
+    init(_ message: UnsafePointer<rd_kafka_message_t>) {
+        let tag = Int(bitPattern: message.pointee._private) - 1
+        let code = message.pointee.err
+        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else {
+            self.init(tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: nil)
+            return
+        }
+        self.init(
+            tag: tag, partition: message.pointee.partition, offset: message.pointee.offset,
+            error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code),
+            refusedMessage: Self.meansBadMessage(code))
+    }
+
+    /// Whether a delivery failed for want of a broker rather than a broker's refusal.
+    private static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
+        switch code {
+        case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
+            RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+            true
+        default:
+            false
+        }
+    }
+
+    /// Whether the broker refused the message itself rather than failing to take it.
+    private static func meansBadMessage(_ code: rd_kafka_resp_err_t) -> Bool {
+        switch code {
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
+            RD_KAFKA_RESP_ERR_INVALID_RECORD,
+            RD_KAFKA_RESP_ERR_INVALID_MSG:
+            true
+        default:
+            false
+        }
+    }
+}
+
 /// A producer handle and the topic handles it has opened.
 package final class RDKafkaProducer: Sendable {
     package let client: RDKafkaClient
@@ -37,7 +77,7 @@ package final class RDKafkaProducer: Sendable {
     /// An `rd_kafka_topic_t`, thread-safe in librdkafka.
     private struct TopicHandle: @unchecked Sendable {
         // @unchecked Sendable: librdkafka's topic handles may be used from any thread.
-        package let pointer: OpaquePointer
+        let pointer: OpaquePointer
     }
 
     /// A producer that partitions like aiokafka and waits for every in-sync replica.
@@ -62,7 +102,7 @@ package final class RDKafkaProducer: Sendable {
 
     deinit {
         // Whatever was never acknowledged is dropped: the caller already counted it.
-        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        client.withHandle { _ = rd_kafka_purge($0, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)) }
         client.serveMainQueue { _ in }
         topics.withLock { $0.values.forEach { rd_kafka_topic_destroy($0.pointer) } }
     }
@@ -78,7 +118,7 @@ package final class RDKafkaProducer: Sendable {
     package func topic(_ name: String) throws(KafkaFailure) -> Topic {
         let opened = topics.withLock { topics -> OpaquePointer? in
             if let existing = topics[name] { return existing.pointer }
-            guard let created = rd_kafka_topic_new(client.handle, name, nil) else { return nil }
+            guard let created = client.withHandle({ rd_kafka_topic_new($0, name, nil) }) else { return nil }
             topics[name] = TopicHandle(pointer: created)
             return created
         }
@@ -108,49 +148,12 @@ package final class RDKafkaProducer: Sendable {
 
     /// Reads delivery reports (and log lines) now on the queue.
     package func serve(timeoutMilliseconds: Int32, onDelivery: (RDKafkaDelivery) -> Void) {
-        client.serveMainQueue(timeoutMilliseconds: timeoutMilliseconds) { message in
-            let tag = Int(bitPattern: message.pointee._private) - 1
-            let code = message.pointee.err
-            guard code != RD_KAFKA_RESP_ERR_NO_ERROR else {
-                onDelivery(
-                    RDKafkaDelivery(
-                        tag: tag, partition: message.pointee.partition, offset: message.pointee.offset, error: nil))
-                return
-            }
-            onDelivery(
-                RDKafkaDelivery(
-                    tag: tag, partition: message.pointee.partition, offset: message.pointee.offset,
-                    error: String(cString: rd_kafka_err2str(code)), brokerUnreachable: Self.meansNoBroker(code),
-                    refusedMessage: Self.meansBadMessage(code)))
-        }
-    }
-
-    /// Whether a delivery failed for want of a broker rather than a broker's refusal.
-    private static func meansNoBroker(_ code: rd_kafka_resp_err_t) -> Bool {
-        switch code {
-        case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE,
-            RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
-            true
-        default:
-            false
-        }
-    }
-
-    /// Whether the broker refused the message itself rather than failing to take it.
-    private static func meansBadMessage(_ code: rd_kafka_resp_err_t) -> Bool {
-        switch code {
-        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE,
-            RD_KAFKA_RESP_ERR_INVALID_RECORD,
-            RD_KAFKA_RESP_ERR_INVALID_MSG:
-            true
-        default:
-            false
-        }
+        client.serveMainQueue(timeoutMilliseconds: timeoutMilliseconds, onDelivery: onDelivery)
     }
 
     /// Stops waiting for messages still unacknowledged: each gets a failed report.
     package func purge(onDelivery: (RDKafkaDelivery) -> Void) {
-        rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+        client.withHandle { _ = rd_kafka_purge($0, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)) }
         serve(timeoutMilliseconds: 100, onDelivery: onDelivery)
     }
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
+import KafkaConnection
+import RDKafka
 
 extension RDKafkaClient {
     /// Whether some broker answers a Metadata request (about the topics this handle
@@ -11,7 +13,7 @@ extension RDKafkaClient {
     /// a producer: it serves the main queue, where a producer's delivery reports wait.
     package func brokerAnswers(timeoutMilliseconds: Int32) -> Bool {
         var pointer: UnsafePointer<rd_kafka_metadata>?
-        let code = rd_kafka_metadata(handle, 0, nil, &pointer, timeoutMilliseconds)
+        let code = withHandle { rd_kafka_metadata($0, 0, nil, &pointer, timeoutMilliseconds) }
         if let pointer { rd_kafka_metadata_destroy(pointer) }
         // Only readers ask: no delivery report can come.
         serveMainQueue(onDelivery: { _ in })

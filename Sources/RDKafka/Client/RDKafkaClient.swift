@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
+import KafkaConnection
 import Logging
 import Synchronization
 
@@ -8,8 +9,9 @@ import Synchronization
 ///
 /// librdkafka's events (log lines, errors, delivery reports) are read from the
 /// main queue and turned into Swift values here; nothing is handed to C callbacks.
-/// Every other file of this folder extends this class; nothing outside the
-/// folder sees a C type.
+/// The handle and its queues are private: the wrapper's other files borrow the
+/// handle inside `withHandle`, and no signature outside `Sources/RDKafka/`
+/// names a C type.
 package final class RDKafkaClient: @unchecked Sendable {
     // @unchecked Sendable: `rd_kafka_t` and its queues are thread-safe by
     // librdkafka's contract; the only Swift state is behind a Mutex.
@@ -17,8 +19,8 @@ package final class RDKafkaClient: @unchecked Sendable {
     /// Producer or consumer: librdkafka's two kinds of handle.
     package enum Role { case producer, consumer }
 
-    package let handle: OpaquePointer
-    package let mainQueue: OpaquePointer
+    private let handle: OpaquePointer
+    private let mainQueue: OpaquePointer
     /// librdkafka's log lines, apart from the main queue so that reading them
     /// (as every failure path does, for the latest diagnosis) never consumes a
     /// delivery report that a producer's owner is waiting for.
@@ -90,6 +92,15 @@ package final class RDKafkaClient: @unchecked Sendable {
         _ = rd_kafka_test_fatal_error(handle, RD_KAFKA_RESP_ERR__FATAL, reason)
     }
 
+    /// `body`'s result with the `rd_kafka_t` handle, for the wrapper's own
+    /// calls into librdkafka (`package` for its sibling targets, which extend
+    /// this class). The pointer is valid only during `body`: never keep it.
+    package func withHandle<Value, Failure: Error>(
+        _ body: (OpaquePointer) throws(Failure) -> Value
+    ) throws(Failure) -> Value {
+        try body(handle)
+    }
+
     /// A new handle; `overrides` are our defaults for this role, applied before
     /// the user's `-X` properties so that those win.
     package static func make(
@@ -105,7 +116,7 @@ package final class RDKafkaClient: @unchecked Sendable {
                 ("client.id", settings.clientID),
                 ("log.queue", "true"),
                 ("socket.connection.setup.timeout.ms", String(max(1000, settings.timeoutMilliseconds))),
-            ] + overrides + settings.properties
+            ] + overrides + settings.properties.map { ($0.name, $0.value) }
         for (key, value) in properties {
             if let problem = RDKafkaClient.set(key, value, on: conf) {
                 rd_kafka_conf_destroy(conf)
@@ -167,7 +178,7 @@ package final class RDKafkaClient: @unchecked Sendable {
     /// its reports, hands them on; a client that produces nothing has none to lose.
     package func serveMainQueue(
         timeoutMilliseconds: Int32 = 0,
-        onDelivery: (UnsafePointer<rd_kafka_message_t>) -> Void
+        onDelivery: (RDKafkaDelivery) -> Void
     ) {
         serveLogs()
         guard !mainQueueForwarded else { return }
@@ -177,7 +188,7 @@ package final class RDKafkaClient: @unchecked Sendable {
             defer { rd_kafka_event_destroy(event) }
             if rd_kafka_event_type(event) == Int32(RD_KAFKA_EVENT_DR) {
                 while let message = rd_kafka_event_message_next(event) {
-                    onDelivery(message)
+                    onDelivery(RDKafkaDelivery(message))
                 }
             } else {
                 serveEvent(event)
@@ -186,7 +197,7 @@ package final class RDKafkaClient: @unchecked Sendable {
     }
 
     /// Handles a log line or an error event; ignores any other event.
-    package func serveEvent(_ event: OpaquePointer) {
+    func serveEvent(_ event: OpaquePointer) {
         switch rd_kafka_event_type(event) {
         case Int32(RD_KAFKA_EVENT_LOG): handleLog(event)
         case Int32(RD_KAFKA_EVENT_ERROR): handleError(event)
@@ -251,13 +262,21 @@ package final class RDKafkaClient: @unchecked Sendable {
     // MARK: - Errors
 
     /// A failure for a librdkafka error code met while doing `action`.
-    package func failure(
+    func failure(
         _ code: rd_kafka_resp_err_t, while action: String, subject: KafkaFailure.Subject? = nil,
         file: String = #fileID, line: Int = #line
     ) -> KafkaFailure {
+        failure(KafkaErrorCode(code), while: action, subject: subject, file: file, line: line)
+    }
+
+    /// A failure for a librdkafka error code met while doing `action`.
+    package func failure(
+        _ swiftCode: KafkaErrorCode, while action: String, subject: KafkaFailure.Subject? = nil,
+        file: String = #fileID, line: Int = #line
+    ) -> KafkaFailure {
         serveLogs()
+        let code = swiftCode.rdkafka
         let text = String(cString: rd_kafka_err2str(code))
-        let swiftCode = KafkaErrorCode(code)
         switch code {
         case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN,
             RD_KAFKA_RESP_ERR__RESOLVE, RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
@@ -418,12 +437,6 @@ package enum Blocking {
         done.wait()
         let theirs = other.withLock { $0! }
         return (try mine.get(), try theirs.get())
-    }
-
-    /// Lets go of `handles` on a thread of its own: destroying a librdkafka
-    /// handle blocks until its threads have ended.
-    static func release(_ handles: Handles) async {
-        _ = try? await run { () throws(KafkaFailure) in handles.releaseAll() }
     }
 
     /// The body, dropped as soon as it has run.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
 import Foundation
+import KafkaConnection
 
 /// Where reading one partition starts.
 package struct PartitionStart: Sendable, Equatable {
@@ -34,6 +35,11 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         package var message: (RawMessage) -> Void
         /// A fatal error: the consumer is unusable from now on.
         package var fatal: (String) -> Void
+
+        package init(message: @escaping (RawMessage) -> Void, fatal: @escaping (String) -> Void) {
+            self.message = message
+            self.fatal = fatal
+        }
     }
 
     package let client: RDKafkaClient
@@ -64,7 +70,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             ] + overrides,
             events: Int32(RD_KAFKA_EVENT_FETCH | RD_KAFKA_EVENT_OFFSET_COMMIT),
             forwardMainQueueToConsumer: true)
-        queue = rd_kafka_queue_get_consumer(client.handle)!
+        queue = client.withHandle { rd_kafka_queue_get_consumer($0) }!
     }
 
     deinit {
@@ -89,7 +95,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
                 guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR, let rkt = raw.rkt else {
                     if raw.err == RD_KAFKA_RESP_ERR__FATAL {
                         var reason = [CChar](repeating: 0, count: 512)
-                        _ = rd_kafka_fatal_error(client.handle, &reason, reason.count)
+                        _ = client.withHandle { rd_kafka_fatal_error($0, &reason, reason.count) }
                         listener.fatal(client.settings.redacted(reason.terminatedText))
                     }
                     client.logger.debug("consume: \(String(cString: rd_kafka_err2str(raw.err)))")
@@ -207,7 +213,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         let elements = { UnsafeMutableBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt)) }
         while true {
             for index in elements().indices { elements()[index].offset = Int64(RD_KAFKA_OFFSET_INVALID) }
-            let code = rd_kafka_committed(client.handle, list, deadline.remainingMilliseconds)
+            let code = client.withHandle { rd_kafka_committed($0, list, deadline.remainingMilliseconds) }
             let failed =
                 code != RD_KAFKA_RESP_ERR_NO_ERROR
                 ? code : elements().first { $0.err != RD_KAFKA_RESP_ERR_NO_ERROR }?.err
@@ -235,7 +241,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             let list = Self.list(missing)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for index in 0..<Int(list.pointee.cnt) { list.pointee.elems[index].offset = -1 }
-            let code = rd_kafka_offsets_for_times(lookups.handle, list, deadline.remainingMilliseconds)
+            let code = lookups.withHandle { rd_kafka_offsets_for_times($0, list, deadline.remainingMilliseconds) }
             if code == RD_KAFKA_RESP_ERR_NO_ERROR {
                 for index in 0..<Int(list.pointee.cnt) {
                     let end = list.pointee.elems[index]
@@ -284,9 +290,9 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     private func commitWaiting(
         _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, until deadline: LookupDeadline
     ) -> rd_kafka_resp_err_t {
-        let answers = rd_kafka_queue_new(client.handle)!
+        let answers = client.withHandle { rd_kafka_queue_new($0) }!
         defer { rd_kafka_queue_destroy(answers) }
-        let asked = rd_kafka_commit_queue(client.handle, list, answers, nil, nil)
+        let asked = client.withHandle { rd_kafka_commit_queue($0, list, answers, nil, nil) }
         guard asked == RD_KAFKA_RESP_ERR_NO_ERROR else { return asked }
         guard let answer = rd_kafka_queue_poll(answers, deadline.remainingMilliseconds) else {
             return RD_KAFKA_RESP_ERR__TIMED_OUT
@@ -314,7 +320,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
             let start = starts[TopicPartition(topic: String(cString: element.topic), partition: element.partition)]!
             list.pointee.elems[index].offset = start ?? Int64(RD_KAFKA_OFFSET_INVALID)
         }
-        report(rd_kafka_incremental_assign(client.handle, list), while: "assign")
+        report(client.withHandle { rd_kafka_incremental_assign($0, list) }, while: "assign")
     }
 
     /// Stops reading these partitions; the rest of the assignment is left as it is.
@@ -322,7 +328,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         guard !partitions.isEmpty else { return }
         let list = Self.list(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        report(rd_kafka_incremental_unassign(client.handle, list), while: "unassign")
+        report(client.withHandle { rd_kafka_incremental_unassign($0, list) }, while: "unassign")
     }
 
     /// Reads a partition again from `offset` (what was fetched past it is dropped).
@@ -330,7 +336,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         let list = Self.list([partition])
         defer { rd_kafka_topic_partition_list_destroy(list) }
         list.pointee.elems[0].offset = offset
-        report(rd_kafka_seek_partitions(client.handle, list, 0), while: "seek")
+        report(client.withHandle { rd_kafka_seek_partitions($0, list, 0) }, while: "seek")
     }
 
     private func report(_ error: OpaquePointer?, while action: String) {
@@ -359,7 +365,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         defer { rd_kafka_topic_partition_list_destroy(list) }
         list.pointee.elems[0].offset = offset
         // Fails for a partition unassigned meanwhile: it is read again from the committed offset.
-        _ = rd_kafka_offsets_store(client.handle, list)
+        _ = client.withHandle { rd_kafka_offsets_store($0, list) }
     }
 
     /// Stops or restarts fetching some partitions (backpressure from slow handlers).
@@ -367,7 +373,7 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
         guard !partitions.isEmpty else { return }
         let list = Self.list(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        _ = paused ? rd_kafka_pause_partitions(client.handle, list) : rd_kafka_resume_partitions(client.handle, list)
+        _ = client.withHandle { paused ? rd_kafka_pause_partitions($0, list) : rd_kafka_resume_partitions($0, list) }
     }
 
     /// Commits the stored offsets, waiting at most the Kafka timeout for the
@@ -375,13 +381,13 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     /// failed commit is logged (its events may come again).
     package func commitStored(wait: Bool = true) {
         guard wait else {
-            let code = rd_kafka_commit(client.handle, nil, 1)
+            let code = client.withHandle { rd_kafka_commit($0, nil, 1) }
             if code != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: code, while: "commit") }
             return
         }
-        let answers = rd_kafka_queue_new(client.handle)!
+        let answers = client.withHandle { rd_kafka_queue_new($0) }!
         defer { rd_kafka_queue_destroy(answers) }
-        let code = rd_kafka_commit_queue(client.handle, nil, answers, nil, nil)
+        let code = client.withHandle { rd_kafka_commit_queue($0, nil, answers, nil, nil) }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             if code != RD_KAFKA_RESP_ERR__NO_OFFSET { report(code: code, while: "commit") }
             return
@@ -400,12 +406,12 @@ package final class RDKafkaAssignedConsumer: @unchecked Sendable {
     /// meanwhile, for at most the Kafka timeout.
     package func close(_ listener: Listener) {
         commitStored()
-        if let error = rd_kafka_consumer_close_queue(client.handle, queue) {
+        if let error = client.withHandle({ rd_kafka_consumer_close_queue($0, queue) }) {
             report(error, while: "close")
             return
         }
         let deadline = ContinuousClock.now + client.settings.timeout
-        while rd_kafka_consumer_closed(client.handle) == 0 && ContinuousClock.now < deadline {
+        while client.withHandle({ rd_kafka_consumer_closed($0) }) == 0 && ContinuousClock.now < deadline {
             poll(timeoutMilliseconds: 100, listener)
         }
     }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
+import KafkaConnection
+import RDKafka
 
 /// librdkafka's in-process mock cluster: brokers on loopback ports that speak the
 /// Kafka protocol (produce, fetch, groups, offsets) and can be taken down and up,
@@ -14,7 +16,7 @@ package final class MockKafkaCluster: @unchecked Sendable {
     /// A cluster of `brokers` brokers, ids 1 through `brokers`.
     package init(brokers: Int = 1) throws(KafkaFailure) {
         owner = try RDKafkaClient.make(.producer, settings: KafkaClientSettings(bootstrapServers: ""))
-        guard let cluster = rd_kafka_mock_cluster_new(owner.handle, Int32(brokers)) else {
+        guard let cluster = owner.withHandle({ rd_kafka_mock_cluster_new($0, Int32(brokers)) }) else {
             throw KafkaFailure(.client, "librdkafka could not start a mock cluster")
         }
         self.cluster = cluster
@@ -30,7 +32,9 @@ package final class MockKafkaCluster: @unchecked Sendable {
     /// Creates a topic.
     package func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaFailure) {
         let code = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(replicationFactor))
-        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw owner.failure(code, while: "create mock topic \(name)") }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw owner.failure(KafkaErrorCode(code), while: "create mock topic \(name)")
+        }
     }
 
     /// Closes a broker's connections and refuses new ones; nil: every broker.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
+import KafkaConnection
+import RDKafka
 
 /// What a new topic should look like; -1 means "the broker's default".
 package struct NewTopicSpec: Sendable {
@@ -36,7 +38,7 @@ extension RDKafkaClient {
             }
         }
         try runAdmin(RD_KAFKA_ADMIN_OP_CREATETOPICS, action: "create topics") { options, queue in
-            rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, options, queue)
+            withHandle { rd_kafka_CreateTopics($0, &newTopics, newTopics.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &count)
@@ -49,7 +51,7 @@ extension RDKafkaClient {
         var deletions: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
         defer { deletions.forEach { rd_kafka_DeleteTopic_destroy($0) } }
         try runAdmin(RD_KAFKA_ADMIN_OP_DELETETOPICS, action: "delete topics") { options, queue in
-            rd_kafka_DeleteTopics(handle, &deletions, deletions.count, options, queue)
+            withHandle { rd_kafka_DeleteTopics($0, &deletions, deletions.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             let results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(event), &count)
@@ -63,7 +65,7 @@ extension RDKafkaClient {
         var deletions: [OpaquePointer?] = ids.map { rd_kafka_DeleteGroup_new($0) }
         defer { deletions.forEach { rd_kafka_DeleteGroup_destroy($0) } }
         try runAdmin(RD_KAFKA_ADMIN_OP_DELETEGROUPS, action: "delete consumer groups") { options, queue in
-            rd_kafka_DeleteGroups(handle, &deletions, deletions.count, options, queue)
+            withHandle { rd_kafka_DeleteGroups($0, &deletions, deletions.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             guard let results = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(event), &count)
@@ -73,7 +75,7 @@ extension RDKafkaClient {
                 let name = String(cString: rd_kafka_group_result_name(results[index]))
                 let code = rd_kafka_error_code(error)
                 throw KafkaFailure(
-                    failure(code, while: "delete consumer group").kind,
+                    failure(KafkaErrorCode(code), while: "delete consumer group").kind,
                     "delete consumer group \(name): \(String(cString: rd_kafka_error_string(error)))",
                     code: KafkaErrorCode(code), subject: .group(name), isFatal: rd_kafka_error_is_fatal(error) != 0)
             }
@@ -86,7 +88,7 @@ extension RDKafkaClient {
         defer { resources.forEach { rd_kafka_ConfigResource_destroy($0) } }
         var entries: [TopicConfigEntry] = []
         try runAdmin(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, action: "describe the configs of \(topic)") { options, queue in
-            rd_kafka_DescribeConfigs(handle, &resources, resources.count, options, queue)
+            withHandle { rd_kafka_DescribeConfigs($0, &resources, resources.count, options, queue) }
         } results: { event throws(KafkaFailure) in
             var count = 0
             guard
@@ -97,7 +99,7 @@ extension RDKafkaClient {
                 let resource = described[index]
                 let code = rd_kafka_ConfigResource_error(resource)
                 guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    throw failure(code, while: "describe the configs of \(topic)")
+                    throw failure(KafkaErrorCode(code), while: "describe the configs of \(topic)")
                 }
                 var configCount = 0
                 guard let configs = rd_kafka_ConfigResource_configs(resource, &configCount) else { continue }
@@ -117,14 +119,14 @@ extension RDKafkaClient {
 
     /// Runs one admin request on a queue of its own and waits for its result,
     /// bounded by the settings' timeout.
-    package func runAdmin(
+    func runAdmin(
         _ operation: rd_kafka_admin_op_t, action: String,
         send: (OpaquePointer?, OpaquePointer?) -> Void,
         results: (OpaquePointer) throws(KafkaFailure) -> Void
     ) throws(KafkaFailure) {
-        let queue = rd_kafka_queue_new(handle)
+        let queue = withHandle { rd_kafka_queue_new($0) }
         defer { rd_kafka_queue_destroy(queue) }
-        let options = rd_kafka_AdminOptions_new(handle, operation)
+        let options = withHandle { rd_kafka_AdminOptions_new($0, operation) }
         defer { rd_kafka_AdminOptions_destroy(options) }
         var errorText = [CChar](repeating: 0, count: 512)
         let timeout = settings.timeoutMilliseconds
@@ -143,7 +145,7 @@ extension RDKafkaClient {
         let code = rd_kafka_event_error(event)
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? ""
-            var failure = failure(code, while: action)
+            var failure = failure(KafkaErrorCode(code), while: action)
             if failure.kind != .unreachable && failure.kind != .incompatibleClient && !text.isEmpty {
                 failure = failure.rephrased("\(action): \(text)")
             }
@@ -165,7 +167,8 @@ extension RDKafkaClient {
             let detail =
                 rd_kafka_topic_result_error_string(result).map { String(cString: $0) }
                 ?? String(cString: rd_kafka_err2str(code))
-            throw failure(code, while: action, subject: .topic(name)).rephrased("\(action) \(name): \(detail)")
+            throw failure(KafkaErrorCode(code), while: action, subject: .topic(name)).rephrased(
+                "\(action) \(name): \(detail)")
         }
     }
 }
