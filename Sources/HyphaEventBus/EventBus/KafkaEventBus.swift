@@ -55,16 +55,13 @@ public final class KafkaEventBus: Sendable {
     private let lifecycle = SerialGate()
 
     private struct BusState {
+        /// Where the bus is in its life; the `run()` calls waiting for a fatal error.
+        var lifecycle: BusLifecycle<Connection, CheckedContinuation<KafkaFailure?, Never>>
         var registry = HandlerRegistry()
         var breaker: CircuitBreaker
-        var running: Connection?
         var transitions = CircuitTransitions(opened: 0, closed: 0)
         /// The `events()` loops now iterating, ended by `stop()` or a fatal error.
         var streams: [HandlerID: @Sendable (KafkaFailure?) -> Void] = [:]
-        /// What ended the current run, and the `run()` calls waiting for it.
-        var fatal: KafkaFailure?
-        var fatalWaiters: [UInt64: CheckedContinuation<KafkaFailure?, Never>] = [:]
-        var nextFatalWaiter: UInt64 = 0
     }
 
     /// What a running bus holds.
@@ -86,6 +83,7 @@ public final class KafkaEventBus: Sendable {
         healthTopic = HyphaTopic.healthCheck(serverID: configuration.serverID)
         state = Mutex(
             BusState(
+                lifecycle: BusLifecycle(serverID: configuration.serverID),
                 breaker: CircuitBreaker(
                     threshold: configuration.failureThreshold, first: configuration.backoff.first,
                     longest: configuration.backoff.longest)))
@@ -96,7 +94,7 @@ public final class KafkaEventBus: Sendable {
     deinit {
         guard
             let (connection, waiters) = state.withLock({ state in
-                state.running.map { ($0, state.registry.takeAllWaiters()) }
+                state.lifecycle.dropped().map { ($0, state.registry.takeAllWaiters()) }
             })
         else { return }
         logger.warning("event bus \(configuration.serverID): dropped without stop(); leaving the group")
@@ -107,7 +105,7 @@ public final class KafkaEventBus: Sendable {
     public var serverID: String { configuration.serverID }
 
     /// Whether the bus is started (and not stopped since).
-    public var isRunning: Bool { state.withLock { $0.running != nil } }
+    public var isRunning: Bool { state.withLock { $0.lifecycle.isRunning } }
 
     /// Whether the circuit breaker is open now.
     public var isCircuitOpen: Bool { state.withLock { $0.breaker.isOpen } }
@@ -117,7 +115,7 @@ public final class KafkaEventBus: Sendable {
 
     /// The fatal error that ended this run of the bus, if one did: the bus then
     /// handles nothing more until it is stopped and started again.
-    public var fatalFailure: KafkaFailure? { state.withLock { $0.fatal } }
+    public var fatalFailure: KafkaFailure? { state.withLock { $0.lifecycle.fatal } }
 
     // MARK: - Lifecycle
 
@@ -130,9 +128,17 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func connect() async throws(KafkaFailure) {
-        guard state.withLock({ $0.running == nil }) else {
-            throw KafkaFailure(.wrongState, "the event bus \(serverID) was already started")
+        if case .fail(let failure) = state.withLock({ $0.lifecycle.start() }) { throw failure }
+        do throws(KafkaFailure) {
+            try await openConnection()
+        } catch {
+            state.withLock { $0.lifecycle.startFailed() }
+            throw error
         }
+    }
+
+    /// Makes the connection of a bus that is starting; undoes what it made when it throws.
+    private func openConnection() async throws(KafkaFailure) {
         guard HyphaTopic.isLegal(healthTopic) else {
             throw KafkaFailure(
                 .invalidInput,
@@ -170,8 +176,7 @@ public final class KafkaEventBus: Sendable {
             // Nothing below can fail: once running, `stop()` undoes all of it.
             loop.start()
             let wanted = state.withLock { state in
-                state.running = connection
-                state.fatal = nil
+                state.lifecycle.connected(connection)
                 state.breaker = CircuitBreaker(
                     threshold: configuration.failureThreshold, first: configuration.backoff.first,
                     longest: configuration.backoff.longest)
@@ -211,12 +216,12 @@ public final class KafkaEventBus: Sendable {
         endStreams(with: nil)
         guard
             let (connection, waiters) = state.withLock({ state -> (Connection, [EventWaiter])? in
-                guard let running = state.running else { return nil }
-                state.running = nil
-                return (running, state.registry.takeAllWaiters())
+                guard case .tearDown(let connection) = state.lifecycle.stop() else { return nil }
+                return (connection, state.registry.takeAllWaiters())
             })
         else { return }
         await Self.tearDown(connection, waiters: waiters)
+        state.withLock { $0.lifecycle.stopFinished() }
     }
 
     /// Ends every `events()` loop: with `failure`, or as the end of the sequence.
@@ -231,34 +236,23 @@ public final class KafkaEventBus: Sendable {
     /// The consumer met a fatal error: nothing more is read, every `events()`
     /// loop ends with the failure, and `run()` throws it.
     private func failFatally(_ failure: KafkaFailure) {
-        let waiters = state.withLock { state in
-            guard state.fatal == nil else { return [CheckedContinuation<KafkaFailure?, Never>]() }
-            state.fatal = failure
-            defer { state.fatalWaiters.removeAll() }
-            return Array(state.fatalWaiters.values)
-        }
+        let waiters = state.withLock { $0.lifecycle.failedFatally(failure) } ?? []
         endStreams(with: failure)
         for waiter in waiters { waiter.resume(returning: failure) }
     }
 
     /// Waits for a fatal error of this run (nil: the wait was cancelled).
     func awaitFatal() async -> KafkaFailure? {
-        let id = state.withLock { state -> UInt64 in
-            state.nextFatalWaiter += 1
-            return state.nextFatalWaiter
-        }
+        let key = state.withLock { $0.lifecycle.makeFatalWaitKey() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<KafkaFailure?, Never>) in
-                let ready = state.withLock { state -> KafkaFailure?? in
-                    if let fatal = state.fatal { return .some(fatal) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.fatalWaiters[id] = continuation
-                    return .none
+                let action = state.withLock {
+                    $0.lifecycle.awaitFatal(key, continuation, cancelled: Task.isCancelled)
                 }
-                if let ready { continuation.resume(returning: ready) }
+                if case .resume(let fatal) = action { continuation.resume(returning: fatal) }
             }
         } onCancel: {
-            state.withLock { $0.fatalWaiters.removeValue(forKey: id) }?.resume(returning: nil)
+            state.withLock { $0.lifecycle.cancelFatalWait(key) }?.resume(returning: nil)
         }
     }
 
@@ -275,7 +269,7 @@ public final class KafkaEventBus: Sendable {
 
     /// Makes the running bus's consumer meet a fatal error (tests only).
     package func raiseConsumerFatalErrorForTesting(_ reason: String) {
-        _ = state.withLock { $0.running?.consumer }?.borrow { $0.client.raiseFatalErrorForTesting(reason) }
+        _ = state.withLock { $0.lifecycle.connection?.consumer }?.borrow { $0.client.raiseFatalErrorForTesting(reason) }
     }
 
     // MARK: - Handlers
@@ -355,7 +349,7 @@ public final class KafkaEventBus: Sendable {
     func addStream(
         _ event: String, end: @escaping @Sendable (KafkaFailure?) -> Void, handler: @escaping EventHandler
     ) async throws -> HandlerID {
-        if let fatal = state.withLock({ $0.fatal }) { throw fatal }
+        if let fatal = state.withLock({ $0.lifecycle.fatal }) { throw fatal }
         return try await addKafkaHandler(event, once: false, bounded: false, handler) { id, state in
             state.streams[id] = end
         }
@@ -380,12 +374,13 @@ public final class KafkaEventBus: Sendable {
         registered: (HandlerID, inout BusState) -> Void = { _, _ in }
     ) async throws -> HandlerID {
         let topic = HyphaTopic.forEvent(event)
-        let (id, loop) = state.withLock { state in
+        let (id, loop) = state.withLock { state -> (HandlerID, ConsumerLoop?) in
             let id = state.registry.makeID()
             state.registry.add(.kafka, event, once: once, bounded: bounded, id: id, handler)
             registered(id, &state)
             refresh(event, state)
-            return (id, state.running?.loop)
+            guard case .registerAndAwait(let connection) = state.lifecycle.subscribe() else { return (id, nil) }
+            return (id, connection.loop)
         }
         do {
             try Task.checkCancellation()
@@ -395,7 +390,7 @@ public final class KafkaEventBus: Sendable {
                 _ = state.registry.remove(.kafka, event, id: id)
                 state.streams[id] = nil
                 refresh(event, state)
-                return state.fatal
+                return state.lifecycle.fatal
             }
             throw fatal ?? error
         }
@@ -418,9 +413,11 @@ public final class KafkaEventBus: Sendable {
     /// not running, or stops before the event is sent, it throws `.wrongState`.
     public func emit(_ event: String, _ payload: EventPayload) async throws(KafkaFailure) {
         await emitLocal(event, payload)
-        let (running, open) = state.withLock { ($0.running, $0.breaker.isOpen) }
-        guard let running else {
-            throw KafkaFailure(.wrongState, "emit \(event): the event bus \(serverID) is not running")
+        let (action, open) = state.withLock { ($0.lifecycle.serve("emit \(event)"), $0.breaker.isOpen) }
+        let running: Connection
+        switch action {
+        case .serve(let connection): running = connection
+        case .fail(let failure): throw failure
         }
         if let fatal = running.tracker.fatalError {
             metrics.count(event, .emitFailed)
@@ -465,14 +462,12 @@ public final class KafkaEventBus: Sendable {
         _ event: String, where matches: @escaping @Sendable (BusEvent) -> Bool = { _ in true }, timeout: Duration
     ) async throws -> BusEvent {
         let waiter = EventWaiter(event: event, matches: matches)
-        let key = state.withLock { state -> UInt64? in
-            guard state.running != nil else { return nil }
+        let added = state.withLock { state -> Result<UInt64, KafkaFailure> in
+            if case .fail(let failure) = state.lifecycle.serve("waitFor \(event)") { return .failure(failure) }
             defer { refresh(event, state) }
-            return state.registry.addWaiter(waiter)
+            return .success(state.registry.addWaiter(waiter))
         }
-        guard let key else {
-            throw KafkaFailure(.wrongState, "waitFor \(event): the event bus \(serverID) is not running")
-        }
+        let key = try added.get()
         defer {
             state.withLock { state in
                 state.registry.removeWaiter(key)
@@ -576,7 +571,7 @@ public final class KafkaEventBus: Sendable {
     /// Called under the lock right after each change, so that the latest change
     /// always wins; it costs the same with one event or thousands.
     private func refresh(_ event: String, _ state: borrowing BusState) {
-        state.running?.loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event))
+        state.lifecycle.connection?.loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event))
     }
 
     // MARK: - Health and the circuit breaker
