@@ -54,10 +54,12 @@ public final class KafkaEventBus: Sendable {
     private let healthTopic: String
     private let lifecycle = SerialGate()
 
+    private typealias Registry = HandlerRegistry<CheckedContinuation<Void, Never>>
+
     private struct BusState {
         /// Where the bus is in its life; the `run()` calls waiting for a fatal error.
         var lifecycle: BusLifecycle<Connection, CheckedContinuation<KafkaFailure?, Never>>
-        var registry = HandlerRegistry()
+        var registry = Registry()
         var breaker: CircuitBreaker
         var transitions = CircuitTransitions(opened: 0, closed: 0)
         /// The `events()` loops now iterating, ended by `stop()` or a fatal error.
@@ -325,7 +327,7 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func register(
-        _ side: HandlerRegistry.Side, _ event: String, once: Bool, bounded: Bool = true,
+        _ side: HandlerSide, _ event: String, once: Bool, bounded: Bool = true,
         _ handler: @escaping EventHandler
     ) -> HandlerID {
         state.withLock { state in
@@ -355,7 +357,7 @@ public final class KafkaEventBus: Sendable {
         }
     }
 
-    private func remove(_ side: HandlerRegistry.Side, _ event: String, _ id: HandlerID?) async {
+    private func remove(_ side: HandlerSide, _ event: String, _ id: HandlerID?) async {
         let removed = state.withLock { state in
             defer { refresh(event, state) }
             return state.registry.remove(side, event, id: id)
@@ -490,60 +492,38 @@ public final class KafkaEventBus: Sendable {
     // MARK: - Dispatch
 
     /// Hands an event to the waiters it satisfies and to the side's handlers, in
-    /// order, while `owned()` says another handler may start.
+    /// order, while `owned()` says another handler may start (the registry
+    /// decides which, step by step; the handlers run outside the lock).
     private func dispatch(
-        _ event: BusEvent, side: HandlerRegistry.Side, owned: @Sendable () -> Bool = { true }
+        _ event: BusEvent, side: HandlerSide, owned: @Sendable () -> Bool = { true }
     ) async -> ConsumerLoop.Verdict {
         if case .kafka(_, _, let timestamp?) = event.origin { metrics.recordLatency(sinceMillis: timestamp) }
         for waiter in state.withLock({ $0.registry.waiters(for: event.name) }) where waiter.matches(event) {
             waiter.settle(.success(event))
         }
-        if let verdict = await handOut(event, side: side, owned: owned) { return verdict }
-        guard side == .kafka else { return .handled }
-        // Nobody had the event. A handler, or an `events()` loop, that came since
-        // the list was taken (a client's next loop, say) has it now; when there is
-        // none, nobody reads the event any more (its last handler has just gone,
-        // and its topic is being let go): it stays unhandled, for whoever reads the
-        // topic next starts at the first event nobody had.
-        if let verdict = await handOut(event, side: side, owned: owned) { return verdict }
-        return state.withLock({ $0.registry.isWanted(event.name) }) ? .handled : .abandoned
-    }
-
-    /// Runs the side's handlers registered now, in order; nil when none of them
-    /// was claimed for the event.
-    private func handOut(
-        _ event: BusEvent, side: HandlerRegistry.Side, owned: @Sendable () -> Bool
-    ) async -> ConsumerLoop.Verdict? {
-        var claimedAny = false
-        for entry in state.withLock({ $0.registry.entries(side, event.name) }) {
-            guard owned() else { return .abandoned }
-            guard let handled = await call(entry, event, side: side) else { continue }
-            claimedAny = true
-            guard handled else { return .abandoned }
+        var dispatch = state.withLock { $0.registry.startDispatch(event.name, side: side) }
+        while true {
+            let isOwned = owned()
+            let step = state.withLock { state in
+                let step = state.registry.nextStep(&dispatch, owned: isOwned)
+                if case .call(_, interestChanged: true) = step { refresh(event.name, state) }
+                return step
+            }
+            switch step {
+            case .skip: continue
+            case .done(let verdict): return verdict
+            case .call(let entry, _):
+                let handled = await runHandler(entry, event)
+                let offWaiters = state.withLock { $0.registry.called(&dispatch, entry.id, handled: handled) }
+                for waiter in offWaiters { waiter.resume() }
+            }
         }
-        return claimedAny ? .handled : nil
-    }
-
-    /// Claims and runs one handler for the event: nil when it was not claimed
-    /// (removed meanwhile, or a `once` handler another event took), false when
-    /// it did not have the event (its loop ended first).
-    private func call(_ entry: HandlerRegistry.Entry, _ event: BusEvent, side: HandlerRegistry.Side) async -> Bool? {
-        let claimed = state.withLock { state in
-            let claimed = state.registry.claim(side, event.name, entry)
-            if claimed && entry.once && side == .kafka { refresh(event.name, state) }
-            return claimed
-        }
-        guard claimed else { return nil }
-        let handled = await runHandler(entry, event)
-        let offWaiters = state.withLock { $0.registry.finish(entry.id) }
-        for waiter in offWaiters { waiter.resume() }
-        return handled
     }
 
     /// Runs one handler, waiting at most the handler timeout for it (an
     /// `events()` loop's as long as the loop takes); false when the handler did
     /// not have the event (its loop ended first).
-    private func runHandler(_ entry: HandlerRegistry.Entry, _ event: BusEvent) async -> Bool {
+    private func runHandler(_ entry: HandlerEntry, _ event: BusEvent) async -> Bool {
         let outcome = await HandlerCall.run(
             entry, event, timeout: entry.bounded ? configuration.handlerTimeout : nil)
         switch outcome {
@@ -563,7 +543,7 @@ public final class KafkaEventBus: Sendable {
     // MARK: - Kafka side
 
     /// The topics the registry wants read, with the health topic.
-    private func wantedTopics(_ registry: HandlerRegistry) -> Set<String> {
+    private func wantedTopics(_ registry: Registry) -> Set<String> {
         Set(registry.kafkaInterest.map(HyphaTopic.forEvent)).union([healthTopic])
     }
 
