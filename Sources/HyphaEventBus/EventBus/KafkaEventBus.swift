@@ -177,16 +177,16 @@ public final class KafkaEventBus: Sendable {
                 loop: loop, tracker: tracker, consumer: consumer, producer: producer, handles: handles)
             // Nothing below can fail: once running, `stop()` undoes all of it.
             loop.start()
-            let wanted = state.withLock { state in
+            let (wanted, requests) = state.withLock { state in
                 state.lifecycle.connected(connection)
                 state.breaker = CircuitBreaker(
                     threshold: configuration.failureThreshold, first: configuration.backoff.first,
                     longest: configuration.backoff.longest)
                 state.transitions = CircuitTransitions(opened: 0, closed: 0)
                 let wanted = wantedTopics(state.registry)
-                loop.want(wanted)
-                return wanted
+                return (wanted, loop.want(wanted))
             }
+            loop.perform(requests)
             metrics.circuit(open: false)
             handles.keepTask(Task { [weak self] in await Self.healthLoop(of: WeakBus(self), tracker) })
             // Handlers added before `start()` read from here on; a topic that cannot
@@ -340,11 +340,12 @@ public final class KafkaEventBus: Sendable {
     /// Removes a Kafka handler without waiting for its running call (an
     /// `events()` loop that ends: its handler must take no further event).
     func removeNow(_ event: String, _ id: HandlerID) {
-        state.withLock { state in
+        let requests = state.withLock { state in
             _ = state.registry.remove(.kafka, event, id: id)
             state.streams[id] = nil
-            refresh(event, state)
+            return refresh(event, state)
         }
+        requests?.perform()
     }
 
     /// Registers an `events()` loop's handler and how to end the loop.
@@ -358,10 +359,11 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func remove(_ side: HandlerSide, _ event: String, _ id: HandlerID?) async {
-        let removed = state.withLock { state in
-            defer { refresh(event, state) }
-            return state.registry.remove(side, event, id: id)
+        let (removed, requests) = state.withLock { state in
+            let removed = state.registry.remove(side, event, id: id)
+            return (removed, refresh(event, state))
         }
+        requests?.perform()
         let current = HandlerCall.current
         for removedID in removed where removedID != current {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -376,24 +378,27 @@ public final class KafkaEventBus: Sendable {
         registered: (HandlerID, inout BusState) -> Void = { _, _ in }
     ) async throws -> HandlerID {
         let topic = HyphaTopic.forEvent(event)
-        let (id, loop) = state.withLock { state -> (HandlerID, ConsumerLoop?) in
+        let (id, loop, requests) = state.withLock { state -> (HandlerID, ConsumerLoop?, TopicRequests?) in
             let id = state.registry.makeID()
             state.registry.add(.kafka, event, once: once, bounded: bounded, id: id, handler)
             registered(id, &state)
-            refresh(event, state)
-            guard case .registerAndAwait(let connection) = state.lifecycle.subscribe() else { return (id, nil) }
-            return (id, connection.loop)
+            let requests = refresh(event, state)
+            guard case .registerAndAwait(let connection) = state.lifecycle.subscribe() else {
+                return (id, nil, requests)
+            }
+            return (id, connection.loop, requests)
         }
+        requests?.perform()
         do {
             try Task.checkCancellation()
             try await loop?.awaitAssigned(topic, timeout: configuration.kafka.timeout)
         } catch {
-            let fatal = state.withLock { state in
+            let (fatal, requests) = state.withLock { state in
                 _ = state.registry.remove(.kafka, event, id: id)
                 state.streams[id] = nil
-                refresh(event, state)
-                return state.lifecycle.fatal
+                return (state.lifecycle.fatal, refresh(event, state))
             }
+            requests?.perform()
             throw fatal ?? error
         }
         return id
@@ -464,17 +469,19 @@ public final class KafkaEventBus: Sendable {
         _ event: String, where matches: @escaping @Sendable (BusEvent) -> Bool = { _ in true }, timeout: Duration
     ) async throws -> BusEvent {
         let waiter = EventWaiter(event: event, matches: matches)
-        let added = state.withLock { state -> Result<UInt64, KafkaFailure> in
+        let added = state.withLock { state -> Result<(UInt64, TopicRequests?), KafkaFailure> in
             if case .fail(let failure) = state.lifecycle.serve("waitFor \(event)") { return .failure(failure) }
-            defer { refresh(event, state) }
-            return .success(state.registry.addWaiter(waiter))
+            let key = state.registry.addWaiter(waiter)
+            return .success((key, refresh(event, state)))
         }
-        let key = try added.get()
+        let (key, requests) = try added.get()
+        requests?.perform()
         defer {
-            state.withLock { state in
+            let requests = state.withLock { state in
                 state.registry.removeWaiter(key)
-                refresh(event, state)
+                return refresh(event, state)
             }
+            requests?.perform()
         }
         // The waiter exists before the timer can settle it.
         let timer = Task {
@@ -504,11 +511,12 @@ public final class KafkaEventBus: Sendable {
         var dispatch = state.withLock { $0.registry.startDispatch(event.name, side: side) }
         while true {
             let isOwned = owned()
-            let step = state.withLock { state in
+            let (step, requests) = state.withLock { state -> (Registry.DispatchStep, TopicRequests?) in
                 let step = state.registry.nextStep(&dispatch, owned: isOwned)
-                if case .call(_, interestChanged: true) = step { refresh(event.name, state) }
-                return step
+                guard case .call(_, interestChanged: true) = step else { return (step, nil) }
+                return (step, refresh(event.name, state))
             }
+            requests?.perform()
             switch step {
             case .skip: continue
             case .done(let verdict): return verdict
@@ -547,11 +555,23 @@ public final class KafkaEventBus: Sendable {
         Set(registry.kafkaInterest.map(HyphaTopic.forEvent)).union([healthTopic])
     }
 
-    /// Tells the consumer whether the registry still wants `event`'s topic.
-    /// Called under the lock right after each change, so that the latest change
-    /// always wins; it costs the same with one event or thousands.
-    private func refresh(_ event: String, _ state: borrowing BusState) {
-        state.lifecycle.connection?.loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event))
+    /// Decides with the consumer whether the registry still wants `event`'s
+    /// topic. Called under the lock right after each change, so that the latest
+    /// change always wins (it costs the same with one event or thousands); what
+    /// it returns is performed once the lock is released, for it may answer
+    /// `on` calls, start lookups and wake the consumer.
+    private func refresh(_ event: String, _ state: borrowing BusState) -> TopicRequests? {
+        guard let loop = state.lifecycle.connection?.loop else { return nil }
+        return TopicRequests(
+            loop: loop, requests: loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event)))
+    }
+
+    /// What the consumer is to do about one change of what the bus reads.
+    private struct TopicRequests: Sendable {
+        let loop: ConsumerLoop
+        let requests: ConsumerLoop.Requests
+
+        func perform() { loop.perform(requests) }
     }
 
     // MARK: - Health and the circuit breaker
