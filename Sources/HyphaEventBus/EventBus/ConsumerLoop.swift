@@ -111,22 +111,35 @@ final class ConsumerLoop: Sendable {
         Thread.detachNewThread { [self] in run() }
     }
 
-    /// Reads `topic` from now on, or stops reading it.
-    func set(_ topic: String, wanted: Bool) {
-        let actions = shared.withLock { shared -> [TopicAssignments<Waiter>.Action] in
-            guard !shared.stopping else { return [] }
-            return shared.table.set(topic, wanted: wanted)
-        }
-        perform(actions)
+    /// What `set` and `want` decided, for `perform` to carry out: lookups to
+    /// start, topics to hand to the loop's thread, `awaitAssigned` calls to answer.
+    struct Requests: Sendable {
+        fileprivate let actions: [TopicAssignments<Waiter>.Action]
     }
 
-    /// Reads exactly these topics from now on; the latest call wins.
-    func want(_ topics: Set<String>) {
-        let actions = shared.withLock { shared -> [TopicAssignments<Waiter>.Action] in
-            guard !shared.stopping else { return [] }
-            return shared.table.want(topics)
-        }
-        perform(actions)
+    /// Decides to read `topic` from now on, or to stop reading it. A caller that
+    /// decides under its own lock makes its latest change win, and then
+    /// `perform`s the answer once that lock is released.
+    func set(_ topic: String, wanted: Bool) -> Requests {
+        Requests(
+            actions: shared.withLock { shared in
+                guard !shared.stopping else { return [] }
+                return shared.table.set(topic, wanted: wanted)
+            })
+    }
+
+    /// Decides to read exactly these topics from now on, as `set` does.
+    func want(_ topics: Set<String>) -> Requests {
+        Requests(
+            actions: shared.withLock { shared in
+                guard !shared.stopping else { return [] }
+                return shared.table.want(topics)
+            })
+    }
+
+    /// Carries out what `set` or `want` decided.
+    func perform(_ requests: Requests) {
+        perform(requests.actions)
     }
 
     /// Returns once `topic` is read (at once when it is, or is not wanted);

@@ -22,7 +22,7 @@ enum HandlerCall {
     /// Runs the handler, waiting for it at most `timeout` (nil: as long as it
     /// takes); a handler past it is left running (never cancelled) and the
     /// caller moves on. The timer ends with the call.
-    static func run(_ entry: HandlerRegistry.Entry, _ event: BusEvent, timeout: Duration?) async -> Outcome {
+    static func run(_ entry: HandlerEntry, _ event: BusEvent, timeout: Duration?) async -> Outcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             let race = Race(continuation)
             if let timeout {

@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-/// Who listens to what: Kafka handlers, local handlers and `waitFor` waiters,
-/// and which handler calls are running. A plain value kept behind the bus's
-/// lock; it decides, the bus acts (and resumes what it returns outside the lock).
-struct HandlerRegistry {
-    /// Kafka events or local events.
-    enum Side { case kafka, local }
+/// Kafka events or local events.
+enum HandlerSide { case kafka, local }
 
-    /// One registered handler.
-    struct Entry: Sendable {
-        let id: HandlerID
-        let once: Bool
-        /// Held to the handler timeout; an `events()` loop's is not (it holds its
-        /// partition for as long as the loop takes, as backpressure).
-        let bounded: Bool
-        let handler: EventHandler
-    }
+/// One registered handler.
+struct HandlerEntry: Sendable {
+    let id: HandlerID
+    let once: Bool
+    /// Held to the handler timeout; an `events()` loop's is not (it holds its
+    /// partition for as long as the loop takes, as backpressure).
+    let bounded: Bool
+    let handler: EventHandler
+}
+
+/// Who listens to what: Kafka handlers, local handlers and `waitFor` waiters,
+/// which handler calls are running, and to which handlers each event goes
+/// (`startDispatch`, `nextStep`). A plain value kept behind the bus's lock; it
+/// decides, the bus acts (and resumes what it returns outside the lock).
+/// Generic over what an `off` call parks, so that its decisions are tested
+/// without a running bus.
+struct HandlerRegistry<OffWaiter> {
+    typealias Side = HandlerSide
+    typealias Entry = HandlerEntry
 
     private var nextID: UInt64 = 0
     private var kafka: [String: [Entry]] = [:]
@@ -23,7 +29,7 @@ struct HandlerRegistry {
     /// Calls running now, per handler.
     private var running: [HandlerID: Int] = [:]
     /// `off` calls waiting for a removed handler's running calls to end.
-    private var offWaiters: [HandlerID: [CheckedContinuation<Void, Never>]] = [:]
+    private var offWaiters: [HandlerID: [OffWaiter]] = [:]
     /// Kafka handlers and waiters per event, kept as they come and go, so that
     /// a change costs the same with one event or thousands.
     private var interest: [String: Int] = [:]
@@ -106,7 +112,7 @@ struct HandlerRegistry {
 
     /// A claimed call ended (or was given up on after the handler timeout);
     /// returns the `off` calls that may now return.
-    mutating func finish(_ id: HandlerID) -> [CheckedContinuation<Void, Never>] {
+    mutating func finish(_ id: HandlerID) -> [OffWaiter] {
         running[id, default: 1] -= 1
         guard running[id] == 0 else { return [] }
         running[id] = nil
@@ -115,9 +121,9 @@ struct HandlerRegistry {
 
     /// Parks `continuation` until every running call of `id` has ended; false
     /// (nothing parked) when none is running.
-    mutating func awaitIdle(_ id: HandlerID, _ continuation: CheckedContinuation<Void, Never>) -> Bool {
+    mutating func awaitIdle(_ id: HandlerID, _ waiter: OffWaiter) -> Bool {
         guard running[id] != nil else { return false }
-        offWaiters[id, default: []].append(continuation)
+        offWaiters[id, default: []].append(waiter)
         return true
     }
 
@@ -150,4 +156,68 @@ struct HandlerRegistry {
 
     /// Events the bus must read from Kafka: those with a Kafka handler or a waiter.
     var kafkaInterest: Set<String> { Set(interest.keys) }
+
+    // MARK: - Dispatch
+
+    /// One event on its way to the side's handlers: those registered when it
+    /// came, in order, and, for a Kafka event none of them took, those
+    /// registered since (a client's next loop, say).
+    struct Dispatch {
+        let event: String
+        let side: Side
+        fileprivate var pending: ArraySlice<Entry>
+        /// The last id given out when `pending` was taken: later handlers are new.
+        fileprivate var seenUpTo: UInt64
+        fileprivate var lookedAgain = false
+        fileprivate var claimedAny = false
+        fileprivate var abandoned = false
+    }
+
+    /// What to do next with an event.
+    enum DispatchStep {
+        /// Run this handler (it is claimed: call `called` when it ends). A
+        /// `once` Kafka handler claimed this way leaves the event's interest,
+        /// so the bus tells the consumer whether the topic is still wanted.
+        case call(Entry, interestChanged: Bool)
+        /// The handler considered is gone (removed, or a `once` another event
+        /// took): ask again.
+        case skip
+        /// The event is done with.
+        case done(ConsumerLoop.Verdict)
+    }
+
+    mutating func startDispatch(_ event: String, side: Side) -> Dispatch {
+        Dispatch(event: event, side: side, pending: entries(side, event)[...], seenUpTo: nextID)
+    }
+
+    /// The next step for `dispatch`; `owned` says whether its partition may
+    /// still start a handler (always true for local events).
+    mutating func nextStep(_ dispatch: inout Dispatch, owned: Bool) -> DispatchStep {
+        if dispatch.abandoned { return .done(.abandoned) }
+        if let entry = dispatch.pending.first {
+            guard owned else { return .done(.abandoned) }
+            dispatch.pending.removeFirst()
+            guard claim(dispatch.side, dispatch.event, entry) else { return .skip }
+            dispatch.claimedAny = true
+            return .call(entry, interestChanged: entry.once && dispatch.side == .kafka)
+        }
+        if dispatch.claimedAny || dispatch.side == .local { return .done(.handled) }
+        if !dispatch.lookedAgain {
+            dispatch.lookedAgain = true
+            dispatch.pending = entries(.kafka, dispatch.event).filter { $0.id.value > dispatch.seenUpTo }[...]
+            return .skip
+        }
+        // Nobody had it: while something still reads the event it is handled
+        // (nobody wanted it); else the topic is being let go, and the event
+        // stays unhandled for whoever reads the topic next.
+        return .done(isWanted(dispatch.event) ? .handled : .abandoned)
+    }
+
+    /// The handler called for `dispatch` ended: `handled` false when it never
+    /// had the event (its `events()` loop ended first), which abandons the
+    /// event. Returns the `off` calls that may now return.
+    mutating func called(_ dispatch: inout Dispatch, _ id: HandlerID, handled: Bool) -> [OffWaiter] {
+        if !handled { dispatch.abandoned = true }
+        return finish(id)
+    }
 }

@@ -55,17 +55,16 @@ public final class KafkaEventBus: Sendable {
     private let healthTopic: String
     private let lifecycle = SerialGate()
 
+    private typealias Registry = HandlerRegistry<CheckedContinuation<Void, Never>>
+
     private struct BusState {
-        var registry = HandlerRegistry()
+        /// Where the bus is in its life; the `run()` calls waiting for a fatal error.
+        var lifecycle: BusLifecycle<Connection, CheckedContinuation<KafkaFailure?, Never>>
+        var registry = Registry()
         var breaker: CircuitBreaker
-        var running: Connection?
         var transitions = CircuitTransitions(opened: 0, closed: 0)
         /// The `events()` loops now iterating, ended by `stop()` or a fatal error.
         var streams: [HandlerID: @Sendable (KafkaFailure?) -> Void] = [:]
-        /// What ended the current run, and the `run()` calls waiting for it.
-        var fatal: KafkaFailure?
-        var fatalWaiters: [UInt64: CheckedContinuation<KafkaFailure?, Never>] = [:]
-        var nextFatalWaiter: UInt64 = 0
     }
 
     /// What a running bus holds.
@@ -87,6 +86,7 @@ public final class KafkaEventBus: Sendable {
         healthTopic = HyphaTopic.healthCheck(serverID: configuration.serverID)
         state = Mutex(
             BusState(
+                lifecycle: BusLifecycle(serverID: configuration.serverID),
                 breaker: CircuitBreaker(
                     threshold: configuration.failureThreshold, first: configuration.backoff.first,
                     longest: configuration.backoff.longest)))
@@ -97,7 +97,7 @@ public final class KafkaEventBus: Sendable {
     deinit {
         guard
             let (connection, waiters) = state.withLock({ state in
-                state.running.map { ($0, state.registry.takeAllWaiters()) }
+                state.lifecycle.dropped().map { ($0, state.registry.takeAllWaiters()) }
             })
         else { return }
         logger.warning("event bus \(configuration.serverID): dropped without stop(); leaving the group")
@@ -108,7 +108,7 @@ public final class KafkaEventBus: Sendable {
     public var serverID: String { configuration.serverID }
 
     /// Whether the bus is started (and not stopped since).
-    public var isRunning: Bool { state.withLock { $0.running != nil } }
+    public var isRunning: Bool { state.withLock { $0.lifecycle.isRunning } }
 
     /// Whether the circuit breaker is open now.
     public var isCircuitOpen: Bool { state.withLock { $0.breaker.isOpen } }
@@ -118,7 +118,7 @@ public final class KafkaEventBus: Sendable {
 
     /// The fatal error that ended this run of the bus, if one did: the bus then
     /// handles nothing more until it is stopped and started again.
-    public var fatalFailure: KafkaFailure? { state.withLock { $0.fatal } }
+    public var fatalFailure: KafkaFailure? { state.withLock { $0.lifecycle.fatal } }
 
     // MARK: - Lifecycle
 
@@ -131,9 +131,17 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func connect() async throws(KafkaFailure) {
-        guard state.withLock({ $0.running == nil }) else {
-            throw KafkaFailure(.wrongState, "the event bus \(serverID) was already started")
+        if case .fail(let failure) = state.withLock({ $0.lifecycle.start() }) { throw failure }
+        do throws(KafkaFailure) {
+            try await openConnection()
+        } catch {
+            state.withLock { $0.lifecycle.startFailed() }
+            throw error
         }
+    }
+
+    /// Makes the connection of a bus that is starting; undoes what it made when it throws.
+    private func openConnection() async throws(KafkaFailure) {
         guard HyphaTopic.isLegal(healthTopic) else {
             throw KafkaFailure(
                 .invalidInput,
@@ -170,17 +178,16 @@ public final class KafkaEventBus: Sendable {
                 loop: loop, tracker: tracker, consumer: consumer, producer: producer, handles: handles)
             // Nothing below can fail: once running, `stop()` undoes all of it.
             loop.start()
-            let wanted = state.withLock { state in
-                state.running = connection
-                state.fatal = nil
+            let (wanted, requests) = state.withLock { state in
+                state.lifecycle.connected(connection)
                 state.breaker = CircuitBreaker(
                     threshold: configuration.failureThreshold, first: configuration.backoff.first,
                     longest: configuration.backoff.longest)
                 state.transitions = CircuitTransitions(opened: 0, closed: 0)
                 let wanted = wantedTopics(state.registry)
-                loop.want(wanted)
-                return wanted
+                return (wanted, loop.want(wanted))
             }
+            loop.perform(requests)
             metrics.circuit(open: false)
             handles.keepTask(Task { [weak self] in await Self.healthLoop(of: WeakBus(self), tracker) })
             // Handlers added before `start()` read from here on; a topic that cannot
@@ -212,12 +219,12 @@ public final class KafkaEventBus: Sendable {
         endStreams(with: nil)
         guard
             let (connection, waiters) = state.withLock({ state -> (Connection, [EventWaiter])? in
-                guard let running = state.running else { return nil }
-                state.running = nil
-                return (running, state.registry.takeAllWaiters())
+                guard case .tearDown(let connection) = state.lifecycle.stop() else { return nil }
+                return (connection, state.registry.takeAllWaiters())
             })
         else { return }
         await Self.tearDown(connection, waiters: waiters)
+        state.withLock { $0.lifecycle.stopFinished() }
     }
 
     /// Ends every `events()` loop: with `failure`, or as the end of the sequence.
@@ -232,34 +239,23 @@ public final class KafkaEventBus: Sendable {
     /// The consumer met a fatal error: nothing more is read, every `events()`
     /// loop ends with the failure, and `run()` throws it.
     private func failFatally(_ failure: KafkaFailure) {
-        let waiters = state.withLock { state in
-            guard state.fatal == nil else { return [CheckedContinuation<KafkaFailure?, Never>]() }
-            state.fatal = failure
-            defer { state.fatalWaiters.removeAll() }
-            return Array(state.fatalWaiters.values)
-        }
+        let waiters = state.withLock { $0.lifecycle.failedFatally(failure) } ?? []
         endStreams(with: failure)
         for waiter in waiters { waiter.resume(returning: failure) }
     }
 
     /// Waits for a fatal error of this run (nil: the wait was cancelled).
     func awaitFatal() async -> KafkaFailure? {
-        let id = state.withLock { state -> UInt64 in
-            state.nextFatalWaiter += 1
-            return state.nextFatalWaiter
-        }
+        let key = state.withLock { $0.lifecycle.makeFatalWaitKey() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<KafkaFailure?, Never>) in
-                let ready = state.withLock { state -> KafkaFailure?? in
-                    if let fatal = state.fatal { return .some(fatal) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.fatalWaiters[id] = continuation
-                    return .none
+                let action = state.withLock {
+                    $0.lifecycle.awaitFatal(key, continuation, cancelled: Task.isCancelled)
                 }
-                if let ready { continuation.resume(returning: ready) }
+                if case .resume(let fatal) = action { continuation.resume(returning: fatal) }
             }
         } onCancel: {
-            state.withLock { $0.fatalWaiters.removeValue(forKey: id) }?.resume(returning: nil)
+            state.withLock { $0.lifecycle.cancelFatalWait(key) }?.resume(returning: nil)
         }
     }
 
@@ -276,7 +272,7 @@ public final class KafkaEventBus: Sendable {
 
     /// Makes the running bus's consumer meet a fatal error (tests only).
     package func raiseConsumerFatalErrorForTesting(_ reason: String) {
-        _ = state.withLock { $0.running?.consumer }?.borrow { $0.client.raiseFatalErrorForTesting(reason) }
+        _ = state.withLock { $0.lifecycle.connection?.consumer }?.borrow { $0.client.raiseFatalErrorForTesting(reason) }
     }
 
     // MARK: - Handlers
@@ -332,7 +328,7 @@ public final class KafkaEventBus: Sendable {
     }
 
     private func register(
-        _ side: HandlerRegistry.Side, _ event: String, once: Bool, bounded: Bool = true,
+        _ side: HandlerSide, _ event: String, once: Bool, bounded: Bool = true,
         _ handler: @escaping EventHandler
     ) -> HandlerID {
         state.withLock { state in
@@ -345,28 +341,30 @@ public final class KafkaEventBus: Sendable {
     /// Removes a Kafka handler without waiting for its running call (an
     /// `events()` loop that ends: its handler must take no further event).
     func removeNow(_ event: String, _ id: HandlerID) {
-        state.withLock { state in
+        let requests = state.withLock { state in
             _ = state.registry.remove(.kafka, event, id: id)
             state.streams[id] = nil
-            refresh(event, state)
+            return refresh(event, state)
         }
+        requests?.perform()
     }
 
     /// Registers an `events()` loop's handler and how to end the loop.
     func addStream(
         _ event: String, end: @escaping @Sendable (KafkaFailure?) -> Void, handler: @escaping EventHandler
     ) async throws -> HandlerID {
-        if let fatal = state.withLock({ $0.fatal }) { throw fatal }
+        if let fatal = state.withLock({ $0.lifecycle.fatal }) { throw fatal }
         return try await addKafkaHandler(event, once: false, bounded: false, handler) { id, state in
             state.streams[id] = end
         }
     }
 
-    private func remove(_ side: HandlerRegistry.Side, _ event: String, _ id: HandlerID?) async {
-        let removed = state.withLock { state in
-            defer { refresh(event, state) }
-            return state.registry.remove(side, event, id: id)
+    private func remove(_ side: HandlerSide, _ event: String, _ id: HandlerID?) async {
+        let (removed, requests) = state.withLock { state in
+            let removed = state.registry.remove(side, event, id: id)
+            return (removed, refresh(event, state))
         }
+        requests?.perform()
         let current = HandlerCall.current
         for removedID in removed where removedID != current {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -381,23 +379,27 @@ public final class KafkaEventBus: Sendable {
         registered: (HandlerID, inout BusState) -> Void = { _, _ in }
     ) async throws -> HandlerID {
         let topic = HyphaTopic.forEvent(event)
-        let (id, loop) = state.withLock { state in
+        let (id, loop, requests) = state.withLock { state -> (HandlerID, ConsumerLoop?, TopicRequests?) in
             let id = state.registry.makeID()
             state.registry.add(.kafka, event, once: once, bounded: bounded, id: id, handler)
             registered(id, &state)
-            refresh(event, state)
-            return (id, state.running?.loop)
+            let requests = refresh(event, state)
+            guard case .registerAndAwait(let connection) = state.lifecycle.subscribe() else {
+                return (id, nil, requests)
+            }
+            return (id, connection.loop, requests)
         }
+        requests?.perform()
         do {
             try Task.checkCancellation()
             try await loop?.awaitAssigned(topic, timeout: configuration.kafka.timeout)
         } catch {
-            let fatal = state.withLock { state in
+            let (fatal, requests) = state.withLock { state in
                 _ = state.registry.remove(.kafka, event, id: id)
                 state.streams[id] = nil
-                refresh(event, state)
-                return state.fatal
+                return (state.lifecycle.fatal, refresh(event, state))
             }
+            requests?.perform()
             throw fatal ?? error
         }
         return id
@@ -419,9 +421,11 @@ public final class KafkaEventBus: Sendable {
     /// not running, or stops before the event is sent, it throws `.wrongState`.
     public func emit(_ event: String, _ payload: EventPayload) async throws(KafkaFailure) {
         await emitLocal(event, payload)
-        let (running, open) = state.withLock { ($0.running, $0.breaker.isOpen) }
-        guard let running else {
-            throw KafkaFailure(.wrongState, "emit \(event): the event bus \(serverID) is not running")
+        let (action, open) = state.withLock { ($0.lifecycle.serve("emit \(event)"), $0.breaker.isOpen) }
+        let running: Connection
+        switch action {
+        case .serve(let connection): running = connection
+        case .fail(let failure): throw failure
         }
         if let fatal = running.tracker.fatalError {
             metrics.count(event, .emitFailed)
@@ -466,19 +470,19 @@ public final class KafkaEventBus: Sendable {
         _ event: String, where matches: @escaping @Sendable (BusEvent) -> Bool = { _ in true }, timeout: Duration
     ) async throws -> BusEvent {
         let waiter = EventWaiter(event: event, matches: matches)
-        let key = state.withLock { state -> UInt64? in
-            guard state.running != nil else { return nil }
-            defer { refresh(event, state) }
-            return state.registry.addWaiter(waiter)
+        let added = state.withLock { state -> Result<(UInt64, TopicRequests?), KafkaFailure> in
+            if case .fail(let failure) = state.lifecycle.serve("waitFor \(event)") { return .failure(failure) }
+            let key = state.registry.addWaiter(waiter)
+            return .success((key, refresh(event, state)))
         }
-        guard let key else {
-            throw KafkaFailure(.wrongState, "waitFor \(event): the event bus \(serverID) is not running")
-        }
+        let (key, requests) = try added.get()
+        requests?.perform()
         defer {
-            state.withLock { state in
+            let requests = state.withLock { state in
                 state.registry.removeWaiter(key)
-                refresh(event, state)
+                return refresh(event, state)
             }
+            requests?.perform()
         }
         // The waiter exists before the timer can settle it.
         let timer = Task {
@@ -496,60 +500,39 @@ public final class KafkaEventBus: Sendable {
     // MARK: - Dispatch
 
     /// Hands an event to the waiters it satisfies and to the side's handlers, in
-    /// order, while `owned()` says another handler may start.
+    /// order, while `owned()` says another handler may start (the registry
+    /// decides which, step by step; the handlers run outside the lock).
     private func dispatch(
-        _ event: BusEvent, side: HandlerRegistry.Side, owned: @Sendable () -> Bool = { true }
+        _ event: BusEvent, side: HandlerSide, owned: @Sendable () -> Bool = { true }
     ) async -> ConsumerLoop.Verdict {
         if case .kafka(_, _, let timestamp?) = event.origin { metrics.recordLatency(sinceMillis: timestamp) }
         for waiter in state.withLock({ $0.registry.waiters(for: event.name) }) where waiter.matches(event) {
             waiter.settle(.success(event))
         }
-        if let verdict = await handOut(event, side: side, owned: owned) { return verdict }
-        guard side == .kafka else { return .handled }
-        // Nobody had the event. A handler, or an `events()` loop, that came since
-        // the list was taken (a client's next loop, say) has it now; when there is
-        // none, nobody reads the event any more (its last handler has just gone,
-        // and its topic is being let go): it stays unhandled, for whoever reads the
-        // topic next starts at the first event nobody had.
-        if let verdict = await handOut(event, side: side, owned: owned) { return verdict }
-        return state.withLock({ $0.registry.isWanted(event.name) }) ? .handled : .abandoned
-    }
-
-    /// Runs the side's handlers registered now, in order; nil when none of them
-    /// was claimed for the event.
-    private func handOut(
-        _ event: BusEvent, side: HandlerRegistry.Side, owned: @Sendable () -> Bool
-    ) async -> ConsumerLoop.Verdict? {
-        var claimedAny = false
-        for entry in state.withLock({ $0.registry.entries(side, event.name) }) {
-            guard owned() else { return .abandoned }
-            guard let handled = await call(entry, event, side: side) else { continue }
-            claimedAny = true
-            guard handled else { return .abandoned }
+        var dispatch = state.withLock { $0.registry.startDispatch(event.name, side: side) }
+        while true {
+            let isOwned = owned()
+            let (step, requests) = state.withLock { state -> (Registry.DispatchStep, TopicRequests?) in
+                let step = state.registry.nextStep(&dispatch, owned: isOwned)
+                guard case .call(_, interestChanged: true) = step else { return (step, nil) }
+                return (step, refresh(event.name, state))
+            }
+            requests?.perform()
+            switch step {
+            case .skip: continue
+            case .done(let verdict): return verdict
+            case .call(let entry, _):
+                let handled = await runHandler(entry, event)
+                let offWaiters = state.withLock { $0.registry.called(&dispatch, entry.id, handled: handled) }
+                for waiter in offWaiters { waiter.resume() }
+            }
         }
-        return claimedAny ? .handled : nil
-    }
-
-    /// Claims and runs one handler for the event: nil when it was not claimed
-    /// (removed meanwhile, or a `once` handler another event took), false when
-    /// it did not have the event (its loop ended first).
-    private func call(_ entry: HandlerRegistry.Entry, _ event: BusEvent, side: HandlerRegistry.Side) async -> Bool? {
-        let claimed = state.withLock { state in
-            let claimed = state.registry.claim(side, event.name, entry)
-            if claimed && entry.once && side == .kafka { refresh(event.name, state) }
-            return claimed
-        }
-        guard claimed else { return nil }
-        let handled = await runHandler(entry, event)
-        let offWaiters = state.withLock { $0.registry.finish(entry.id) }
-        for waiter in offWaiters { waiter.resume() }
-        return handled
     }
 
     /// Runs one handler, waiting at most the handler timeout for it (an
     /// `events()` loop's as long as the loop takes); false when the handler did
     /// not have the event (its loop ended first).
-    private func runHandler(_ entry: HandlerRegistry.Entry, _ event: BusEvent) async -> Bool {
+    private func runHandler(_ entry: HandlerEntry, _ event: BusEvent) async -> Bool {
         let outcome = await HandlerCall.run(
             entry, event, timeout: entry.bounded ? configuration.handlerTimeout : nil)
         switch outcome {
@@ -569,15 +552,27 @@ public final class KafkaEventBus: Sendable {
     // MARK: - Kafka side
 
     /// The topics the registry wants read, with the health topic.
-    private func wantedTopics(_ registry: HandlerRegistry) -> Set<String> {
+    private func wantedTopics(_ registry: Registry) -> Set<String> {
         Set(registry.kafkaInterest.map(HyphaTopic.forEvent)).union([healthTopic])
     }
 
-    /// Tells the consumer whether the registry still wants `event`'s topic.
-    /// Called under the lock right after each change, so that the latest change
-    /// always wins; it costs the same with one event or thousands.
-    private func refresh(_ event: String, _ state: borrowing BusState) {
-        state.running?.loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event))
+    /// Decides with the consumer whether the registry still wants `event`'s
+    /// topic. Called under the lock right after each change, so that the latest
+    /// change always wins (it costs the same with one event or thousands); what
+    /// it returns is performed once the lock is released, for it may answer
+    /// `on` calls, start lookups and wake the consumer.
+    private func refresh(_ event: String, _ state: borrowing BusState) -> TopicRequests? {
+        guard let loop = state.lifecycle.connection?.loop else { return nil }
+        return TopicRequests(
+            loop: loop, requests: loop.set(HyphaTopic.forEvent(event), wanted: state.registry.isWanted(event)))
+    }
+
+    /// What the consumer is to do about one change of what the bus reads.
+    private struct TopicRequests: Sendable {
+        let loop: ConsumerLoop
+        let requests: ConsumerLoop.Requests
+
+        func perform() { loop.perform(requests) }
     }
 
     // MARK: - Health and the circuit breaker

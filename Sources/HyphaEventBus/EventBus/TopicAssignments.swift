@@ -192,3 +192,6 @@ struct TopicAssignments<Waiter> {
         return [.resolve(toResolve)]
     }
 }
+
+/// An action is handed from the lock that decided it to whoever performs it.
+extension TopicAssignments.Action: Sendable where Waiter: Sendable {}
