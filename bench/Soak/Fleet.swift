@@ -131,13 +131,21 @@ final class Fleet: Sendable {
                 try? await Task.sleep(for: .milliseconds(milliseconds))
                 throw HandlerFailure()
             case .subscribes(let event, let hold, let waitFor, let timeout):
-                guard let bus = bus.bus else { return }
-                let member = Member(bus: bus, instance: instance, label: label, service: nil)
+                guard let strong = bus.bus else { return }
+                let member = Member(bus: strong, instance: instance, label: label, service: nil)
                 let name = plan.events[event].name
                 if let added = await add(.transient, name, server: server, on: member, profile: .quick) {
-                    Task {
+                    // The hold keeps the bus weakly too: a task holding it would keep
+                    // a dropped bus alive, and its handlers subscribing again.
+                    Task { [bus] in
                         try? await Task.sleep(for: .seconds(hold))
-                        await remove(name, added, on: member)
+                        guard let again = bus.bus else {
+                            ledger.removing(added.registration)
+                            ledger.removed(added.registration, by: "its bus was freed")
+                            return
+                        }
+                        await remove(
+                            name, added, on: Member(bus: again, instance: instance, label: label, service: nil))
                     }
                 }
                 await wait(for: plan.events[waitFor].name, timeout: timeout, on: member)
