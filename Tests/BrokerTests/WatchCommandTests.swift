@@ -162,22 +162,41 @@ struct WatchCommandTests {
     }
 }
 
-/// Sends one event at a time (Tansu counts a batch as one offset) every 200 ms
-/// until stopped.
+/// Sends one event every 200 ms until stopped, through one `emit --lines`
+/// process fed line by line (one connection, not a process per event, which on
+/// a loaded machine could take longer to start than a watch's refreshes): 200 ms
+/// apart, each line goes in a produce request of its own (Tansu counts a batch
+/// as one offset).
 private final class EventEmitter: @unchecked Sendable {
     // @unchecked Sendable: `stopped` is only read and written under `lock`.
     private let lock = NSLock()
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
+    private let process = Process()
 
     init(_ event: String) {
+        let input = Pipe()
+        process.executableURL = URL(fileURLWithPath: (try? Hyphactl.binary()) ?? "/nonexistent")
+        process.arguments = ["emit", event, "--lines", "-b", (try? TestEnvironment.bootstrap()) ?? "", "--no-color"]
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { Issue.record("emit --lines did not start: \(error)") }
+        // A write to an emit that ended fails with EPIPE rather than stopping the tests.
+        signal(SIGPIPE, SIG_IGN)
         Thread.detachNewThread { [self] in
             var index = 0
             while !lock.withLock({ stopped }) {
                 index += 1
-                _ = try? Hyphactl.run(["emit", event, "watched \(index)"], timeout: 30)
+                do {
+                    try input.fileHandleForWriting.write(contentsOf: Data("watched \(index)\n".utf8))
+                } catch {
+                    Issue.record("emit --lines stopped reading: \(error)")
+                    break
+                }
                 Thread.sleep(forTimeInterval: 0.2)
             }
+            try? input.fileHandleForWriting.close()
             done.signal()
         }
     }
@@ -185,6 +204,7 @@ private final class EventEmitter: @unchecked Sendable {
     func stop() {
         lock.withLock { stopped = true }
         done.wait()
+        process.waitForExit()
     }
 }
 
