@@ -122,8 +122,9 @@ public final class KafkaEventBus: Sendable {
 
     // MARK: - Lifecycle
 
-    /// Connects: producer, consumer in group `hypha_server_<id>` (subscribed to the
-    /// health topic and every event with a handler), health checks. A bus that
+    /// Connects: producer, a consumer that commits in group `hypha_server_<id>`
+    /// without joining it (it assigns itself the partitions of the health topic
+    /// and of every event with a handler), health checks. A bus that
     /// was stopped may be started again, with the handlers it still has; starting
     /// one that is running throws `.wrongState`.
     public func start() async throws(KafkaFailure) {
