@@ -103,7 +103,8 @@ struct FaultInjectionTests {
         let local = Inbox()
         bus.onLocal("local", local.handler)
         cluster.takeDown()
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Three failed health checks, a second apart: far later on a loaded machine.
+        let deadline = ContinuousClock.now + .seconds(120)
         while !bus.isCircuitOpen && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
