@@ -158,6 +158,7 @@ let package = Package(
             name: "HyphaExporterTests", dependencies: ["HyphaExporter", "HyphaKafkaAdmin", "HyphaEventBus"]),
         .testTarget(name: "HyphaYAMLTests", dependencies: ["HyphaYAML"]),
         .testTarget(name: "HyphaManifestsTests", dependencies: ["HyphaManifests", "HyphaYAML", "TestSupport"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         // What the test targets share: buses on the mock cluster, waits, the programs
         // under test run as processes. A plain target, in no product.
         .target(

@@ -115,14 +115,9 @@ struct EchoServerTests {
     @Test("links the bus without libyaml: only the CLI's config file needs it")
     func linksWithoutLibyaml() throws {
         let binary = try TestEnvironment.require("HYPHA_TEST_ECHO_SERVER")
-        let ldd = Process()
-        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
-        ldd.arguments = [binary]
-        let output = Pipe()
-        ldd.standardOutput = output
-        try ldd.run()
-        let libraries = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
-        #expect(ldd.waitForExit() == 0)
+        let ldd = try Subprocess.run("/usr/bin/ldd", [binary])
+        let libraries = ldd.output
+        #expect(ldd.status == 0, "\(ldd.stderr)")
         #expect(libraries.contains("librdkafka"), "\(libraries)")
         #expect(!libraries.contains("libyaml"), "\(libraries)")
     }

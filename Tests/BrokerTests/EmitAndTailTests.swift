@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import Glibc
 import TestSupport
 import Testing
 
@@ -265,19 +266,14 @@ struct EmitAndTailTests {
         try Hyphactl.succeed(["emit", event, "--lines"], stdin: Data(first.utf8))
         let binary = try Hyphactl.binary()
         let broker = try TestEnvironment.bootstrap()
-        let busy = Process()
-        busy.executableURL = URL(fileURLWithPath: binary)
-        busy.arguments = ["emit", event, "--lines", "--repeat", "50000", "-b", broker]
-        busy.standardInput = Pipe()
-        busy.standardOutput = FileHandle.nullDevice
-        busy.standardError = FileHandle.nullDevice
-        try busy.run()
+        let busy = try ChildProcess(
+            binary, ["emit", event, "--lines", "--repeat", "50000", "-b", broker], stdin: .pipe)
         defer {
-            busy.terminate()
-            busy.waitUntilExit()
+            busy.signal(SIGTERM)
+            busy.waitForExit()
         }
-        (busy.standardInput as! Pipe).fileHandleForWriting.write(Data("{\"busy\":true}\n".utf8))
-        try (busy.standardInput as! Pipe).fileHandleForWriting.close()
+        try busy.input?.write(contentsOf: Data("{\"busy\":true}\n".utf8))
+        try busy.input?.close()
         Thread.sleep(forTimeInterval: 1)
         let tail = try Hyphactl.succeed(["tail", event, "--from-beginning", "-e", "-f", "raw"], timeout: 60)
         #expect(tail.lines.count >= 50)
@@ -306,10 +302,13 @@ extension FileHandle {
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             var bytes = Data()
+            var byte: UInt8 = 0
+            // One byte at a time, so that nothing after the newline is taken from the pipe.
             while true {
-                let chunk = self.readData(ofLength: 1)
-                if chunk.isEmpty || chunk == Data([0x0A]) { break }
-                bytes.append(chunk)
+                let count = Glibc.read(self.fileDescriptor, &byte, 1)
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 || byte == 0x0A { break }
+                bytes.append(byte)
             }
             box.set(String(decoding: bytes, as: UTF8.self))
             done.signal()

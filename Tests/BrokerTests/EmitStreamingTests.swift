@@ -112,37 +112,25 @@ struct EmitStreamingTests {
 private final class PipedCommand: @unchecked Sendable {
     // @unchecked Sendable: `process` and the pipes are set up before anything runs
     // concurrently; `condition` guards the output read so far.
-    private let process = Process()
-    private let input = Pipe()
+    private let process: ChildProcess
+    private let input: FileHandle
     private let condition = NSCondition()
     private var output = Data()
     private var errors = Data()
     private var ended = 0
 
     init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: try Hyphactl.binary())
-        process.arguments = arguments + ["--no-color"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardInput = input
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        drain(out.fileHandleForReading, isError: false)
-        drain(err.fileHandleForReading, isError: true)
-    }
-
-    deinit {
-        if process.exitStatus == nil {
-            process.terminate()
-            process.waitForExit()
-        }
+        process = try ChildProcess(
+            try Hyphactl.binary(), arguments + ["--no-color"], stdin: .pipe, stdout: .pipe, stderr: .pipe)
+        input = try #require(process.input)
+        drain(try #require(process.output), isError: false)
+        drain(try #require(process.errors), isError: true)
     }
 
     var isRunning: Bool { process.isRunning }
 
     /// Writes to its stdin, leaving it open.
-    func write(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+    func write(_ text: String) { try? input.write(contentsOf: Data(text.utf8)) }
 
     /// The next line of stdout, or nil after `timeout` seconds or at its end.
     func nextLine(timeout: Double) -> String? {
@@ -161,7 +149,7 @@ private final class PipedCommand: @unchecked Sendable {
     /// Closes its stdin and waits up to `timeout` seconds for its end; the
     /// stdout not yet read comes with the status.
     func finish(timeout: Double) -> ProcessResult? {
-        try? input.fileHandleForWriting.close()
+        try? input.close()
         let started = Date()
         let deadline = started.addingTimeInterval(timeout)
         while process.exitStatus == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }

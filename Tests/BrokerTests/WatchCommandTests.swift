@@ -57,7 +57,7 @@ struct WatchCommandTests {
     func serversJSON() throws {
         let event = TestEnvironment.uniqueEvent()
         let server = try departedServer(event)
-        let emitter = EventEmitter(event)
+        let emitter = try EventEmitter(event)
         defer { emitter.stop() }
 
         func mine(_ line: [String: Any]) throws -> [String: Any] {
@@ -95,7 +95,7 @@ struct WatchCommandTests {
     func groupsDescribe() throws {
         let event = TestEnvironment.uniqueEvent()
         let server = try departedServer(event)
-        let emitter = EventEmitter(event)
+        let emitter = try EventEmitter(event)
         defer { emitter.stop() }
 
         var grew = false
@@ -172,31 +172,26 @@ private final class EventEmitter: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
-    private let process = Process()
+    private let process: ChildProcess
 
-    init(_ event: String) {
-        let input = Pipe()
-        process.executableURL = URL(fileURLWithPath: (try? Hyphactl.binary()) ?? "/nonexistent")
-        process.arguments = ["emit", event, "--lines", "-b", (try? TestEnvironment.bootstrap()) ?? "", "--no-color"]
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { Issue.record("emit --lines did not start: \(error)") }
-        // A write to an emit that ended fails with EPIPE rather than stopping the tests.
-        signal(SIGPIPE, SIG_IGN)
+    init(_ event: String) throws {
+        process = try ChildProcess(
+            try Hyphactl.binary(), ["emit", event, "--lines", "-b", try TestEnvironment.bootstrap(), "--no-color"],
+            stdin: .pipe)
+        let input = try #require(process.input)
         Thread.detachNewThread { [self] in
             var index = 0
             while !lock.withLock({ stopped }) {
                 index += 1
                 do {
-                    try input.fileHandleForWriting.write(contentsOf: Data("watched \(index)\n".utf8))
+                    try input.write(contentsOf: Data("watched \(index)\n".utf8))
                 } catch {
                     Issue.record("emit --lines stopped reading: \(error)")
                     break
                 }
                 Thread.sleep(forTimeInterval: 0.2)
             }
-            try? input.fileHandleForWriting.close()
+            try? input.close()
             done.signal()
         }
     }

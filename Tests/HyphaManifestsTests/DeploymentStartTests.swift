@@ -61,15 +61,11 @@ struct DeploymentStartTests {
         #expect(command.count == 3 && command[0] == "sh" && command[1] == "-c", "\(command)")
         let script = try #require(command.last)
         let exec = try #require(script.range(of: "exec /etc/", options: .backwards), "no exec in \(script)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", String(script[..<exec.lowerBound]) + "env"]
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
-        #expect(process.waitForExit() == 0)
+        let run = try Subprocess.run(
+            "/bin/sh", ["-c", String(script[..<exec.lowerBound]) + "env"],
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
+        let output = run.output
+        #expect(run.status == 0, "\(run.stderr)")
         var result: [String: String] = [:]
         for line in output.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map(String.init)

@@ -139,15 +139,10 @@ enum Validators {
         let executable =
             tool.hasPrefix("/")
             ? tool : URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent(tool).path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
+        let process = try ChildProcess(
+            executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            stdout: .pipe, stderr: .output)
+        let data = try #require(process.output).readToEndRetryingInterrupts()
         return (process.waitForExit(), String(decoding: data, as: UTF8.self))
     }
 }

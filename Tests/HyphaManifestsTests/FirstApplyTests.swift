@@ -322,16 +322,13 @@ struct FirstApplyTests {
                 .map { DeploymentStartTests.texts($0["command"])[2] })
         let (never, later) = (try BoundSocket(), try BoundSocket())
         let python = ProcessInfo.processInfo.environment["HYPHA_TEST_PYTHON"] ?? "/usr/bin/python3"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, "127.0.0.1:\(never.port),127.0.0.1:\(later.port)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
+        let process = try ChildProcess(
+            python, ["-c", script, "127.0.0.1:\(never.port),127.0.0.1:\(later.port)"], stdout: .pipe)
+        let pipe = try #require(process.output)
         // Bound but not listening: refused. Wait for it to say so about both servers.
         var output = ""
         while !output.contains("waiting for Kafka at 127.0.0.1:\(later.port)") {
-            let data = pipe.fileHandleForReading.readSomeRetryingInterrupts()
+            let data = pipe.readSomeRetryingInterrupts()
             if data.isEmpty { break }
             output += String(decoding: data, as: UTF8.self)
         }
@@ -413,17 +410,10 @@ struct FirstApplyTests {
         ]
         // printf in front of the server's command: one line per argument it would get.
         func run(_ environment: [String: String]) throws -> (status: Int32, arguments: [String], error: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = Array(command[1...3]) + ["printf", "%s\\n"] + command[4...]
-            process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
-            let (output, error) = (Pipe(), Pipe())
-            process.standardOutput = output
-            process.standardError = error
-            try process.run()
-            let printed = String(decoding: output.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
-            let complaint = String(decoding: error.fileHandleForReading.readToEndRetryingInterrupts(), as: UTF8.self)
-            return (process.waitForExit(), printed.split(separator: "\n").map(String.init), complaint)
+            let run = try Subprocess.run(
+                "/bin/sh", Array(command[1...3]) + ["printf", "%s\\n"] + command[4...],
+                environment: environment.merging(["PATH": "/usr/bin:/bin"]) { $1 })
+            return (run.status, run.lines, run.stderr)
         }
         let started = try run(secrets)
         #expect(started.status == 0, "\(started.error)")

@@ -8,7 +8,7 @@ import Testing
 package final class RunningCommand: @unchecked Sendable {
     // @unchecked Sendable: `process` is set up before anything runs concurrently;
     // the streams lock their own state.
-    private let process = Process()
+    private let process: ChildProcess
     private let output = Stream()
     private let errors = Stream()
     package let started = Date()
@@ -20,20 +20,13 @@ package final class RunningCommand: @unchecked Sendable {
 
     /// Starts `executable ARGS`.
     package init(executable: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        output.drain(out.fileHandleForReading)
-        errors.drain(err.fileHandleForReading)
+        process = try ChildProcess(executable, arguments, stdout: .pipe, stderr: .pipe)
+        if let out = process.output { output.drain(out) }
+        if let err = process.errors { errors.drain(err) }
     }
 
     /// The process id.
-    package var pid: Int32 { process.processIdentifier }
+    package var pid: Int32 { process.pid }
 
     /// The next line of stdout, or nil after `timeout` seconds or at its end.
     package func nextLine(timeout: Double) -> String? { output.nextLine(timeout: timeout) }
@@ -60,7 +53,7 @@ package final class RunningCommand: @unchecked Sendable {
     }
 
     /// Sends a signal.
-    package func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    package func signal(_ number: Int32) { process.signal(number) }
 
     /// What it has written to stderr so far.
     package func stderrSoFar() -> String { errors.snapshot() }
@@ -82,20 +75,13 @@ package final class RunningCommand: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.exitStatus == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         guard let status = process.exitStatus else {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitForExit()
             Issue.record("still running after \(timeout) s; the end of its stderr: \(errors.rest().suffix(3000))")
             return nil
         }
         let seconds = Date().timeIntervalSince(started)
         return (status, output.rest(), errors.rest(), seconds)
-    }
-
-    deinit {
-        if process.exitStatus == nil {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitForExit()
-        }
     }
 
     /// Bytes read from a pipe by a thread of their own until its end.

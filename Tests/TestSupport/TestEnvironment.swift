@@ -69,32 +69,24 @@ package enum Subprocess {
         _ executable: String, _ arguments: [String], stdin: Data? = nil,
         environment: [String: String]? = nil, timeout: Double = 60
     ) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
         let started = Date()
-        try process.run()
+        let process = try ChildProcess(
+            executable, arguments, environment: environment, stdin: .pipe, stdout: .pipe, stderr: .pipe)
         let collected = Collected()
         let group = DispatchGroup()
-        for (pipe, isError) in [(output, false), (errors, true)] {
+        for (handle, isError) in [(process.output, false), (process.errors, true)] {
+            guard let handle else { continue }
             group.enter()
             DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readToEndRetryingInterrupts()
+                let data = handle.readToEndRetryingInterrupts()
                 collected.store(data, isError: isError)
                 group.leave()
             }
         }
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
+        if let stdin { try? process.input?.write(contentsOf: stdin) }
+        try process.input?.close()
         if group.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
+            process.signal(SIGKILL)
             Issue.record("\(executable) \(arguments.joined(separator: " ")) did not end within \(timeout) s")
             group.wait()
         }

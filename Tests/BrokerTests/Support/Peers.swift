@@ -24,21 +24,19 @@ enum PythonPeer {
 
 /// A peer left running in the background, e.g. a consuming Hypha-like server.
 final class BackgroundPeer {
-    private let process = Process()
-    private let output = Pipe()
+    private let process: ChildProcess
+    private let output: FileHandle
 
     /// Starts the peer and waits until it prints `{"ready": true}`.
     init(_ arguments: [String], readyWithin timeout: Double = 30) throws {
         let python = try TestEnvironment.require("HYPHA_TEST_PYTHON")
         let script = try TestEnvironment.require("HYPHA_TEST_PEER")
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script] + arguments + ["--bootstrap", try TestEnvironment.bootstrap()]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            python, [script] + arguments + ["--bootstrap", try TestEnvironment.bootstrap()], stdout: .pipe)
+        output = try #require(process.output)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            guard let line = output.fileHandleForReading.availableLine(timeout: deadline.timeIntervalSinceNow) else {
+            guard let line = output.availableLine(timeout: deadline.timeIntervalSinceNow) else {
                 break
             }
             if line.contains("\"ready\"") { return }
@@ -51,7 +49,7 @@ final class BackgroundPeer {
 
     /// Waits for the peer to end by itself and returns the JSON lines it printed after "ready".
     func finish() throws -> [[String: Any]] {
-        let data = output.fileHandleForReading.readToEndRetryingInterrupts()
+        let data = output.readToEndRetryingInterrupts()
         process.waitForExit()
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -61,10 +59,8 @@ final class BackgroundPeer {
     /// Ends the peer at once, as a crash would (the test runner may hand its
     /// children SIGTERM ignored, so SIGKILL).
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitForExit()
-        }
+        process.signal(SIGKILL)
+        process.waitForExit()
     }
 
     deinit { stop() }
@@ -73,7 +69,7 @@ final class BackgroundPeer {
 /// A Tansu broker of the test's own, for tests that must see the whole cluster
 /// without other tests' traffic.
 final class PrivateBroker {
-    private let process = Process()
+    private let process: ChildProcess
     /// `127.0.0.1:PORT`.
     let bootstrap: String
 
@@ -81,19 +77,15 @@ final class PrivateBroker {
         let tansu = try TestEnvironment.require("HYPHA_TEST_TANSU")
         let port = try Self.freePort()
         bootstrap = "127.0.0.1:\(port)"
-        process.executableURL = URL(fileURLWithPath: tansu)
-        process.arguments = [
-            "broker", "--listener-url", "tcp://\(bootstrap)", "--advertised-listener-url", "tcp://\(bootstrap)",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            tansu,
+            ["broker", "--listener-url", "tcp://\(bootstrap)", "--advertised-listener-url", "tcp://\(bootstrap)"])
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.accepts(port) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         throw BrokerDidNotStart()
     }
 
@@ -101,14 +93,11 @@ final class PrivateBroker {
 
     /// Ends the broker at once, as a crash or an OOM kill would.
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitForExit()
     }
 
-    deinit {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitForExit()
-    }
+    deinit { kill() }
 
     /// A loopback port nobody listens on now.
     static func freePort() throws -> UInt16 {

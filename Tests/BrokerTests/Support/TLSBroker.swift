@@ -112,8 +112,8 @@ final class TLSBroker {
     /// `127.0.0.1:PORT` of stunnel's TLS listener.
     let bootstrap: String
     let certificates: TestCertificates
-    private let tansu = Process()
-    private let stunnel = Process()
+    private var tansu: ChildProcess?
+    private var stunnel: ChildProcess?
     private let directory: String
 
     /// `server` is the certificate stunnel shows; with `requireClientCertificate`
@@ -127,14 +127,13 @@ final class TLSBroker {
         let tlsPort = try PrivateBroker.freePort()
         bootstrap = "127.0.0.1:\(tlsPort)"
 
-        tansu.executableURL = URL(fileURLWithPath: try TestEnvironment.require("HYPHA_TEST_TANSU"))
-        tansu.arguments = [
-            "broker", "--listener-url", "tcp://127.0.0.1:\(plainPort)", "--advertised-listener-url",
-            "tcp://\(bootstrap)",
-        ]
-        tansu.standardOutput = FileHandle.nullDevice
-        tansu.standardError = FileHandle.nullDevice
-        try tansu.run()
+        let tansu = try ChildProcess(
+            try TestEnvironment.require("HYPHA_TEST_TANSU"),
+            [
+                "broker", "--listener-url", "tcp://127.0.0.1:\(plainPort)", "--advertised-listener-url",
+                "tcp://\(bootstrap)",
+            ])
+        self.tansu = tansu
 
         var config = """
             foreground = yes
@@ -149,11 +148,8 @@ final class TLSBroker {
             """
         if requireClientCertificate { config += "verify = 2\nCAfile = \(certificates.ca)\n" }
         try config.write(toFile: directory + "/stunnel.conf", atomically: true, encoding: .utf8)
-        stunnel.executableURL = URL(fileURLWithPath: stunnelPath)
-        stunnel.arguments = [directory + "/stunnel.conf"]
-        stunnel.standardOutput = FileHandle.nullDevice
-        stunnel.standardError = FileHandle.nullDevice
-        try stunnel.run()
+        let stunnel = try ChildProcess(stunnelPath, [directory + "/stunnel.conf"])
+        self.stunnel = stunnel
 
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
@@ -179,8 +175,8 @@ final class TLSBroker {
     }
 
     private func stop() {
-        for process in [stunnel, tansu] where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+        for process in [stunnel, tansu].compactMap(\.self) {
+            process.signal(SIGKILL)
             process.waitForExit()
         }
     }
