@@ -175,7 +175,8 @@ let package = Package(
         .testTarget(
             name: "MockClusterTests",
             dependencies: [
-                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "RDKafka", "RDKafkaMock", "TestSupport",
+                "HyphaEventBus", "HyphaKafkaAdmin", "HyphaWire", "RDKafka", "RDKafkaAdmin", "RDKafkaMock",
+                "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),

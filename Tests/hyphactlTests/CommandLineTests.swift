@@ -251,6 +251,17 @@ struct CommandLineTests {
         #expect(table.rendered(width: nil) == "A          LONGER\nwide-cell  x\n")
     }
 
+    @Test("widths count what the terminal shows: escape codes take no room, a character one column")
+    func tableWidths() {
+        #expect(Table.visibleCount("plain") == 5)
+        #expect(Table.visibleCount("\u{1B}[31mred\u{1B}[0m") == 3)
+        #expect(Table.visibleCount("e\u{301}t✓") == 3)
+        var table = Table("STATE", "N")
+        table.add(["\u{1B}[32mok\u{1B}[0m", "1"])
+        table.add(["café✓", "2"])
+        #expect(table.rendered(width: nil) == "STATE  N\n\u{1B}[32mok\u{1B}[0m     1\ncafé✓  2\n")
+    }
+
     @Test("on a narrow terminal free text is cut first, then columns dropped in order; identifiers never cut")
     func narrowTable() {
         var table = Table("EVENT", "TOPIC", "NOTE", "MESSAGES")

@@ -108,12 +108,15 @@ public final class KafkaAdmin: Sendable {
             let partitions = topics.flatMap { topic in
                 topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
             }
-            let watermarks = try client.offsets(partitions, at: [.earliest, .latest])
+            let watermarks = try client.offsetsInOrder(partitions, at: [.earliest, .latest])
             let (low, high) = (watermarks[0], watermarks[1])
+            // `partitions` lists every topic's partitions in turn: the answers too.
+            var next = 0
             return topics.map { topic in
-                let messages = topic.partitions.reduce(Int64(0)) { sum, partition in
-                    let key = TopicPartition(topic: topic.name, partition: partition.id)
-                    return sum + max(0, (high[key] ?? 0) - (low[key] ?? 0))
+                var messages: Int64 = 0
+                for _ in topic.partitions {
+                    messages += max(0, (high[next] ?? 0) - (low[next] ?? 0))
+                    next += 1
                 }
                 return TopicSummary(
                     event: HyphaTopic.eventName(fromTopic: topic.name), topic: topic.name,

@@ -89,38 +89,55 @@ extension RDKafkaClient {
 
     /// Offsets for many partitions, one answer per query (e.g. both watermarks),
     /// all asked at once.
+    package func offsets(_ partitions: [TopicPartition], at queries: [OffsetQuery]) throws(KafkaFailure)
+        -> [[TopicPartition: Int64]]
+    {
+        try offsetsInOrder(partitions, at: queries).map { answer in
+            var result: [TopicPartition: Int64] = [:]
+            result.reserveCapacity(partitions.count)
+            for (partition, offset) in zip(partitions, answer) {
+                if let offset { result[partition] = offset }
+            }
+            return result
+        }
+    }
+
+    /// Offsets for many partitions, one answer per query, each in the order of
+    /// `partitions` (nil where the broker could not answer): for thousands of
+    /// partitions, no hashing of their names.
     ///
     /// librdkafka matches each partition of an answer to its request by a linear
     /// search (rd_kafka_topic_partition_list_find): quadratic, 140 ms of CPU for
     /// two queries of 4,000 partitions. Chunks of a few hundred partitions, every
     /// chunk of every query asked at once on a thread of its own, cost next to
     /// nothing and about one round trip's time.
-    package func offsets(_ partitions: [TopicPartition], at queries: [OffsetQuery]) throws(KafkaFailure)
-        -> [[TopicPartition: Int64]]
+    package func offsetsInOrder(_ partitions: [TopicPartition], at queries: [OffsetQuery]) throws(KafkaFailure)
+        -> [[Int64?]]
     {
         let chunkSize = 256
         let chunks = stride(from: 0, to: partitions.count, by: chunkSize).map {
-            Array(partitions[$0..<min($0 + chunkSize, partitions.count)])
+            partitions[$0..<min($0 + chunkSize, partitions.count)]
         }
         let jobs = queries.indices.flatMap { query in chunks.map { (query, $0) } }
         if jobs.count <= 1 {
-            return try queries.map { query throws(KafkaFailure) in try offsetsOnce(partitions, at: query) }
+            return try queries.map { query throws(KafkaFailure) in try offsetsOnce(partitions[...], at: query) }
         }
         let answers = try Blocking.map(jobs) { job throws(KafkaFailure) in
             try self.offsetsOnce(job.1, at: queries[job.0])
         }
-        var merged = [[TopicPartition: Int64]](repeating: [:], count: queries.count)
+        var merged = [[Int64?]](repeating: [], count: queries.count)
         for (job, answer) in zip(jobs, answers) {
-            merged[job.0].merge(answer) { first, _ in first }
+            merged[job.0].append(contentsOf: answer)
         }
         return merged
     }
 
     /// One offsets request, as librdkafka sends it: one ListOffsets per leader.
-    private func offsetsOnce(_ partitions: [TopicPartition], at query: OffsetQuery) throws(KafkaFailure)
-        -> [TopicPartition: Int64]
+    /// The answer is in the order of `partitions`.
+    private func offsetsOnce(_ partitions: ArraySlice<TopicPartition>, at query: OffsetQuery) throws(KafkaFailure)
+        -> [Int64?]
     {
-        guard !partitions.isEmpty else { return [:] }
+        guard !partitions.isEmpty else { return [] }
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for entry in partitions {
@@ -131,13 +148,22 @@ extension RDKafkaClient {
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw failure(KafkaErrorCode(code), while: "query partition offsets")
         }
-        var result: [TopicPartition: Int64] = [:]
-        result.reserveCapacity(partitions.count)
-        for index in 0..<Int(list.pointee.cnt) {
-            let element = list.pointee.elems[index]
-            guard element.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-            result[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] = element.offset
+        // librdkafka answers in the list it was given, element for element;
+        // should it ever reorder it, each element is looked up by name.
+        let elements = UnsafeBufferPointer(start: list.pointee.elems, count: Int(list.pointee.cnt))
+        let inPlace =
+            elements.count == partitions.count
+            && zip(elements, partitions).allSatisfy { element, entry in
+                element.partition == entry.partition && entry.topic.withCString { strcmp($0, element.topic) == 0 }
+            }
+        if inPlace {
+            return elements.map { $0.err == RD_KAFKA_RESP_ERR_NO_ERROR ? $0.offset : nil }
         }
-        return result
+        var byPartition: [TopicPartition: Int64] = [:]
+        for element in elements where element.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            byPartition[TopicPartition(topic: String(cString: element.topic), partition: element.partition)] =
+                element.offset
+        }
+        return partitions.map { byPartition[$0] }
     }
 }

@@ -31,9 +31,11 @@ struct Table {
     /// into `width` characters a line when given.
     func rendered(width: Int?) -> String {
         let all = [header] + rows
+        // Each cell's visible width, counted once (a table of thousands of rows is common).
+        let counts = all.map { $0.map(Self.visibleCount) }
         var shown = Array(header.indices)
         var widths = header.indices.map { column in
-            all.map { $0.indices.contains(column) ? Self.visibleCount($0[column]) : 0 }.max() ?? 0
+            counts.map { $0.indices.contains(column) ? $0[column] : 0 }.max() ?? 0
         }
         if let width {
             func total() -> Int { shown.map { widths[$0] }.reduce(0, +) + 2 * (shown.count - 1) }
@@ -48,26 +50,34 @@ struct Table {
                 shown.removeAll { header[$0] == name }
             }
         }
-        return all.map { row in
-            shown.enumerated().map { position, column in
-                let cell = row.indices.contains(column) ? row[column] : ""
-                let fitted = Self.fit(cell, widths[column])
-                let pad = position == shown.count - 1 ? 0 : widths[column] - Self.visibleCount(fitted)
-                return fitted + String(repeating: " ", count: max(0, pad))
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        var text = ""
+        for (row, rowCounts) in zip(all, counts) {
+            for (position, column) in shown.enumerated() {
+                if position > 0 { text += "  " }
+                let (cell, count) = row.indices.contains(column) ? (row[column], rowCounts[column]) : ("", 0)
+                let fitted = count > widths[column] ? Self.cut(cell, widths[column]) : cell
+                text += fitted
+                if position < shown.count - 1 {
+                    let visible = count > widths[column] ? widths[column] : count
+                    text += String(repeating: " ", count: max(0, widths[column] - visible))
+                }
+            }
+            text += "\n"
+        }
+        return text
     }
 
-    /// `cell` cut to `width` visible characters with `…`, its escape codes dropped when it is cut.
-    private static func fit(_ cell: String, _ width: Int) -> String {
-        guard visibleCount(cell) > width else { return cell }
-        let plain = withoutEscapes(cell)
-        return String(plain.prefix(max(1, width - 1))) + "…"
+    /// `cell`, wider than `width`, cut to `width` visible characters with `…`
+    /// (its escape codes dropped).
+    private static func cut(_ cell: String, _ width: Int) -> String {
+        String(withoutEscapes(cell).prefix(max(1, width - 1))) + "…"
     }
 
     /// The characters a terminal shows: SGR escape codes (`ESC [ … m`) take no room.
     static func visibleCount(_ text: String) -> Int {
-        text.contains("\u{1B}") ? withoutEscapes(text).count : text.count
+        // Plain ASCII, most cells: one byte a character.
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x1B }) { return text.utf8.count }
+        return text.utf8.contains(0x1B) ? withoutEscapes(text).count : text.count
     }
 
     private static func withoutEscapes(_ text: String) -> String {
