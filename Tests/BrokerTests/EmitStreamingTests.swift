@@ -9,7 +9,7 @@ struct EmitStreamingTests {
     func neverEndingPipe() throws {
         let event = TestEnvironment.uniqueEvent()
         let bootstrap = try TestEnvironment.bootstrap()
-        let emit = try PipedCommand(["emit", "--jsonl", "-b", bootstrap])
+        let emit = try RunningCommand(["emit", "--jsonl", "-b", bootstrap], input: true)
         func record(_ text: String) -> String { #"{"event":"\#(event)","type":"s","data":"\#(text)"}"# + "\n" }
 
         emit.write(record("first"))
@@ -36,7 +36,7 @@ struct EmitStreamingTests {
 
         let result = try #require(emit.finish(timeout: 30))
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
-        #expect(result.output == "delivered 3 of 3 events\n")
+        #expect(result.stdout == "delivered 3 of 3 events\n")
         tail.signal(SIGINT)
         _ = tail.finish(timeout: 20)
     }
@@ -44,7 +44,8 @@ struct EmitStreamingTests {
     @Test("-o json: each delivery is printed as the broker acknowledges it, while the pipe is open")
     func deliveriesAsTheyCome() throws {
         let event = TestEnvironment.uniqueEvent()
-        let emit = try PipedCommand(["emit", event, "--lines", "-o", "json", "-b", try TestEnvironment.bootstrap()])
+        let emit = try RunningCommand(
+            ["emit", event, "--lines", "-o", "json", "-b", try TestEnvironment.bootstrap()], input: true)
         for index in 0..<3 {
             emit.write(#"{"i":\#(index)}"# + "\n")
             let line = try #require(emit.nextLine(timeout: 20), "no delivery reported for line \(index + 1)")
@@ -55,7 +56,7 @@ struct EmitStreamingTests {
         }
         let result = try #require(emit.finish(timeout: 30))
         #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
-        #expect(result.output.isEmpty, "no summary line with -o json: \(result.output)")
+        #expect(result.stdout.isEmpty, "no summary line with -o json: \(result.stdout)")
     }
 
     @Test("a bad line stops emit with exit 65 and its number; the lines before it were sent and are counted")
@@ -104,83 +105,5 @@ struct EmitStreamingTests {
         let pipe = try Hyphactl.run(["emit", event, "--lines", "--check-first"], stdin: Data("x\n".utf8))
         #expect(pipe.status == 64, "exit \(pipe.status): \(pipe.stderr)")
         #expect(pipe.stderr.contains("--check-first reads the input twice"), "\(pipe.stderr)")
-    }
-}
-
-/// A hyphactl whose standard input is a pipe the test writes to and closes when
-/// it likes; stdout read line by line as it comes, stderr kept for the end.
-private final class PipedCommand: @unchecked Sendable {
-    // @unchecked Sendable: `process` and the pipes are set up before anything runs
-    // concurrently; `condition` guards the output read so far.
-    private let process: ChildProcess
-    private let input: FileHandle
-    private let condition = NSCondition()
-    private var output = Data()
-    private var errors = Data()
-    private var ended = 0
-
-    init(_ arguments: [String]) throws {
-        process = try ChildProcess(
-            try Hyphactl.binary(), arguments + ["--no-color"], stdin: .pipe, stdout: .pipe, stderr: .pipe)
-        input = try #require(process.input)
-        drain(try #require(process.output), isError: false)
-        drain(try #require(process.errors), isError: true)
-    }
-
-    var isRunning: Bool { process.isRunning }
-
-    /// Writes to its stdin, leaving it open.
-    func write(_ text: String) { try? input.write(contentsOf: Data(text.utf8)) }
-
-    /// The next line of stdout, or nil after `timeout` seconds or at its end.
-    func nextLine(timeout: Double) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        return condition.withLock {
-            while true {
-                if let newline = output.firstIndex(of: 0x0A) {
-                    defer { output.removeSubrange(output.startIndex...newline) }
-                    return String(decoding: output[output.startIndex..<newline], as: UTF8.self)
-                }
-                if ended == 2 || !condition.wait(until: deadline) { return nil }
-            }
-        }
-    }
-
-    /// Closes its stdin and waits up to `timeout` seconds for its end; the
-    /// stdout not yet read comes with the status.
-    func finish(timeout: Double) -> ProcessResult? {
-        try? input.close()
-        let started = Date()
-        let deadline = started.addingTimeInterval(timeout)
-        while process.exitStatus == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        guard let status = process.exitStatus else {
-            Issue.record("still running \(timeout) s after its input was closed")
-            return nil
-        }
-        return condition.withLock {
-            while ended < 2 { condition.wait() }
-            return ProcessResult(
-                status: status, stdout: output, stderr: String(decoding: errors, as: UTF8.self),
-                seconds: Date().timeIntervalSince(started))
-        }
-    }
-
-    private func drain(_ handle: FileHandle, isError: Bool) {
-        Thread.detachNewThread { [self] in
-            while true {
-                let chunk = handle.readSomeRetryingInterrupts()
-                condition.withLock {
-                    if chunk.isEmpty {
-                        ended += 1
-                    } else if isError {
-                        errors.append(chunk)
-                    } else {
-                        output.append(chunk)
-                    }
-                    condition.broadcast()
-                }
-                if chunk.isEmpty { return }
-            }
-        }
     }
 }

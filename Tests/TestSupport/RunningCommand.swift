@@ -4,7 +4,8 @@ import Testing
 
 /// A hyphactl (or another program) left running in the background: its stdout
 /// drained as it comes (so a full pipe never holds it up) and read line by line,
-/// its stderr and exit status collected when it ends.
+/// its stderr and exit status collected when it ends; with `input`, its stdin a
+/// pipe the test writes to and closes when it likes.
 package final class RunningCommand: @unchecked Sendable {
     // @unchecked Sendable: `process` is set up before anything runs concurrently;
     // the streams lock their own state.
@@ -14,16 +15,23 @@ package final class RunningCommand: @unchecked Sendable {
     package let started = Date()
 
     /// Starts `hyphactl ARGS --no-color` (the arguments name their broker).
-    package convenience init(_ arguments: [String]) throws {
-        try self.init(executable: try Hyphactl.binary(), arguments + ["--no-color"])
+    package convenience init(_ arguments: [String], input: Bool = false) throws {
+        try self.init(executable: try Hyphactl.binary(), arguments + ["--no-color"], input: input)
     }
 
-    /// Starts `executable ARGS`.
-    package init(executable: String, _ arguments: [String]) throws {
-        process = try ChildProcess(executable, arguments, stdout: .pipe, stderr: .pipe)
+    /// Starts `executable ARGS`; its stdin is /dev/null, or with `input` a pipe.
+    package init(executable: String, _ arguments: [String], input: Bool = false) throws {
+        process = try ChildProcess(
+            executable, arguments, stdin: input ? .pipe : .null, stdout: .pipe, stderr: .pipe)
         if let out = process.output { output.drain(out) }
         if let err = process.errors { errors.drain(err) }
     }
+
+    /// Writes to its stdin (started with `input`), leaving it open.
+    package func write(_ text: String) { try? process.input?.write(contentsOf: Data(text.utf8)) }
+
+    /// Whether it has not exited yet.
+    package var isRunning: Bool { process.isRunning }
 
     /// The process id.
     package var pid: Int32 { process.pid }
@@ -68,10 +76,12 @@ package final class RunningCommand: @unchecked Sendable {
         return true
     }
 
-    /// Waits up to `timeout` seconds for the end; nil if it is still running
-    /// (then it is killed and the end of its stderr recorded). The stdout not
-    /// yet read by `nextLine` comes with the status.
+    /// Closes its stdin (started with `input`) and waits up to `timeout`
+    /// seconds for the end; nil if it is still running (then it is killed and
+    /// the end of its stderr recorded). The stdout not yet read by `nextLine`
+    /// comes with the status.
     package func finish(timeout: Double) -> (status: Int32, stdout: String, stderr: String, seconds: Double)? {
+        try? process.input?.close()
         let deadline = Date().addingTimeInterval(timeout)
         while process.exitStatus == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         guard let status = process.exitStatus else {
