@@ -77,6 +77,23 @@ struct TopicsTests {
         #expect(failed.status == 69)
     }
 
+    @Test("a command asks for every topic's metadata once, and no connection asks for the brokers alone")
+    func metadataOnce() throws {
+        try Hyphactl.succeed(["emit", TestEnvironment.uniqueEvent(), "{}"])
+        for command in [["topics", "list"], ["servers"], ["doctor"]] {
+            let result = try Hyphactl.run(command + ["-v", "-X", "debug=metadata"])
+            #expect(result.status == 0 || command == ["doctor"], "\(command): \(result.stderr)")
+            let lines = result.stderr.split(separator: "\n")
+            // Each connection asks about the probe: an invalid name, answered in a few bytes.
+            #expect(!lines.contains { $0.contains("Request metadata for brokers only") }, "\(command)")
+            #expect(lines.contains { $0.contains("hyphactl:brokers") && $0.contains("Invalid topic") }, "\(command)")
+            // Asked of the broker the bootstrap names, never first of the bootstrap connection too.
+            #expect(lines.count { $0.contains("Request metadata for all topics") } == 1, "\(command)")
+        }
+        // No broker can hold it, so no broker made it.
+        #expect(!(try Hyphactl.succeed(["topics", "list", "--all"]).output.contains("hyphactl:brokers")))
+    }
+
     @Test("topics delete names a missing topic and deletes nothing, not even the topics that exist")
     func deleteMissing() throws {
         let event = TestEnvironment.uniqueEvent()

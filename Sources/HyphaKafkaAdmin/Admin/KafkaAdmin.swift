@@ -59,7 +59,9 @@ public final class KafkaAdmin: Sendable {
 
     /// A client for `settings`; it connects on the first question.
     public init(settings: KafkaClientSettings) throws(KafkaFailure) {
-        client = try RDKafkaClient.make(.producer, settings: settings)
+        // It makes topics only by asking (CreateTopics), never by naming one.
+        client = try RDKafkaClient.make(
+            .producer, settings: settings, overrides: [("allow.auto.create.topics", "false")], brokersProbe: true)
         reader = nil
     }
 
@@ -74,7 +76,9 @@ public final class KafkaAdmin: Sendable {
     package static func reading(settings: KafkaClientSettings) throws(KafkaFailure) -> KafkaAdmin {
         // A broker answers one connection's requests in order: a fetch held for
         // data would hold up the admin requests queued behind it.
-        KafkaAdmin(reader: try RDKafkaPartitionReader(settings: settings, batchSize: 256, fetchWaitMilliseconds: 10))
+        KafkaAdmin(
+            reader: try RDKafkaPartitionReader(
+                settings: settings, batchSize: 256, fetchWaitMilliseconds: 10, brokersProbe: true))
     }
 
     /// Every topic name the cluster has.

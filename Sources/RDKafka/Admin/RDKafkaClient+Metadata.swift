@@ -50,8 +50,11 @@ package enum OffsetQuery {
 extension RDKafkaClient {
     /// Metadata for every topic, or for the cluster's brokers only.
     package func metadata(allTopics: Bool = true) throws(KafkaFailure) -> ClusterMetadata {
+        let deadline = ContinuousClock.now + settings.timeout
+        if allTopics { try learnBrokers(until: deadline) }
         var pointer: UnsafePointer<rd_kafka_metadata>?
-        let code = withHandle { rd_kafka_metadata($0, allTopics ? 1 : 0, nil, &pointer, settings.timeoutMilliseconds) }
+        let remaining = max(1, (deadline - ContinuousClock.now).wholeMilliseconds)
+        let code = withHandle { rd_kafka_metadata($0, allTopics ? 1 : 0, nil, &pointer, remaining) }
         serveLogs()
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer else {
             throw failure(KafkaErrorCode(code), while: "read the cluster's metadata")

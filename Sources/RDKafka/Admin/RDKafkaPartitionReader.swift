@@ -31,9 +31,12 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     /// A reader; `fetchWaitMilliseconds` is how long the broker may hold a fetch
     /// for data (see below), shorter for a reader whose connection also carries
     /// other requests, which the broker answers only after the fetch.
-    package init(settings: KafkaClientSettings, batchSize: Int = 4096, fetchWaitMilliseconds: Int = 100)
-        throws(KafkaFailure)
-    {
+    /// `brokersProbe` is `RDKafkaClient.make`'s, for a reader that serves as an
+    /// admin too.
+    package init(
+        settings: KafkaClientSettings, batchSize: Int = 4096, fetchWaitMilliseconds: Int = 100,
+        brokersProbe: Bool = false
+    ) throws(KafkaFailure) {
         var overrides = [
             ("enable.partition.eof", "true"),
             ("enable.auto.commit", "false"),
@@ -62,7 +65,8 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
         // (fetch.queue.backoff.ms, from 2.1.0): a reader that drains in batches
         // wants the next fetch as soon as there is room.
         if rd_kafka_version() >= 0x0201_0000 { overrides.append(("fetch.queue.backoff.ms", "10")) }
-        client = try RDKafkaClient.make(.consumer, settings: settings, overrides: overrides)
+        client = try RDKafkaClient.make(
+            .consumer, settings: settings, overrides: overrides, brokersProbe: brokersProbe)
         queue = client.withHandle { rd_kafka_queue_new($0) }!
         batch = Array(repeating: nil, count: batchSize)
     }

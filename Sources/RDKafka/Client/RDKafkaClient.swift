@@ -30,6 +30,26 @@ package final class RDKafkaClient: @unchecked Sendable {
     /// The main queue is forwarded to the consumer queue, whose owner serves it.
     private let mainQueueForwarded: Bool
     private let observed = Mutex(ObservedEvents())
+    /// The handle's reference to ``brokersProbeTopic`` until `learnBrokers` has
+    /// done its work; nil from then on, and on a handle made without it.
+    private let brokersProbe: Mutex<TopicReference?>
+
+    /// An `rd_kafka_topic_t` reference, handed between threads only under a lock.
+    private struct TopicReference: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    /// A topic that no broker can hold or create (`:` is not allowed in a topic
+    /// name), known to a new handle that asks for it (see `make`) until it has
+    /// learned the brokers.
+    ///
+    /// librdkafka asks each new connection for the metadata of the topics its
+    /// handle knows, and for "brokers only" when it knows none. Some brokers
+    /// (Tansu) answer "brokers only" with every topic they have: 460 KB at 3,000
+    /// topics, built twice per command (the bootstrap connection, then the
+    /// broker it names) before the command's own question. Asked about this
+    /// topic, any broker answers in a few bytes: the brokers and "invalid topic".
+    package static let brokersProbeTopic = "hyphactl:brokers"
 
     /// What the main queue told us that later decisions depend on.
     package struct ObservedEvents {
@@ -50,7 +70,7 @@ package final class RDKafkaClient: @unchecked Sendable {
 
     private init(
         handle: OpaquePointer, mainQueue: OpaquePointer, logQueue: OpaquePointer, settings: KafkaClientSettings,
-        logger: Logger, mainQueueForwarded: Bool
+        logger: Logger, mainQueueForwarded: Bool, brokersProbe: TopicReference?
     ) {
         self.handle = handle
         self.mainQueue = mainQueue
@@ -58,6 +78,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         self.settings = settings
         self.logger = logger
         self.mainQueueForwarded = mainQueueForwarded
+        self.brokersProbe = Mutex(brokersProbe)
     }
 
     deinit {
@@ -69,6 +90,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         rd_kafka_set_log_queue(handle, nil)
         rd_kafka_queue_destroy(logQueue)
         rd_kafka_queue_destroy(mainQueue)
+        brokersProbe.withLock { if let probe = $0 { rd_kafka_topic_destroy(probe.pointer) } }
         if observedEvents.fatalError != nil {
             // A consumer in a fatal state never finishes closing: destroying it
             // with the close would wait for ever.
@@ -102,10 +124,12 @@ package final class RDKafkaClient: @unchecked Sendable {
     }
 
     /// A new handle; `overrides` are our defaults for this role, applied before
-    /// the user's `-X` properties so that those win.
+    /// the user's `-X` properties so that those win. With `brokersProbe`, its
+    /// connections ask about ``brokersProbeTopic`` until `learnBrokers` has run
+    /// (for a handle whose first question is the metadata of every topic).
     package static func make(
         _ role: Role, settings: KafkaClientSettings, overrides: [(String, String)] = [], events: Int32 = 0,
-        forwardMainQueueToConsumer: Bool = false
+        forwardMainQueueToConsumer: Bool = false, brokersProbe: Bool = false
     ) throws(KafkaFailure) -> RDKafkaClient {
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaFailure(.client, "librdkafka could not allocate a configuration")
@@ -127,6 +151,9 @@ package final class RDKafkaClient: @unchecked Sendable {
         }
         rd_kafka_conf_set_events(conf, RDKafkaClient.eventMask(role) | events)
         TLSVerification.install(on: conf)
+        // A handle that may ask for topics to be created never names the probe:
+        // a broker, or librdkafka's mock cluster, could take it as such a request.
+        let knowsProbe = brokersProbe && RDKafkaClient.get("allow.auto.create.topics", from: conf) == "false"
 
         var errorText = [CChar](repeating: 0, count: 512)
         let kind = role == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
@@ -144,15 +171,25 @@ package final class RDKafkaClient: @unchecked Sendable {
         let logQueue = rd_kafka_queue_new(handle)!
         rd_kafka_set_log_queue(handle, logQueue)
         if forwardMainQueueToConsumer { rd_kafka_poll_set_consumer(handle) }
+        // Known before the first connection, so that it is what that connection asks about.
+        let probe = knowsProbe ? rd_kafka_topic_new(handle, brokersProbeTopic, nil).map(TopicReference.init) : nil
         live.withLock { $0[settings.clientID, default: 0] += 1 }
         return RDKafkaClient(
             handle: handle, mainQueue: mainQueue, logQueue: logQueue, settings: settings, logger: settings.logger,
-            mainQueueForwarded: forwardMainQueueToConsumer)
+            mainQueueForwarded: forwardMainQueueToConsumer, brokersProbe: probe)
     }
 
     private static func eventMask(_ role: Role) -> Int32 {
         let base = Int32(RD_KAFKA_EVENT_LOG | RD_KAFKA_EVENT_ERROR)
         return role == .producer ? base | Int32(RD_KAFKA_EVENT_DR) : base
+    }
+
+    /// A property's value in a configuration not yet given to `rd_kafka_new`.
+    private static func get(_ key: String, from conf: OpaquePointer) -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        var size = buffer.count
+        guard rd_kafka_conf_get(conf, key, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
+        return buffer.terminatedText
     }
 
     /// nil when set, else librdkafka's complaint.
@@ -343,6 +380,38 @@ package final class RDKafkaClient: @unchecked Sendable {
         var size = buffer.count
         guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
         return buffer.terminatedText
+    }
+
+    /// Makes sure the handle has learned the cluster's brokers, and connected to
+    /// one, before it asks a question with a large answer such as the metadata of
+    /// every topic; then lets the probe go.
+    ///
+    /// Until a Metadata answer names the brokers, librdkafka sends questions on
+    /// the bootstrap connection; that answer makes it drop the connection and ask
+    /// again of the broker named, which then builds a large answer twice. So the
+    /// probe is asked about twice: the first answer names the brokers, after
+    /// which the bootstrap connection takes no new question; the second comes
+    /// from a broker named, whose connection asked about the probe as it came up.
+    /// Then the probe goes: librdkafka asks about a topic without partitions once
+    /// a second, for as long as the handle knows it. Does nothing on a handle
+    /// without the probe, or the second time.
+    package func learnBrokers(until deadline: ContinuousClock.Instant) throws(KafkaFailure) {
+        try brokersProbe.withLock { (probe: inout TopicReference?) throws(KafkaFailure) in
+            guard let known = probe else { return }
+            for _ in 0..<2 {
+                var pointer: UnsafePointer<rd_kafka_metadata>?
+                let remaining = max(1, (deadline - ContinuousClock.now).wholeMilliseconds)
+                let code = rd_kafka_metadata(handle, 0, known.pointer, &pointer, remaining)
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let pointer else {
+                    throw failure(code, while: "read the cluster's metadata")
+                }
+                rd_kafka_metadata_destroy(pointer)
+            }
+            rd_kafka_topic_destroy(known.pointer)
+            probe = nil
+        }
+        serveLogs()
+        markBrokersReachable()
     }
 
     /// The loaded librdkafka's version, e.g. `2.16.1`.
