@@ -16,10 +16,69 @@ struct PartitionOffsetsTests {
         for topic in topics { try cluster.createTopic(topic, partitions: 60) }
         let producer = try RDKafkaProducer(
             settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(10)))
-
-        // 600 messages, keyed so that they spread over the partitions; each
-        // delivery report says where its message went.
         let count = 600
+        let ends = try Self.produce(count, to: topics, with: producer)
+
+        // Every partition, in an order of no pattern, and one the cluster does not have.
+        let every = topics.flatMap { topic in (0..<Int32(60)).map { TopicPartition(topic: topic, partition: $0) } }
+        // 7,919 is prime: stepping by it visits every index of the 300 once.
+        var asked = every.indices.map { every[($0 * 7919) % every.count] }
+        let missing = TopicPartition(topic: topics[0], partition: 99)
+        asked.insert(missing, at: 300)
+        let answers = try producer.client.offsetsInOrder(asked, at: [.earliest, .latest])
+        #expect(answers.map(\.count) == [asked.count, asked.count])
+        for (index, partition) in asked.enumerated() where partition != missing {
+            #expect(answers[0][index] == 0, "\(partition)")
+            #expect(answers[1][index] == ends[partition] ?? 0, "\(partition)")
+        }
+        #expect(answers[0][300] == nil && answers[1][300] == nil)
+        #expect(answers[1].compactMap(\.self).reduce(0, +) == Int64(count))
+    }
+
+    @Test("both watermarks: a low one is asked for where the partition ever held a message, and 0 where it never did")
+    func watermarks() throws {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        defer { withExtendedLifetime(cluster) {} }
+        let topics = (0..<3).map { "hypha_event_watermarks-\($0)" }
+        for topic in topics { try cluster.createTopic(topic, partitions: 200) }
+        let producer = try RDKafkaProducer(
+            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(10)))
+        let ends = try Self.produce(150, to: topics, with: producer)
+        // Records deleted from the start of every partition holding two or more
+        // (the test broker, Tansu, cannot delete records).
+        var starts: [TopicPartition: Int64] = [:]
+        for (partition, end) in ends where end >= 2 {
+            try cluster.deleteRecords(topic: partition.topic, partition: partition.partition, before: end - 1)
+            starts[partition] = end - 1
+        }
+        try #require(!starts.isEmpty && ends.count < 600, "some partitions hold records, most none")
+
+        let every = topics.flatMap { topic in (0..<Int32(200)).map { TopicPartition(topic: topic, partition: $0) } }
+        var asked = every.indices.map { every[($0 * 7919) % every.count] }
+        let missing = TopicPartition(topic: topics[1], partition: 999)
+        asked.insert(missing, at: 257)
+        let (low, high) = try producer.client.watermarksInOrder(asked)
+        #expect(low.count == asked.count && high.count == asked.count)
+        for (index, partition) in asked.enumerated() where partition != missing {
+            #expect(high[index] == ends[partition] ?? 0, "\(partition)")
+            #expect(low[index] == starts[partition] ?? 0, "\(partition)")
+        }
+        #expect(low[257] == nil && high[257] == nil)
+        // The same answers as both queries asked of every partition.
+        let both = try producer.client.offsetsInOrder(asked, at: [.earliest, .latest])
+        #expect(both[0] == low && both[1] == high)
+        // By partition: the same, the missing one left out.
+        let keyed = try producer.client.watermarks(asked)
+        let answered = asked.indices.filter { asked[$0] != missing }
+        #expect(keyed.low == Dictionary(uniqueKeysWithValues: answered.map { (asked[$0], low[$0]!) }))
+        #expect(keyed.high == Dictionary(uniqueKeysWithValues: answered.map { (asked[$0], high[$0]!) }))
+    }
+
+    /// Produces `count` messages, keyed so that they spread over the topics'
+    /// partitions; how many went to each partition, from the delivery reports.
+    private static func produce(_ count: Int, to topics: [String], with producer: RDKafkaProducer) throws
+        -> [TopicPartition: Int64]
+    {
         for tag in 0..<count {
             let topic = try producer.topic(topics[tag % topics.count])
             let key = Array("key-\(tag)".utf8)
@@ -40,20 +99,6 @@ struct PartitionOffsetsTests {
             }
         }
         try #require(reports == count, "\(reports) of \(count) delivery reports")
-
-        // Every partition, in an order of no pattern, and one the cluster does not have.
-        let every = topics.flatMap { topic in (0..<Int32(60)).map { TopicPartition(topic: topic, partition: $0) } }
-        // 7,919 is prime: stepping by it visits every index of the 300 once.
-        var asked = every.indices.map { every[($0 * 7919) % every.count] }
-        let missing = TopicPartition(topic: topics[0], partition: 99)
-        asked.insert(missing, at: 300)
-        let answers = try producer.client.offsetsInOrder(asked, at: [.earliest, .latest])
-        #expect(answers.map(\.count) == [asked.count, asked.count])
-        for (index, partition) in asked.enumerated() where partition != missing {
-            #expect(answers[0][index] == 0, "\(partition)")
-            #expect(answers[1][index] == ends[partition] ?? 0, "\(partition)")
-        }
-        #expect(answers[0][300] == nil && answers[1][300] == nil)
-        #expect(answers[1].compactMap(\.self).reduce(0, +) == Int64(count))
+        return ends
     }
 }

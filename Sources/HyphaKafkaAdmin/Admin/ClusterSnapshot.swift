@@ -84,13 +84,13 @@ extension KafkaAdmin {
                     let keys = topics.flatMap { topic in
                         topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
                     }
-                    let watermarks = try client.offsets(keys, at: [.earliest, .latest])
+                    let (low, high) = try client.watermarks(keys)
                     var newestChecks: [String: Int64] = [:]
                     if let reader {
                         let health = topics.filter { $0.name.hasPrefix(HyphaTopic.healthCheckPrefix) }
-                        newestChecks = try ServerSurvey.newestTimestamps(health, ends: watermarks[1], reader: reader)
+                        newestChecks = try ServerSurvey.newestTimestamps(health, ends: high, reader: reader)
                     }
-                    return (metadata.brokers.count, topics, watermarks[0], watermarks[1], newestChecks)
+                    return (metadata.brokers.count, topics, low, high, newestChecks)
                 },
                 { () throws(KafkaFailure) in
                     let listings = try client.listGroups()

@@ -112,8 +112,7 @@ public final class KafkaAdmin: Sendable {
             let partitions = topics.flatMap { topic in
                 topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
             }
-            let watermarks = try client.offsetsInOrder(partitions, at: [.earliest, .latest])
-            let (low, high) = (watermarks[0], watermarks[1])
+            let (low, high) = try client.watermarksInOrder(partitions)
             // `partitions` lists every topic's partitions in turn: the answers too.
             var next = 0
             return topics.map { topic in
@@ -143,8 +142,7 @@ public final class KafkaAdmin: Sendable {
                     isRetriable: false)
             }
             let keys = topic.partitions.map { TopicPartition(topic: name, partition: $0.id) }
-            let watermarks = try client.offsets(keys, at: [.earliest, .latest])
-            let (low, high) = (watermarks[0], watermarks[1])
+            let (low, high) = try client.watermarks(keys)
             let partitions = topic.partitions.map { partition in
                 let key = TopicPartition(topic: name, partition: partition.id)
                 return PartitionDetail(

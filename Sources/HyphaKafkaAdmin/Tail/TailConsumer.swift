@@ -230,9 +230,9 @@ struct TailPlan {
         // when there is none: ListOffsets can miscount a batched partition's end,
         // but not a partition holding nothing.)
         if stopAtEnd, request.start == .beginning {
-            let watermarks = try client.offsets(partitions, at: [.earliest, .latest])
+            let (lows, highs) = try client.watermarks(partitions)
             partitions.removeAll { partition in
-                guard let low = watermarks[0][partition], let high = watermarks[1][partition] else { return false }
+                guard let low = lows[partition], let high = highs[partition] else { return false }
                 return high <= low
             }
         }

@@ -95,14 +95,17 @@ extension RDKafkaClient {
     package func offsets(_ partitions: [TopicPartition], at queries: [OffsetQuery]) throws(KafkaFailure)
         -> [[TopicPartition: Int64]]
     {
-        try offsetsInOrder(partitions, at: queries).map { answer in
-            var result: [TopicPartition: Int64] = [:]
-            result.reserveCapacity(partitions.count)
-            for (partition, offset) in zip(partitions, answer) {
-                if let offset { result[partition] = offset }
-            }
-            return result
+        try offsetsInOrder(partitions, at: queries).map { Self.keyed(partitions, $0) }
+    }
+
+    /// Answers in the order of `partitions`, by partition; nil ones left out.
+    private static func keyed(_ partitions: [TopicPartition], _ offsets: [Int64?]) -> [TopicPartition: Int64] {
+        var result: [TopicPartition: Int64] = [:]
+        result.reserveCapacity(partitions.count)
+        for (partition, offset) in zip(partitions, offsets) {
+            if let offset { result[partition] = offset }
         }
+        return result
     }
 
     /// Offsets for many partitions, one answer per query, each in the order of
@@ -117,10 +120,7 @@ extension RDKafkaClient {
     package func offsetsInOrder(_ partitions: [TopicPartition], at queries: [OffsetQuery]) throws(KafkaFailure)
         -> [[Int64?]]
     {
-        let chunkSize = 256
-        let chunks = stride(from: 0, to: partitions.count, by: chunkSize).map {
-            partitions[$0..<min($0 + chunkSize, partitions.count)]
-        }
+        let chunks = Self.offsetChunks(partitions)
         let jobs = queries.indices.flatMap { query in chunks.map { (query, $0) } }
         if jobs.count <= 1 {
             return try queries.map { query throws(KafkaFailure) in try offsetsOnce(partitions[...], at: query) }
@@ -133,6 +133,50 @@ extension RDKafkaClient {
             merged[job.0].append(contentsOf: answer)
         }
         return merged
+    }
+
+    /// Both watermarks of many partitions, each in the order of `partitions` (nil
+    /// where the broker could not answer).
+    ///
+    /// Each chunk's high watermarks are asked first, then the low ones of the
+    /// partitions that ever held a message: where the high watermark is 0 the
+    /// low one is 0 too. A broker's ListOffsets work is per partition asked, and
+    /// most of a Hypha bus's partitions are empty, since a topic's events mostly
+    /// share a key (at 3,000 topics of 4 partitions, 15,000 partitions asked
+    /// rather than 24,000). The chunks are asked at once, as `offsetsInOrder` does.
+    package func watermarksInOrder(_ partitions: [TopicPartition]) throws(KafkaFailure)
+        -> (low: [Int64?], high: [Int64?])
+    {
+        let answers = try Blocking.map(Self.offsetChunks(partitions)) { chunk throws(KafkaFailure) in
+            let high = try self.offsetsOnce(chunk, at: .latest)
+            var low: [Int64?] = high.map { $0 == 0 ? 0 : nil }
+            let held = high.indices.filter { high[$0] != nil && high[$0] != 0 }
+            if !held.isEmpty {
+                let asked = held.map { chunk[chunk.startIndex + $0] }
+                for (index, offset) in zip(held, try self.offsetsOnce(asked[...], at: .earliest)) {
+                    low[index] = offset
+                }
+            }
+            return (low, high)
+        }
+        return (answers.flatMap(\.0), answers.flatMap(\.1))
+    }
+
+    /// `watermarksInOrder`'s answers by partition; those the broker could not
+    /// answer for are left out.
+    package func watermarks(_ partitions: [TopicPartition]) throws(KafkaFailure)
+        -> (low: [TopicPartition: Int64], high: [TopicPartition: Int64])
+    {
+        let (low, high) = try watermarksInOrder(partitions)
+        return (Self.keyed(partitions, low), Self.keyed(partitions, high))
+    }
+
+    /// Chunks of a few hundred partitions, one request each (see `offsetsInOrder`).
+    private static func offsetChunks(_ partitions: [TopicPartition]) -> [ArraySlice<TopicPartition>] {
+        let chunkSize = 256
+        return stride(from: 0, to: partitions.count, by: chunkSize).map {
+            partitions[$0..<min($0 + chunkSize, partitions.count)]
+        }
     }
 
     /// One offsets request, as librdkafka sends it: one ListOffsets per leader.

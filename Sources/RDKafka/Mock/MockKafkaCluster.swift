@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import CRdKafka
+import Foundation
 import KafkaConnection
 import RDKafka
 
@@ -89,5 +90,23 @@ package final class MockKafkaCluster: @unchecked Sendable {
     /// Moves the leader of one partition to broker `id`.
     package func moveLeader(topic: String, partition: Int32, to id: Int32) {
         rd_kafka_mock_partition_set_leader(cluster, topic, partition, id)
+    }
+
+    /// Deletes one partition's records before `offset`, which becomes its low
+    /// watermark. librdkafka's mock has this from 2.x, not in the 2.0.2 header
+    /// the build compiles against: it is looked up in the loaded library.
+    package func deleteRecords(topic: String, partition: Int32, before offset: Int64) throws(KafkaFailure) {
+        typealias DeleteRecords =
+            @convention(c) (OpaquePointer, UnsafePointer<CChar>, Int32, Int64) -> rd_kafka_resp_err_t
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "rd_kafka_mock_partition_delete_records")
+        else {
+            throw KafkaFailure(
+                .incompatibleClient,
+                "librdkafka \(RDKafkaClient.versionString) has no rd_kafka_mock_partition_delete_records")
+        }
+        let code = topic.withCString { unsafeBitCast(symbol, to: DeleteRecords.self)(cluster, $0, partition, offset) }
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw owner.failure(KafkaErrorCode(code), while: "delete mock records of \(topic) [\(partition)]")
+        }
     }
 }
