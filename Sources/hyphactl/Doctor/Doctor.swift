@@ -37,15 +37,24 @@ enum Doctor {
 
     /// Every finding, in the order checked; later checks are skipped when Kafka cannot be reached.
     static func examine(settings: KafkaClientSettings, nowMillis: Int64) async -> [DoctorFinding] {
+        // One survey of the servers also lists the topics the later checks read.
+        // It starts at once: the address checks before it wait for round trips of
+        // their own, and a broker they cannot reach fails it as fast.
+        async let surveyed: Result<ServerSurvey.Findings, KafkaFailure> = {
+            do throws(KafkaFailure) {
+                return .success(try await ServerSurvey.take(settings: settings) { nowMillis })
+            } catch {
+                return .failure(error)
+            }
+        }()
         var findings = reachability(settings)
         findings.append(apiVersions(settings))
-        // One survey of the servers also lists the topics the later checks read.
         let admin: KafkaAdmin
         let topics: [ClusterMetadata.Topic]
         let servers: DoctorFinding
         do {
             do {
-                let survey = try await ServerSurvey.take(settings: settings) { nowMillis }
+                let survey = try await surveyed.get()
                 (admin, topics) = (survey.admin, survey.hyphaTopics)
                 servers = staleServers(survey.reports)
             } catch  where error.kind != .unreachable && error.kind != .incompatibleClient {
