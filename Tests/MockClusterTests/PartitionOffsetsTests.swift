@@ -10,21 +10,14 @@ import Testing
 struct PartitionOffsetsTests {
     @Test("answers in the order asked, across chunks and topics; a partition the cluster lacks is nil")
     func inOrder() throws {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        defer { withExtendedLifetime(cluster) {} }
         let topics = (0..<5).map { "hypha_event_offsets-\($0)" }
-        for topic in topics { try cluster.createTopic(topic, partitions: 60) }
-        let producer = try RDKafkaProducer(
-            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(10)))
+        let (cluster, producer) = try Self.cluster(topics, partitions: 60)
+        defer { withExtendedLifetime(cluster) {} }
         let count = 600
         let ends = try Self.produce(count, to: topics, with: producer)
 
-        // Every partition, in an order of no pattern, and one the cluster does not have.
-        let every = topics.flatMap { topic in (0..<Int32(60)).map { TopicPartition(topic: topic, partition: $0) } }
-        // 7,919 is prime: stepping by it visits every index of the 300 once.
-        var asked = every.indices.map { every[($0 * 7919) % every.count] }
         let missing = TopicPartition(topic: topics[0], partition: 99)
-        asked.insert(missing, at: 300)
+        let asked = Self.scrambled(topics, partitions: 60, inserting: missing, at: 300)
         let answers = try producer.client.offsetsInOrder(asked, at: [.earliest, .latest])
         #expect(answers.map(\.count) == [asked.count, asked.count])
         for (index, partition) in asked.enumerated() where partition != missing {
@@ -37,12 +30,9 @@ struct PartitionOffsetsTests {
 
     @Test("both watermarks: a low one is asked for where the partition ever held a message, and 0 where it never did")
     func watermarks() throws {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        defer { withExtendedLifetime(cluster) {} }
         let topics = (0..<3).map { "hypha_event_watermarks-\($0)" }
-        for topic in topics { try cluster.createTopic(topic, partitions: 200) }
-        let producer = try RDKafkaProducer(
-            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(10)))
+        let (cluster, producer) = try Self.cluster(topics, partitions: 200)
+        defer { withExtendedLifetime(cluster) {} }
         let ends = try Self.produce(150, to: topics, with: producer)
         // Records deleted from the start of every partition holding two or more
         // (the test broker, Tansu, cannot delete records).
@@ -53,10 +43,8 @@ struct PartitionOffsetsTests {
         }
         try #require(!starts.isEmpty && ends.count < 600, "some partitions hold records, most none")
 
-        let every = topics.flatMap { topic in (0..<Int32(200)).map { TopicPartition(topic: topic, partition: $0) } }
-        var asked = every.indices.map { every[($0 * 7919) % every.count] }
         let missing = TopicPartition(topic: topics[1], partition: 999)
-        asked.insert(missing, at: 257)
+        let asked = Self.scrambled(topics, partitions: 200, inserting: missing, at: 257)
         let (low, high) = try producer.client.watermarksInOrder(asked)
         #expect(low.count == asked.count && high.count == asked.count)
         for (index, partition) in asked.enumerated() where partition != missing {
@@ -72,6 +60,27 @@ struct PartitionOffsetsTests {
         let answered = asked.indices.filter { asked[$0] != missing }
         #expect(keyed.low == Dictionary(uniqueKeysWithValues: answered.map { (asked[$0], low[$0]!) }))
         #expect(keyed.high == Dictionary(uniqueKeysWithValues: answered.map { (asked[$0], high[$0]!) }))
+    }
+
+    /// A one-broker mock cluster with these topics, and a producer connected to it.
+    private static func cluster(_ topics: [String], partitions: Int) throws -> (MockKafkaCluster, RDKafkaProducer) {
+        let cluster = try MockKafkaCluster(brokers: 1)
+        for topic in topics { try cluster.createTopic(topic, partitions: partitions) }
+        let producer = try RDKafkaProducer(
+            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(10)))
+        return (cluster, producer)
+    }
+
+    /// Every partition of `topics`, in an order of no pattern, with `missing` (one
+    /// the cluster does not have) inserted at `index`. 7,919 is prime and divides
+    /// no partition count used here: stepping by it visits every index once.
+    private static func scrambled(
+        _ topics: [String], partitions: Int32, inserting missing: TopicPartition, at index: Int
+    ) -> [TopicPartition] {
+        let every = topics.flatMap { topic in (0..<partitions).map { TopicPartition(topic: topic, partition: $0) } }
+        var asked = every.indices.map { every[($0 * 7919) % every.count] }
+        asked.insert(missing, at: index)
+        return asked
     }
 
     /// Produces `count` messages, keyed so that they spread over the topics'

@@ -184,7 +184,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         return role == .producer ? base | Int32(RD_KAFKA_EVENT_DR) : base
     }
 
-    /// A property's value in a configuration not yet given to `rd_kafka_new`.
+    /// A property's value in a configuration (one not yet given to `rd_kafka_new` too).
     private static func get(_ key: String, from conf: OpaquePointer) -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
         var size = buffer.count
@@ -375,11 +375,7 @@ package final class RDKafkaClient: @unchecked Sendable {
 
     /// A configuration property as the handle has it, e.g. `message.max.bytes`.
     package func property(_ name: String) -> String? {
-        guard let conf = rd_kafka_conf(handle) else { return nil }
-        var buffer = [CChar](repeating: 0, count: 256)
-        var size = buffer.count
-        guard rd_kafka_conf_get(conf, name, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
-        return buffer.terminatedText
+        rd_kafka_conf(handle).flatMap { Self.get(name, from: $0) }
     }
 
     /// Makes sure the handle has learned the cluster's brokers, and connected to
