@@ -33,6 +33,9 @@ package final class RDKafkaClient: @unchecked Sendable {
     /// The handle's reference to ``brokersProbeTopic`` until `learnBrokers` has
     /// done its work; nil from then on, and on a handle made without it.
     private let brokersProbe: Mutex<TopicReference?>
+    /// The bootstrap servers were added after `rd_kafka_new` (see `make`), which
+    /// therefore logged that none were configured: that line is not shown.
+    private let bootstrapAddedLater: Bool
 
     /// An `rd_kafka_topic_t` reference, handed between threads only under a lock.
     private struct TopicReference: @unchecked Sendable {
@@ -70,7 +73,7 @@ package final class RDKafkaClient: @unchecked Sendable {
 
     private init(
         handle: OpaquePointer, mainQueue: OpaquePointer, logQueue: OpaquePointer, settings: KafkaClientSettings,
-        logger: Logger, mainQueueForwarded: Bool, brokersProbe: TopicReference?
+        logger: Logger, mainQueueForwarded: Bool, brokersProbe: TopicReference?, bootstrapAddedLater: Bool
     ) {
         self.handle = handle
         self.mainQueue = mainQueue
@@ -79,6 +82,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         self.logger = logger
         self.mainQueueForwarded = mainQueueForwarded
         self.brokersProbe = Mutex(brokersProbe)
+        self.bootstrapAddedLater = bootstrapAddedLater
     }
 
     deinit {
@@ -154,6 +158,12 @@ package final class RDKafkaClient: @unchecked Sendable {
         // A handle that may ask for topics to be created never names the probe:
         // a broker, or librdkafka's mock cluster, could take it as such a request.
         let knowsProbe = brokersProbe && RDKafkaClient.get("allow.auto.create.topics", from: conf) == "false"
+        // librdkafka connects to the bootstrap servers from inside rd_kafka_new;
+        // a connection that comes up before the probe is known asks for "brokers
+        // only". So such a handle is made without them, and they are added once
+        // the probe is known.
+        let laterBootstrap = knowsProbe ? RDKafkaClient.bootstrapToAddLater(in: conf) : nil
+        if laterBootstrap != nil { _ = rd_kafka_conf_set(conf, "bootstrap.servers", nil, nil, 0) }
 
         var errorText = [CChar](repeating: 0, count: 512)
         let kind = role == .producer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
@@ -171,12 +181,30 @@ package final class RDKafkaClient: @unchecked Sendable {
         let logQueue = rd_kafka_queue_new(handle)!
         rd_kafka_set_log_queue(handle, logQueue)
         if forwardMainQueueToConsumer { rd_kafka_poll_set_consumer(handle) }
-        // Known before the first connection, so that it is what that connection asks about.
         let probe = knowsProbe ? rd_kafka_topic_new(handle, brokersProbeTopic, nil).map(TopicReference.init) : nil
         live.withLock { $0[settings.clientID, default: 0] += 1 }
-        return RDKafkaClient(
+        let client = RDKafkaClient(
             handle: handle, mainQueue: mainQueue, logQueue: logQueue, settings: settings, logger: settings.logger,
-            mainQueueForwarded: forwardMainQueueToConsumer, brokersProbe: probe)
+            mainQueueForwarded: forwardMainQueueToConsumer, brokersProbe: probe,
+            bootstrapAddedLater: laterBootstrap != nil)
+        if let laterBootstrap, rd_kafka_brokers_add(handle, laterBootstrap) == 0 {
+            throw KafkaFailure(
+                .invalidInput,
+                "librdkafka found no broker address in bootstrap.servers \(settings.bootstrapDescription)")
+        }
+        return client
+    }
+
+    /// The bootstrap servers of `conf`, if `make` may add them after
+    /// `rd_kafka_new`: not when librdkafka's handling of them at that point
+    /// differs from adding them later (canonical DNS names for bootstrap servers
+    /// only; the shorter idle time it picks for Azure's brokers).
+    private static func bootstrapToAddLater(in conf: OpaquePointer) -> String? {
+        guard let servers = get("bootstrap.servers", from: conf), !servers.isEmpty,
+            get("client.dns.lookup", from: conf) != "resolve_canonical_bootstrap_servers_only",
+            !servers.lowercased().contains("azure")
+        else { return nil }
+        return servers
     }
 
     private static func eventMask(_ role: Role) -> Int32 {
@@ -186,8 +214,9 @@ package final class RDKafkaClient: @unchecked Sendable {
 
     /// A property's value in a configuration (one not yet given to `rd_kafka_new` too).
     private static func get(_ key: String, from conf: OpaquePointer) -> String? {
-        var buffer = [CChar](repeating: 0, count: 256)
-        var size = buffer.count
+        var size = 0
+        guard rd_kafka_conf_get(conf, key, nil, &size) == RD_KAFKA_CONF_OK, size > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: size)
         guard rd_kafka_conf_get(conf, key, &buffer, &size) == RD_KAFKA_CONF_OK else { return nil }
         return buffer.terminatedText
     }
@@ -248,6 +277,7 @@ package final class RDKafkaClient: @unchecked Sendable {
         var level: Int32 = 0
         guard rd_kafka_event_log(event, &facility, &text, &level) == 0, let text else { return }
         let line = settings.redacted(String(cString: text))
+        if bootstrapAddedLater && line.contains("No `bootstrap.servers` configured") { return }
         if line.contains("ApiVersionRequest failed") && line.contains("underflow") {
             observed.withLock { $0.apiVersionUnderflow = true }
         }
