@@ -3,7 +3,6 @@ import KafkaConnection
 import Logging
 import RDKafka
 import RDKafkaMock
-import Synchronization
 import Testing
 
 /// A handle that knows the brokers probe gets its bootstrap servers only after
@@ -14,7 +13,7 @@ struct BrokersProbeTests {
     func addedAfterTheProbe() throws {
         let cluster = try MockKafkaCluster(brokers: 1)
         try cluster.createTopic("hypha_event_probe", partitions: 2)
-        let lines = LogLines()
+        let lines = KeptLines()
         let client = try Self.probing(cluster.bootstrapServers, lines: lines, extra: [("debug", "metadata")])
         try client.learnBrokers(until: .now + .seconds(10))
         let metadata = try client.metadata()
@@ -29,16 +28,16 @@ struct BrokersProbeTests {
 
     @Test("an Azure address is given to rd_kafka_new: librdkafka's shorter idle time for it still applies")
     func azureKeepsItsIdleTime() throws {
-        let client = try Self.probing("hypha.servicebus.windows.net.azure.invalid:9093", lines: LogLines())
+        let client = try Self.probing("hypha.servicebus.windows.net.azure.invalid:9093", lines: KeptLines())
         #expect(client.property("connections.max.idle.ms") == "230000")
         #expect(client.property("bootstrap.servers") == "hypha.servicebus.windows.net.azure.invalid:9093")
-        let plain = try Self.probing("127.0.0.1:1", lines: LogLines())
+        let plain = try Self.probing("127.0.0.1:1", lines: KeptLines())
         #expect(plain.property("connections.max.idle.ms") == "0")
     }
 
     /// A consumer handle that knows the probe, as the admin commands make one.
     private static func probing(
-        _ bootstrap: String, lines: LogLines, extra: [(String, String)] = []
+        _ bootstrap: String, lines: KeptLines, extra: [(String, String)] = []
     ) throws -> RDKafkaClient {
         var logger = Logger(label: "probe-test") { _ in lines }
         logger.logLevel = .debug
@@ -48,25 +47,4 @@ struct BrokersProbeTests {
         return try RDKafkaClient.make(
             .consumer, settings: settings, overrides: [("allow.auto.create.topics", "false")], brokersProbe: true)
     }
-}
-
-/// Every line logged through it, for a test to read.
-private final class LogLines: LogHandler, Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-
-    var metadata: Logger.Metadata {
-        get { [:] }
-        set {}
-    }
-    var logLevel: Logger.Level {
-        get { .trace }
-        set {}
-    }
-    subscript(metadataKey _: String) -> Logger.Metadata.Value? {
-        get { nil }
-        set {}
-    }
-
-    func log(event: LogEvent) { lines.withLock { $0.append(event.message.description) } }
 }

@@ -89,6 +89,8 @@ package final class RDKafkaClient: @unchecked Sendable {
         // While a handle is destroyed librdkafka may print log lines to stderr
         // itself, bypassing the log queue: quiet it unless debug output is wanted.
         if logger.logLevel > .debug { rd_kafka_set_log_level(handle, 0) }
+        // The lines still queued were asked for: written before the queue goes.
+        serveLogs(atMost: .max)
         // Log lines written while the handle is destroyed must not go to a queue
         // we have let go of: back to librdkafka's own main queue with them.
         rd_kafka_set_log_queue(handle, nil)
@@ -230,9 +232,16 @@ package final class RDKafkaClient: @unchecked Sendable {
 
     // MARK: - Events of the main queue
 
-    /// Handles the log lines now queued.
-    package func serveLogs() {
-        while let event = rd_kafka_queue_poll(logQueue, 0) {
+    /// Handles the log lines queued when it is called, at most 1,000 of them:
+    /// with debug contexts on, a handle reading many partitions can log faster
+    /// than the lines are written, and a loop until the queue is empty (or
+    /// through a backlog that only grows) would keep its caller from the work,
+    /// and the deadline, it is waiting on. Later calls take the rest.
+    package func serveLogs() { serveLogs(atMost: 1_000) }
+
+    private func serveLogs(atMost limit: Int) {
+        for _ in 0..<min(rd_kafka_queue_length(logQueue), limit) {
+            guard let event = rd_kafka_queue_poll(logQueue, 0) else { return }
             defer { rd_kafka_event_destroy(event) }
             serveEvent(event)
         }
