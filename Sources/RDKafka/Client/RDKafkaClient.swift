@@ -89,8 +89,9 @@ package final class RDKafkaClient: @unchecked Sendable {
         // While a handle is destroyed librdkafka may print log lines to stderr
         // itself, bypassing the log queue: quiet it unless debug output is wanted.
         if logger.logLevel > .debug { rd_kafka_set_log_level(handle, 0) }
-        // The lines still queued were asked for: written before the queue goes.
-        serveLogs(atMost: .max)
+        // The lines still queued were asked for: written before the queue goes,
+        // up to 10,000 (the backlog of a debug flood would hold the exit for minutes).
+        serveLogs(atMost: 10_000)
         // Log lines written while the handle is destroyed must not go to a queue
         // we have let go of: back to librdkafka's own main queue with them.
         rd_kafka_set_log_queue(handle, nil)
