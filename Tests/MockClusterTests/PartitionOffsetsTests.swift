@@ -14,7 +14,7 @@ struct PartitionOffsetsTests {
         let (cluster, producer) = try Self.cluster(topics, partitions: 60)
         defer { withExtendedLifetime(cluster) {} }
         let count = 600
-        let ends = try produceKeyed(count, to: topics, with: producer)
+        let ends = try Self.produce(count, to: topics, with: producer)
 
         let missing = TopicPartition(topic: topics[0], partition: 99)
         let asked = Self.scrambled(topics, partitions: 60, inserting: missing, at: 300)
@@ -33,7 +33,7 @@ struct PartitionOffsetsTests {
         let topics = (0..<3).map { "hypha_event_watermarks-\($0)" }
         let (cluster, producer) = try Self.cluster(topics, partitions: 200)
         defer { withExtendedLifetime(cluster) {} }
-        let ends = try produceKeyed(150, to: topics, with: producer)
+        let ends = try Self.produce(150, to: topics, with: producer)
         // Records deleted from the start of every partition holding two or more
         // (the test broker, Tansu, cannot delete records).
         var starts: [TopicPartition: Int64] = [:]
@@ -81,5 +81,33 @@ struct PartitionOffsetsTests {
         var asked = every.indices.map { every[($0 * 7919) % every.count] }
         asked.insert(missing, at: index)
         return asked
+    }
+
+    /// Produces `count` messages, keyed so that they spread over the topics'
+    /// partitions; how many went to each partition, from the delivery reports.
+    private static func produce(_ count: Int, to topics: [String], with producer: RDKafkaProducer) throws
+        -> [TopicPartition: Int64]
+    {
+        for tag in 0..<count {
+            let topic = try producer.topic(topics[tag % topics.count])
+            let key = Array("key-\(tag)".utf8)
+            let queued = try key.withUnsafeBytes { key throws(KafkaFailure) in
+                try producer.tryProduce(to: topic, key: key, value: nil, tag: tag)
+            }
+            #expect(queued)
+        }
+        var ends: [TopicPartition: Int64] = [:]
+        var reports = 0
+        let deadline = ContinuousClock.now + .seconds(60)
+        while reports < count && ContinuousClock.now < deadline {
+            producer.serve(timeoutMilliseconds: 100) { delivery in
+                reports += 1
+                #expect(delivery.error == nil, "\(delivery)")
+                let key = TopicPartition(topic: topics[delivery.tag % topics.count], partition: delivery.partition)
+                ends[key, default: 0] += 1
+            }
+        }
+        try #require(reports == count, "\(reports) of \(count) delivery reports")
+        return ends
     }
 }

@@ -21,7 +21,7 @@ extension RDKafkaPartitionReader {
     ) throws(KafkaFailure) -> Bool {
         guard !starts.isEmpty else { return true }
         try start(starts)
-        defer { park(Array(starts.keys)) }
+        defer { stop() }
         var waiting = Set(starts.keys)
         let deadline = ContinuousClock.now + client.settings.timeout
         while !waiting.isEmpty {

@@ -20,8 +20,6 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     package let client: RDKafkaClient
     private let queue: OpaquePointer
     private var started: [(topic: OpaquePointer, partition: Int32)] = []
-    /// Started partitions that `park` paused: `start` takes them up again.
-    private var parked: Set<TopicPartition> = []
     private var topicNames: [OpaquePointer: String] = [:]
     /// The handle of each topic started so far: a reader started again (in
     /// rounds) takes the same one rather than another reference to release.
@@ -74,24 +72,13 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     }
 
     deinit {
-        // No stop(): rd_kafka_destroy ends every partition still fetched at
-        // once, where stopping them waits on the broker thread for each in
-        // turn. Pausing them (one call, not waited for) ends their fetching,
-        // and the log lines of it, first.
-        pause(
-            started.compactMap { started in
-                topicNames[started.topic].map { TopicPartition(topic: $0, partition: started.partition) }
-            }.filter { !parked.contains($0) })
+        stop()
         rd_kafka_queue_destroy(queue)
         topicNames.keys.forEach { rd_kafka_topic_destroy($0) }
     }
 
-    /// Starts fetching each partition from its offset (absolute or a `StartOffset`);
-    /// a parked one starts again from there (librdkafka drops what it had
-    /// fetched of it before).
+    /// Starts fetching each partition from its offset (absolute or a `StartOffset`).
     package func start(_ positions: [TopicPartition: Int64]) throws(KafkaFailure) {
-        var unparked: [TopicPartition] = []
-        defer { resume(unparked) }
         for (position, offset) in positions.sorted(by: { $0.key < $1.key }) {
             let handle: OpaquePointer
             if let existing = topicHandles[position.topic] {
@@ -106,11 +93,7 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
                     KafkaErrorCode(rd_kafka_last_error()),
                     while: "start reading \(position.topic) [\(position.partition)]")
             }
-            if parked.remove(position) != nil {
-                unparked.append(position)
-            } else {
-                started.append((handle, position.partition))
-            }
+            started.append((handle, position.partition))
         }
     }
 
@@ -120,32 +103,11 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     /// each, so a reader of thousands of partitions keeps only the unfinished
     /// ones in it. `stop()` still ends them.
     package func pause(_ partitions: [TopicPartition]) {
-        withList(partitions) { rd_kafka_pause_partitions($0, $1) }
-    }
-
-    /// Pauses these partitions, done with for now, without waiting for the
-    /// broker threads (as `pause`), where stopping them would wait on each in
-    /// turn: a read of hundreds of partitions spent longer stopping them than
-    /// reading. `start` takes a parked partition up again from a new offset;
-    /// `stop()`, or the reader's end, ends it.
-    package func park(_ partitions: [TopicPartition]) {
-        pause(partitions)
-        parked.formUnion(partitions)
-    }
-
-    private func resume(_ partitions: [TopicPartition]) {
-        withList(partitions) { rd_kafka_resume_partitions($0, $1) }
-    }
-
-    private func withList(
-        _ partitions: [TopicPartition],
-        _ body: (OpaquePointer, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> rd_kafka_resp_err_t
-    ) {
         guard !partitions.isEmpty else { return }
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
-        _ = client.withHandle { body($0, list) }
+        _ = client.withHandle { rd_kafka_pause_partitions($0, list) }
     }
 
     /// Stops every partition; safe to call more than once.
@@ -154,7 +116,6 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
             rd_kafka_consume_stop(topic, partition)
         }
         started.removeAll()
-        parked.removeAll()
     }
 
     /// The high watermark the last fetch answer for this partition reported; nil before one arrived.
