@@ -134,21 +134,34 @@ package enum ServerSurvey {
     /// lag, for each server's lag time. Without `everyEnd` the ListOffsets grow
     /// with what the servers read, not with the bus (12,000 partitions at 3,000
     /// topics, most of them no server's).
+    ///
+    /// `alongside`, when given, is asked on the survey's connection as soon as the
+    /// Metadata answer is in, beside the rest of the survey rather than after it
+    /// (`doctor` reads a topic's settings so): with Hypha's topics and the client.
     package static func take(
-        settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), nowMillis: () -> Int64
+        settings: KafkaClientSettings, limits: ServerLimits = ServerLimits(), alongside: SideQuestion? = nil,
+        nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
-        try await take(admin: KafkaAdmin.reading(settings: settings), limits: limits, nowMillis: nowMillis)
+        try await take(
+            admin: KafkaAdmin.reading(settings: settings), limits: limits, alongside: alongside, nowMillis: nowMillis)
     }
+
+    /// A question asked beside a survey; see `take(settings:limits:alongside:nowMillis:)`.
+    package typealias SideQuestion =
+        @Sendable (_ hyphaTopics: [ClusterMetadata.Topic], _ client: RDKafkaClient) -> Void
 
     /// A survey on `admin`'s connection (one made by `KafkaAdmin.reading`, kept
     /// across the refreshes of `--watch`).
     package static func take(
-        admin: KafkaAdmin, limits: ServerLimits = ServerLimits(), everyEnd: Bool = false, nowMillis: () -> Int64
+        admin: KafkaAdmin, limits: ServerLimits = ServerLimits(), everyEnd: Bool = false,
+        alongside: SideQuestion? = nil, nowMillis: () -> Int64
     ) async throws(KafkaFailure) -> Findings {
         guard let reader = admin.reader else {
             preconditionFailure("a survey reads records: its admin comes from KafkaAdmin.reading(settings:)")
         }
-        let survey = try await Blocking.run { () throws(KafkaFailure) in try Survey.take(reader, everyEnd: everyEnd) }
+        let survey = try await Blocking.run { () throws(KafkaFailure) in
+            try Survey.take(reader, everyEnd: everyEnd, alongside: alongside)
+        }
         let lags = try await Blocking.run { () throws(KafkaFailure) in
             try admin.withLagTimes(
                 survey.groups.map {
@@ -211,7 +224,9 @@ package enum ServerSurvey {
         var hyphaTopics: [ClusterMetadata.Topic]
         var newest: [String: Int64]
 
-        static func take(_ reader: RDKafkaPartitionReader, everyEnd: Bool) throws(KafkaFailure) -> Survey {
+        static func take(_ reader: RDKafkaPartitionReader, everyEnd: Bool, alongside: SideQuestion?)
+            throws(KafkaFailure) -> Survey
+        {
             let client = reader.client
             let (topics, groups) = try Blocking.pair(
                 { () throws(KafkaFailure) in
@@ -220,8 +235,12 @@ package enum ServerSurvey {
                     let partitions = (everyEnd ? hypha : health).flatMap { topic in
                         topic.partitions.map { TopicPartition(topic: topic.name, partition: $0.id) }
                     }
-                    let ends = try client.offsets(partitions, at: .latest)
-                    return (hypha, ends, try newestTimestamps(health, ends: ends, reader: reader))
+                    let chain = { () throws(KafkaFailure) in
+                        let ends = try client.offsets(partitions, at: .latest)
+                        return (hypha, ends, try newestTimestamps(health, ends: ends, reader: reader))
+                    }
+                    guard let alongside else { return try chain() }
+                    return try Blocking.pair(chain, { alongside(hypha, client) }).0
                 },
                 { () throws(KafkaFailure) in
                     let listings = try client.listGroups().filter { KafkaAdmin.isServerGroup($0.id) }

@@ -5,6 +5,7 @@ import HyphaKafkaAdmin
 import HyphaWire
 import RDKafka
 import RDKafkaAdmin
+import Synchronization
 
 /// One finding of `doctor`.
 struct DoctorFinding: Sendable, Equatable {
@@ -40,9 +41,21 @@ enum Doctor {
         // One survey of the servers also lists the topics the later checks read.
         // It starts at once: the address checks before it wait for round trips of
         // their own, and a broker they cannot reach fails it as fast.
+        // The first event topic's settings are asked on the survey's connection as
+        // soon as its Metadata names the topics, beside the rest of the survey.
+        let early = EarlyConfigs()
         async let surveyed: Result<ServerSurvey.Findings, KafkaFailure> = {
             do throws(KafkaFailure) {
-                return .success(try await ServerSurvey.take(settings: settings) { nowMillis })
+                return .success(
+                    try await ServerSurvey.take(
+                        settings: settings,
+                        alongside: { topics, client in
+                            guard let first = eventTopics(topics).first else { return }
+                            early.answer = Result { () throws(KafkaFailure) in
+                                try client.describeTopicConfigs(first.name)
+                            }
+                        },
+                        nowMillis: { nowMillis }))
             } catch {
                 return .failure(error)
             }
@@ -80,7 +93,7 @@ enum Doctor {
             findings.append(DoctorFinding(.fail, "brokers", error.reason, fix: fix))
             return findings
         }
-        findings += await topicSettings(topics, admin: admin)
+        findings += await topicSettings(topics, admin: admin, asked: early.answer)
         findings.append(servers)
         return findings
     }
@@ -188,8 +201,28 @@ enum Doctor {
         }
     }
 
-    private static func topicSettings(_ topics: [ClusterMetadata.Topic], admin: KafkaAdmin) async -> [DoctorFinding] {
-        let events = topics.filter { HyphaTopic.eventName(fromTopic: $0.name) != nil }.sorted { $0.name < $1.name }
+    /// Hypha's event topics among `topics`, by name.
+    private static func eventTopics(_ topics: [ClusterMetadata.Topic]) -> [ClusterMetadata.Topic] {
+        topics.filter { HyphaTopic.eventName(fromTopic: $0.name) != nil }.sorted { $0.name < $1.name }
+    }
+
+    /// The first event topic's configuration as asked beside the survey, if it was.
+    private final class EarlyConfigs: Sendable {
+        private let value = Mutex<Result<[TopicConfigEntry], KafkaFailure>?>(nil)
+
+        var answer: Result<[TopicConfigEntry], KafkaFailure>? {
+            get { value.withLock { $0 } }
+            set { value.withLock { $0 = newValue } }
+        }
+    }
+
+    /// The event topics' partitions and replication against the recommended
+    /// ones, and the first one's min.insync.replicas: from `asked` when it was
+    /// asked already, else asked now.
+    private static func topicSettings(
+        _ topics: [ClusterMetadata.Topic], admin: KafkaAdmin, asked: Result<[TopicConfigEntry], KafkaFailure>?
+    ) async -> [DoctorFinding] {
+        let events = eventTopics(topics)
         guard !events.isEmpty else {
             return [DoctorFinding(.ok, "topics", "no hypha_event_* topics yet (they are created on first use)")]
         }
@@ -216,7 +249,15 @@ enum Doctor {
                         "set the broker's num.partitions=3 and default.replication.factor=3 (new topics), or recreate these"
                 ))
         }
-        if let first = events.first, let configs = try? await admin.topicConfigs(first.name) {
+        let configs: [TopicConfigEntry]?
+        if let asked {
+            configs = try? asked.get()
+        } else if let first = events.first {
+            configs = try? await admin.topicConfigs(first.name)
+        } else {
+            configs = nil
+        }
+        if let first = events.first, let configs {
             if let minISR = configs.first(where: { $0.name == "min.insync.replicas" })?.value.flatMap(Int.init) {
                 findings.append(
                     DoctorFinding(
