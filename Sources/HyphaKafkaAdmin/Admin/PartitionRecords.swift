@@ -29,9 +29,12 @@ extension RDKafkaPartitionReader {
             do throws(KafkaFailure) {
                 // A read waits until its batch is full or its time is up: short
                 // waits, so the loop ends as soon as every partition has answered.
+                var finished: [TopicPartition] = []
                 try read(timeoutMilliseconds: 5) { item in
-                    if let done = body(item) { waiting.remove(done) }
+                    if let done = body(item), waiting.remove(done) != nil { finished.append(done) }
                 }
+                // Out of the next fetch requests: what is done is not asked again.
+                pause(finished)
             } catch  where error.kind == .notFound {
                 return true
             }

@@ -20,6 +20,8 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     package let client: RDKafkaClient
     private let queue: OpaquePointer
     private var started: [(topic: OpaquePointer, partition: Int32)] = []
+    /// Partitions paused since they were started.
+    private var paused: [TopicPartition] = []
     private var topicNames: [OpaquePointer: String] = [:]
     /// The handle of each topic started so far: a reader started again (in
     /// rounds) takes the same one rather than another reference to release.
@@ -78,16 +80,19 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     }
 
     /// Starts fetching each partition from its offset (absolute or a `StartOffset`).
+    /// The topics' handles are made first, then every partition is started at
+    /// once: making a handle takes librdkafka tens of microseconds, and partitions
+    /// started in between would trickle into the fetch requests over several
+    /// rounds, each of which some brokers (Tansu) hold for the whole fetch wait.
     package func start(_ positions: [TopicPartition: Int64]) throws(KafkaFailure) {
-        for (position, offset) in positions.sorted(by: { $0.key < $1.key }) {
-            let handle: OpaquePointer
-            if let existing = topicHandles[position.topic] {
-                handle = existing
-            } else {
-                handle = client.withHandle { rd_kafka_topic_new($0, position.topic, nil) }!
-                topicHandles[position.topic] = handle
-                topicNames[handle] = position.topic
-            }
+        let sorted = positions.sorted { $0.key < $1.key }
+        for (position, _) in sorted where topicHandles[position.topic] == nil {
+            let handle = client.withHandle { rd_kafka_topic_new($0, position.topic, nil) }!
+            topicHandles[position.topic] = handle
+            topicNames[handle] = position.topic
+        }
+        for (position, offset) in sorted {
+            let handle = topicHandles[position.topic]!
             guard rd_kafka_consume_start_queue(handle, position.partition, offset, queue) == 0 else {
                 throw client.failure(
                     KafkaErrorCode(rd_kafka_last_error()),
@@ -101,17 +106,33 @@ package final class RDKafkaPartitionReader: @unchecked Sendable {
     /// call that does not wait for the broker threads: a fetch request asks for
     /// every partition still fetched, and some brokers (Tansu) spend time on
     /// each, so a reader of thousands of partitions keeps only the unfinished
-    /// ones in it. `stop()` still ends them.
+    /// ones in it. `stop()` still ends them (and lifts the pause, which a
+    /// partition started again would otherwise keep).
     package func pause(_ partitions: [TopicPartition]) {
         guard !partitions.isEmpty else { return }
+        withList(partitions) { handle, list in _ = rd_kafka_pause_partitions(handle, list) }
+        paused.append(contentsOf: partitions)
+    }
+
+    /// `body` with a librdkafka list of `partitions`.
+    private func withList(
+        _ partitions: [TopicPartition],
+        _ body: (OpaquePointer, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void
+    ) {
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
-        _ = client.withHandle { rd_kafka_pause_partitions($0, list) }
+        client.withHandle { body($0, list) }
     }
 
     /// Stops every partition; safe to call more than once.
     package func stop() {
+        if !paused.isEmpty {
+            // Asked before the stops, so done before them: the pause flag outlives a
+            // stop, and a partition started again would never be fetched.
+            withList(paused) { handle, list in _ = rd_kafka_resume_partitions(handle, list) }
+            paused.removeAll()
+        }
         for (topic, partition) in started {
             rd_kafka_consume_stop(topic, partition)
         }
