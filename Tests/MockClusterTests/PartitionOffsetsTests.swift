@@ -11,10 +11,10 @@ struct PartitionOffsetsTests {
     @Test("answers in the order asked, across chunks and topics; a partition the cluster lacks is nil")
     func inOrder() throws {
         let topics = (0..<5).map { "hypha_event_offsets-\($0)" }
-        let (cluster, producer) = try Self.cluster(topics, partitions: 60)
+        let (cluster, producer) = try MockTopics.cluster(topics, partitions: 60)
         defer { withExtendedLifetime(cluster) {} }
         let count = 600
-        let ends = try Self.produce(count, to: topics, with: producer)
+        let ends = try MockTopics.produce(count, to: topics, with: producer)
 
         let missing = TopicPartition(topic: topics[0], partition: 99)
         let asked = Self.scrambled(topics, partitions: 60, inserting: missing, at: 300)
@@ -31,9 +31,9 @@ struct PartitionOffsetsTests {
     @Test("both watermarks: a low one is asked for where the partition ever held a message, and 0 where it never did")
     func watermarks() throws {
         let topics = (0..<3).map { "hypha_event_watermarks-\($0)" }
-        let (cluster, producer) = try Self.cluster(topics, partitions: 200)
+        let (cluster, producer) = try MockTopics.cluster(topics, partitions: 200)
         defer { withExtendedLifetime(cluster) {} }
-        let ends = try Self.produce(150, to: topics, with: producer)
+        let ends = try MockTopics.produce(150, to: topics, with: producer)
         // Records deleted from the start of every partition holding two or more
         // (the test broker, Tansu, cannot delete records).
         var starts: [TopicPartition: Int64] = [:]
@@ -62,15 +62,6 @@ struct PartitionOffsetsTests {
         #expect(keyed.high == Dictionary(uniqueKeysWithValues: answered.map { (asked[$0], high[$0]!) }))
     }
 
-    /// A one-broker mock cluster with these topics, and a producer connected to it.
-    private static func cluster(_ topics: [String], partitions: Int) throws -> (MockKafkaCluster, RDKafkaProducer) {
-        let cluster = try MockKafkaCluster(brokers: 1)
-        for topic in topics { try cluster.createTopic(topic, partitions: partitions) }
-        let producer = try RDKafkaProducer(
-            settings: KafkaClientSettings(bootstrapServers: cluster.bootstrapServers, timeout: .seconds(10)))
-        return (cluster, producer)
-    }
-
     /// Every partition of `topics`, in an order of no pattern, with `missing` (one
     /// the cluster does not have) inserted at `index`. 7,919 is prime and divides
     /// no partition count used here: stepping by it visits every index once.
@@ -81,33 +72,5 @@ struct PartitionOffsetsTests {
         var asked = every.indices.map { every[($0 * 7919) % every.count] }
         asked.insert(missing, at: index)
         return asked
-    }
-
-    /// Produces `count` messages, keyed so that they spread over the topics'
-    /// partitions; how many went to each partition, from the delivery reports.
-    private static func produce(_ count: Int, to topics: [String], with producer: RDKafkaProducer) throws
-        -> [TopicPartition: Int64]
-    {
-        for tag in 0..<count {
-            let topic = try producer.topic(topics[tag % topics.count])
-            let key = Array("key-\(tag)".utf8)
-            let queued = try key.withUnsafeBytes { key throws(KafkaFailure) in
-                try producer.tryProduce(to: topic, key: key, value: nil, tag: tag)
-            }
-            #expect(queued)
-        }
-        var ends: [TopicPartition: Int64] = [:]
-        var reports = 0
-        let deadline = ContinuousClock.now + .seconds(60)
-        while reports < count && ContinuousClock.now < deadline {
-            producer.serve(timeoutMilliseconds: 100) { delivery in
-                reports += 1
-                #expect(delivery.error == nil, "\(delivery)")
-                let key = TopicPartition(topic: topics[delivery.tag % topics.count], partition: delivery.partition)
-                ends[key, default: 0] += 1
-            }
-        }
-        try #require(reports == count, "\(reports) of \(count) delivery reports")
-        return ends
     }
 }

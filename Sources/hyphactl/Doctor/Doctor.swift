@@ -50,7 +50,9 @@ enum Doctor {
                     try await ServerSurvey.take(
                         settings: settings,
                         alongside: { topics, client in
-                            guard let first = eventTopics(topics).first else { return }
+                            guard let first = topics.filter(isEventTopic).min(by: { $0.name < $1.name }) else {
+                                return
+                            }
                             early.answer = Result { () throws(KafkaFailure) in
                                 try client.describeTopicConfigs(first.name)
                             }
@@ -201,9 +203,9 @@ enum Doctor {
         }
     }
 
-    /// Hypha's event topics among `topics`, by name.
-    private static func eventTopics(_ topics: [ClusterMetadata.Topic]) -> [ClusterMetadata.Topic] {
-        topics.filter { HyphaTopic.eventName(fromTopic: $0.name) != nil }.sorted { $0.name < $1.name }
+    /// Whether `topic` is one of Hypha's event topics.
+    private static func isEventTopic(_ topic: ClusterMetadata.Topic) -> Bool {
+        HyphaTopic.eventName(fromTopic: topic.name) != nil
     }
 
     /// The first event topic's configuration as asked beside the survey, if it was.
@@ -222,7 +224,7 @@ enum Doctor {
     private static func topicSettings(
         _ topics: [ClusterMetadata.Topic], admin: KafkaAdmin, asked: Result<[TopicConfigEntry], KafkaFailure>?
     ) async -> [DoctorFinding] {
-        let events = eventTopics(topics)
+        let events = topics.filter(isEventTopic).sorted { $0.name < $1.name }
         guard !events.isEmpty else {
             return [DoctorFinding(.ok, "topics", "no hypha_event_* topics yet (they are created on first use)")]
         }
